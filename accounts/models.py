@@ -1,0 +1,105 @@
+"""Bureaus (headquarters, directly-affiliated and branch bureaus) and the people who use the system."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import BureauLevel, Role
+from cbec_supervision.scoping import ScopedQuerySet
+
+
+class BureauQuerySet(ScopedQuerySet):
+    # Bureaus are public reference data: every signed-in user may read them.
+    def visible_to(self, user):
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+
+class Bureau(models.Model):
+    """An inspection authority: headquarters, one of the 35 direct bureaus, or a branch bureau."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=BureauLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent bureau"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = BureauQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bureau")
+        verbose_name_plural = _("bureaus")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BureauRegion(models.Model):
+    """A GB/T 2260 region prefix for which a bureau is competent (territorial management)."""
+
+    bureau = models.ForeignKey(Bureau, verbose_name=_("bureau"), on_delete=models.CASCADE, related_name="regions")
+    prefix = models.CharField(_("region code prefix"), max_length=6, unique=True)
+    name = models.CharField(_("region name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("bureau region")
+        verbose_name_plural = _("bureau regions")
+        ordering = ["prefix"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.name}"
+
+
+class User(AbstractUser):
+    """A person using the system. Staff belong to a bureau; enterprise users to an enterprise filing."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("bureau"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    enterprise = models.ForeignKey(
+        "filings.EnterpriseFiling",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_users_have_no_bureau",
+                condition=~Q(role="enterprise") | Q(bureau__isnull=True),
+            ),
+        ]
+
+    @property
+    def is_hq(self) -> bool:
+        return self.is_superuser or self.role == Role.HQ
+
+    @property
+    def is_bureau_staff(self) -> bool:
+        return self.role in (Role.BUREAU_ADMIN, Role.INSPECTOR) and self.bureau_id is not None
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role == Role.ENTERPRISE and not self.is_superuser
+
+    @cached_property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role

@@ -1,0 +1,1 @@
+"""Models of anticounterfeit: added by the roadmap issue that builds this area."""

@@ -1,0 +1,19 @@
+"""Audit actions: values and how the timeline words them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+    ATTACH = "attach", _("attached a file to")
+    SUBMIT = "submit", _("submitted")
+    APPROVE = "approve", _("approved")
+    RETURN = "return", _("returned for correction")
+    REJECT = "reject", _("rejected")
+    SUSPEND = "suspend", _("suspended")
+    REINSTATE = "reinstate", _("reinstated")
+    REVOKE = "revoke", _("revoked")
+    HEARTBEAT = "heartbeat", _("recorded a heartbeat of")

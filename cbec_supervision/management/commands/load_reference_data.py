@@ -1,0 +1,19 @@
+"""Load the reference data the project ships: bureaus and their regions, role groups (idempotent)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from accounts.services import bureaus_load, read_bureau_file, role_groups_sync
+from cbec_supervision.management.base import ProjectCommand
+
+
+class Command(ProjectCommand):
+    help = "Load bureaus, region prefixes and role groups (and, with later issues, catalogues). Idempotent."
+
+    def handle(self, *args, **options):
+        rows = read_bureau_file(settings.BASE_DIR / "data" / "bureaus.csv")
+        created, updated = bureaus_load(rows=rows, actor="command:load_reference_data")
+        groups = role_groups_sync()
+        self.stdout.write(f"bureaus: {len(rows)} in file, {created} created, {updated} updated")
+        self.stdout.write(f"role groups: {', '.join(sorted(groups))}")

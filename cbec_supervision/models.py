@@ -1,0 +1,153 @@
+"""What every app shares: the hash-chained audit trail and uploaded attachments."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
+        )
+
+    def update(self, **kwargs):  # noqa: ARG002 - the signature is Django's
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """One change: actor - action - object, with the state before and after and a reason.
+
+    Events are append-only and hash-chained: ``hash`` is the SHA-256 of this event's content
+    together with ``prev_hash``, the previous event's hash, so editing or removing an earlier
+    event breaks the chain (``manage.py verify_audit``).
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        # People who acted are deactivated, never deleted: the trail must keep pointing at them.
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: the username, or ``task:<task name>`` for changes made in the background
+    actor_label = models.CharField(_("actor"), max_length=200)
+    action = models.CharField(_("action"), max_length=50)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "id"], name="audit_object_idx")]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    @property
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    # The stored name carries no user input: the original name is kept in a field.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> AttachmentQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+
+class Attachment(models.Model):
+    """An uploaded file belonging to one object. Visible to whoever may see that object."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("object id"), max_length=64)
+    owner = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=50, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Heartbeat(models.Model):
+    """When a background worker last ran: written by the heartbeat task, shown to operators."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    task_id = models.CharField(_("task id"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

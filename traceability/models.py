@@ -1,0 +1,1 @@
+"""Models of traceability: added by the roadmap issue that builds this area."""
