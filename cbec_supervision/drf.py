@@ -27,7 +27,10 @@ class RolePermissions(permissions.DjangoModelPermissions):
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
-        if getattr(view, "lookup_url_kwarg", None) in view.kwargs or view.lookup_field in view.kwargs:
+        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
+            return True  # not a model view (the API root): signed-in users only
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        if lookup in view.kwargs:
             # Object routes: checked in has_object_permission, after scoping has found the object.
             return self._has_view_permission(request, view)
         if getattr(view, "action", None) in (getattr(view, "collection_actions", ()) or ()):

@@ -244,3 +244,7 @@ LOGGING = {
 
 HOST = env_str("HOST", "127.0.0.1")
 PORT = env_int("PORT", 8000)
+
+if TESTING:
+    # Fast hashing for the many users tests create; production keeps Django's default (PBKDF2).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,81 @@
+"""factory_boy factories. Bureaus come from the shipped reference data (see conftest)."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import factory
+from stdnum.cn import uscc as stdnum_uscc
+
+from accounts.choices import Role
+from accounts.models import Bureau, User
+from filings.models import EnterpriseFiling
+from filings.validators import USCC_ALPHABET
+
+DEFAULT_PASSWORD = "Test-pass-2026"
+
+
+def make_uscc(region_code: str = "330106", rng: random.Random | None = None) -> str:
+    """A unified social credit code with a correct GB 32100 check character."""
+    rng = rng or random
+    org = "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    body = f"91{region_code}{org}"
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+def bureau(code: str) -> Bureau:
+    return Bureau.objects.get(code=code)
+
+
+class BranchBureauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bureau
+
+    code = factory.Sequence(lambda n: f"BR{n:03d}")
+    name = factory.Sequence(lambda n: f"分支局{n}")
+    name_en = factory.Sequence(lambda n: f"Branch bureau {n}")
+    level = "branch"
+    parent = factory.LazyFunction(lambda: bureau("ZJ"))
+
+
+class EnterpriseFilingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnterpriseFiling
+
+    name = factory.Sequence(lambda n: f"测试跨境电商企业{n}有限公司")
+    region_code = "330106"
+    uscc = factory.LazyAttribute(lambda o: make_uscc(o.region_code))
+    is_operator = True
+    legal_representative = "张三"
+    contact_name = "李四"
+    contact_phone = "13812345678"
+    address = "浙江省杭州市西湖区文三路 1 号"
+    bureau = factory.LazyFunction(lambda: bureau("ZJ"))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.INSPECTOR
+    bureau = factory.LazyFunction(lambda: bureau("ZJ"))
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or DEFAULT_PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def role_group(obj, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            obj.groups.set([Group.objects.get(name=obj.role)])
+
+
+def random_text(n: int = 8) -> str:
+    return "".join(random.choice(string.ascii_lowercase) for _ in range(n))
