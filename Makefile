@@ -43,7 +43,9 @@ test: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@# pytest exits 5 when it collected no test: an empty run proves nothing, so it fails.
+	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 ## test-browser: only the end-to-end browser tests
 test-browser: dev-venv

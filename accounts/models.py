@@ -30,7 +30,12 @@ class Bureau(models.Model):
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=BureauLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent bureau"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent bureau"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
 

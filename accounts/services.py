@@ -147,8 +147,9 @@ def account_upsert(
     if not password:
         raise _account_error("password", _("A password is required."))
     if role not in Role.values:
-        raise _account_error("role", _("Unknown role %(role)s; use one of %(roles)s.") % {
-            "role": role, "roles": ", ".join(Role.values)})
+        raise _account_error(
+            "role", _("Unknown role %(role)s; use one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
+        )
 
     bureau = None
     if bureau_code:
@@ -169,7 +170,8 @@ def account_upsert(
             if not enterprise_name:
                 raise _account_error(
                     "enterprise",
-                    _("No enterprise is filed under %(uscc)s; give its name to create a draft filing.") % {"uscc": uscc},
+                    _("No enterprise is filed under %(uscc)s; give its name to create a draft filing.")
+                    % {"uscc": uscc},
                 )
             enterprise = enterprise_create(
                 actor=actor, name=enterprise_name, uscc=uscc, region_code=uscc[2:8], bureau=bureau
@@ -195,7 +197,9 @@ def account_upsert(
     user.is_staff = role == Role.HQ or role == Role.BUREAU_ADMIN  # may open /admin/ for reference data
     user.set_password(password)
     user.save()
-    groups = role_groups_sync() if not Group.objects.filter(name=role).exists() else {role: Group.objects.get(name=role)}
+    groups = (
+        role_groups_sync() if not Group.objects.filter(name=role).exists() else {role: Group.objects.get(name=role)}
+    )
     user.groups.set([groups[role]])
     audit_record(
         actor=actor,

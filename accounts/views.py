@@ -10,4 +10,6 @@ from cbec_supervision.listing import render_list
 @login_required
 def bureau_list(request):
     queryset = Bureau.objects.visible_to(request.user).select_related("parent").prefetch_related("regions")
-    return render_list(request, queryset=queryset, filterset_class=BureauFilterSet, template="accounts/bureau_list.html")
+    return render_list(
+        request, queryset=queryset, filterset_class=BureauFilterSet, template="accounts/bureau_list.html"
+    )

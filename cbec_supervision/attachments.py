@@ -65,8 +65,12 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> tuple
         raise ValidationError({"file": [_("The file is empty.")]})
     if upload.size > limit:
         raise ValidationError(
-            {"file": [_("The file is %(size)s; the limit is %(limit)s.") % {
-                "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}]}
+            {
+                "file": [
+                    _("The file is %(size)s; the limit is %(limit)s.")
+                    % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+                ]
+            }
         )
     upload.seek(0)
     head = upload.read(_HEAD_BYTES)
@@ -86,8 +90,9 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> tuple
         mime = expected
     else:
         allowed = ", ".join(sorted(ALLOWED_TYPES | TEXT_TYPES))
-        raise ValidationError({"file": [_("Files of this type are not accepted. Accepted: %(types)s.") % {
-            "types": allowed}]})
+        raise ValidationError(
+            {"file": [_("Files of this type are not accepted. Accepted: %(types)s.") % {"types": allowed}]}
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -17,6 +17,11 @@ def render_list(request, *, queryset, filterset_class, template: str, context: d
     return render(
         request,
         template,
-        {"filter": filterset, "page_obj": page, "rows": page.object_list, "querystring": query.urlencode(),
-         **(context or {})},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "rows": page.object_list,
+            "querystring": query.urlencode(),
+            **(context or {}),
+        },
     )

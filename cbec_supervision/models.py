@@ -96,7 +96,7 @@ class AuditEvent(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
-def attachment_upload_to(instance: Attachment, filename: str) -> str:
+def attachment_upload_to(instance: Attachment, filename: str) -> str:  # noqa: ARG001 - Django passes both
     # The stored name carries no user input: the original name is kept in a field.
     suffix = PurePath(filename).suffix.lower()[:10]
     now = timezone.now()

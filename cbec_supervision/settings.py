@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.env import ConfigurationError, env_bool, env_int, env_list, env_str
 

@@ -80,8 +80,9 @@ def enterprise_create(
     if bureau is None:
         bureau = bureau_for_region(region_code)
         if bureau is None:
-            errors["region_code"] = [_("No competent bureau is known for region code %(code)s.") % {
-                "code": region_code or "-"}]
+            errors["region_code"] = [
+                _("No competent bureau is known for region code %(code)s.") % {"code": region_code or "-"}
+            ]
     filing = EnterpriseFiling(name=(name or "").strip(), uscc=uscc, region_code=region_code, bureau=bureau)
     for key, value in fields.items():
         if key not in ENTERPRISE_EDITABLE_FIELDS:
@@ -106,8 +107,12 @@ def enterprise_update(
         raise PermissionDenied(_("Only the enterprise's own users may edit its filing."))
     if filing.status not in FILING_EDITABLE:
         raise ValidationError(
-            {"status": [_("A filing that is %(status)s cannot be edited directly.") % {
-                "status": filing.get_status_display()}]}
+            {
+                "status": [
+                    _("A filing that is %(status)s cannot be edited directly.")
+                    % {"status": filing.get_status_display()}
+                ]
+            }
         )
     before = snapshot(filing)
     errors: dict[str, list[str]] = {}
@@ -120,8 +125,9 @@ def enterprise_update(
     if "region_code" in fields:
         bureau = bureau_for_region(filing.region_code)
         if bureau is None:
-            errors["region_code"] = [_("No competent bureau is known for region code %(code)s.") % {
-                "code": filing.region_code or "-"}]
+            errors["region_code"] = [
+                _("No competent bureau is known for region code %(code)s.") % {"code": filing.region_code or "-"}
+            ]
         else:
             filing.bureau = bureau
     _validate(filing, errors)

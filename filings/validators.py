@@ -73,7 +73,9 @@ def validate_phone(value: str) -> str:
     if _MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone) or _SERVICE_RE.match(phone):
         return phone
     raise ValidationError(
-        _("Enter a mainland phone number: a mobile number (e.g. 13812345678) or a landline with its area code "
-          "(e.g. 0571-87654321)."),
+        _(
+            "Enter a mainland phone number: a mobile number (e.g. 13812345678) or a landline with its area code "
+            "(e.g. 0571-87654321)."
+        ),
         code="phone",
     )

@@ -18,11 +18,18 @@ def status_badge(obj, field: str = "status"):
     return {"colour": colour, "label": label}
 
 
-def _field_label(model, name: str) -> str:
+def _field(model, name: str):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
-        return name
+        return None
+
+
+def _display(field, value):
+    """A stored value as people read it: the label of a choice, not its code."""
+    if field is not None and field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 @register.inclusion_tag("includes/history.html")
@@ -33,9 +40,16 @@ def history(obj, limit: int = 100):
     rows = []
     for event in events:
         label = AuditAction(event.action).label if event.action in AuditAction.values else event.action
-        changes = [
-            {"field": _field_label(model, name), "before": before, "after": after}
-            for name, before, after in event.changed_fields
-        ] if event.before is not None else []
+        changes = []
+        if event.before is not None:
+            for name, before, after in event.changed_fields:
+                field = _field(model, name)
+                changes.append(
+                    {
+                        "field": str(field.verbose_name) if field is not None else name,
+                        "before": _display(field, before),
+                        "after": _display(field, after),
+                    }
+                )
         rows.append({"event": event, "verb": label, "changes": changes})
     return {"rows": rows}

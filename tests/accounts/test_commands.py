@@ -33,11 +33,43 @@ def test_reference_data_has_headquarters_and_the_35_direct_bureaus():
 
 
 def test_every_province_and_the_four_city_bureaus_have_regions():
-    provinces = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-                 "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}
+    provinces = {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+    }
     assert provinces <= set(BureauRegion.objects.values_list("prefix", flat=True))
-    cities = dict(BureauRegion.objects.filter(prefix__in=["3302", "3502", "4403", "4404"])
-                  .values_list("prefix", "bureau__code"))
+    cities = dict(
+        BureauRegion.objects.filter(prefix__in=["3302", "3502", "4403", "4404"]).values_list("prefix", "bureau__code")
+    )
     assert cities == {"3302": "NB", "3502": "XM", "4403": "SZ", "4404": "ZH"}
 
 
@@ -59,8 +91,9 @@ def test_create_account_makes_an_inspector_of_a_bureau():
 
 def test_create_account_again_updates_password_and_role():
     run("create_account", "--username", "li", "--password", "first-pass", "--role", "inspector", "--bureau", "SZ")
-    out = run("create_account", "--username", "li", "--password", "second-pass", "--role", "bureau_admin",
-              "--bureau", "SZ")
+    out = run(
+        "create_account", "--username", "li", "--password", "second-pass", "--role", "bureau_admin", "--bureau", "SZ"
+    )
     user = User.objects.get(username="li")
     assert "updated li" in out and User.objects.filter(username="li").count() == 1
     assert user.role == "bureau_admin" and user.check_password("second-pass")
@@ -74,24 +107,57 @@ def test_hq_may_omit_the_bureau():
 
 def test_an_enterprise_account_creates_a_draft_filing_with_the_bureau_of_its_region():
     uscc = make_uscc("330212")  # Ningbo
-    run("create_account", "--username", "nb", "--password", "pw-12345", "--role", "enterprise",
-        "--enterprise", uscc, "--enterprise-name", "宁波测试贸易有限公司")
+    run(
+        "create_account",
+        "--username",
+        "nb",
+        "--password",
+        "pw-12345",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        uscc,
+        "--enterprise-name",
+        "宁波测试贸易有限公司",
+    )
     filing = EnterpriseFiling.objects.get(uscc=uscc)
     assert filing.status == "draft" and filing.bureau.code == "NB" and filing.region_code == "330212"
     assert User.objects.get(username="nb").enterprise == filing
 
 
 def test_an_enterprise_account_joins_an_existing_filing(world):
-    run("create_account", "--username", "alice2", "--password", "pw-12345", "--role", "enterprise",
-        "--enterprise", world.alice_co.uscc)
+    run(
+        "create_account",
+        "--username",
+        "alice2",
+        "--password",
+        "pw-12345",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        world.alice_co.uscc,
+    )
     assert User.objects.get(username="alice2").enterprise == world.alice_co
     assert EnterpriseFiling.objects.filter(uscc=world.alice_co.uscc).count() == 1
 
 
 def test_the_bureau_given_overrides_the_region_for_a_new_filing():
     uscc = make_uscc("330106")
-    run("create_account", "--username", "x", "--password", "pw-12345", "--role", "enterprise",
-        "--enterprise", uscc, "--enterprise-name", "某公司", "--bureau", "NB")
+    run(
+        "create_account",
+        "--username",
+        "x",
+        "--password",
+        "pw-12345",
+        "--role",
+        "enterprise",
+        "--enterprise",
+        uscc,
+        "--enterprise-name",
+        "某公司",
+        "--bureau",
+        "NB",
+    )
     assert EnterpriseFiling.objects.get(uscc=uscc).bureau.code == "NB"
 
 
@@ -115,7 +181,10 @@ def test_create_account_refuses_bad_input(args, message):
 def test_bad_input_on_the_command_line_is_one_line_and_no_traceback():
     result = subprocess.run(
         [sys.executable, "manage.py", "create_account", "--username", "u", "--password", "p", "--role", "pilot"],
-        capture_output=True, text=True, env={"DEBUG": "1", "PATH": "/usr/bin:/bin"}, check=False,
+        capture_output=True,
+        text=True,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
         cwd=settings.BASE_DIR,
     )
     assert result.returncode != 0

@@ -70,8 +70,9 @@ def test_bad_input_never_answers_500(world, path, status):
 
 def test_malformed_json_is_a_400(world):
     client = api_as(world.alice)
-    response = client.generic("PATCH", f"/api/v1/enterprises/{world.alice_co.pk}/", "{not json",
-                              content_type="application/json")
+    response = client.generic(
+        "PATCH", f"/api/v1/enterprises/{world.alice_co.pk}/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
 
 

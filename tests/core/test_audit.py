@@ -17,9 +17,10 @@ def _edit_rows_behind_the_orm(sql: str, params: list) -> None:
     """Tamper as an attacker with database access would: around the append-only trigger."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+            # A superuser can switch user triggers off for the session, as replication does.
+            cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+            cursor.execute("SET LOCAL session_replication_role = origin")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_append_only")
             cursor.execute(sql, params)

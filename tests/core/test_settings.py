@@ -20,15 +20,23 @@ PROBE = (
 def probe(env: dict) -> subprocess.CompletedProcess:
     base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cbec_supervision.settings"}
     return subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, env={**base, **env}, cwd=settings.BASE_DIR,
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        cwd=settings.BASE_DIR,
         check=False,
     )
 
 
 def test_debug_off_without_a_secret_key_refuses_to_start_with_one_line():
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=settings.BASE_DIR,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "0"}, check=False,
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "0"},
+        check=False,
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
@@ -47,15 +55,17 @@ def test_defaults_are_sqlite_under_var_eager_tasks_chinese_and_shanghai_time():
 
 
 def test_the_environment_sets_database_broker_hosts_and_media():
-    result = probe({
-        "SECRET_KEY": "k" * 50,
-        "DEBUG": "0",
-        "DATABASE_URL": "postgres://u:p@db.example:5432/cbec",
-        "REDIS_URL": "redis://127.0.0.1:6379/3",
-        "ALLOWED_HOSTS": "cbec.example.gov.cn,127.0.0.1",
-        "MEDIA_ROOT": "/srv/cbec/media",
-        "SECURE_SSL_REDIRECT": "1",
-    })
+    result = probe(
+        {
+            "SECRET_KEY": "k" * 50,
+            "DEBUG": "0",
+            "DATABASE_URL": "postgres://u:p@db.example:5432/cbec",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "ALLOWED_HOSTS": "cbec.example.gov.cn,127.0.0.1",
+            "MEDIA_ROOT": "/srv/cbec/media",
+            "SECURE_SSL_REDIRECT": "1",
+        }
+    )
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout)
     assert conf["engine"] == "django.db.backends.postgresql" and conf["name"] == "cbec"

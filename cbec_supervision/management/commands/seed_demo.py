@@ -63,9 +63,13 @@ class Command(ProjectCommand):
                 if User.objects.filter(username=username).exists():
                     continue
                 account_upsert(
-                    actor=ACTOR, username=username, password=DEMO_PASSWORD, role=role, bureau_code=bureau,
+                    actor=ACTOR,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    bureau_code=bureau,
                     enterprise_uscc=uscc,
                 )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
-        for username, role, bureau, _uscc, purpose in DEMO_ACCOUNTS:
+        for username, role, _bureau, _uscc, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role:<13} {purpose}")
