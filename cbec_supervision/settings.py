@@ -155,6 +155,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Submitted filings are to be decided within this many days; later ones are flagged overdue.
+FILING_REVIEW_DAYS = env_int("FILING_REVIEW_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------------------------

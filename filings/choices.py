@@ -50,3 +50,127 @@ FILING_STATUS_COLOURS: dict[str, str] = {
 class SupervisionLevel(models.TextChoices):
     NORMAL = "normal", _("Normal")
     STRICT = "strict", _("Strict")
+
+
+class GoodsCategory(models.TextChoices):
+    LIGHT_INDUSTRY = "light_industry", _("Light industry")
+    TEXTILE = "textile", _("Textile")
+    ELECTRICAL = "electrical", _("Electrical and electronic")
+
+
+class ProductSubcategory(models.TextChoices):
+    """Sub-categories that sampling plans and hazards are organised by (DOMAIN.md section 4)."""
+
+    TOYS = "toys", _("Toys")
+    CHILDREN_PRODUCTS = "children_products", _("Children's products (other than toys)")
+    FOOD_CONTACT = "food_contact", _("Kitchenware and food-contact articles")
+    STATIONERY = "stationery", _("Stationery")
+    FOOTWEAR = "footwear", _("Footwear")
+    LUGGAGE = "luggage", _("Bags and luggage")
+    FURNITURE = "furniture", _("Furniture")
+    LIGHT_OTHER = "light_other", _("Other light-industry goods")
+    CHILDRENS_CLOTHING = "childrens_clothing", _("Infant and children's clothing")
+    CLOTHING = "clothing", _("Clothing")
+    HOME_TEXTILES = "home_textiles", _("Home textiles")
+    TEXTILE_OTHER = "textile_other", _("Other textiles")
+    SMALL_APPLIANCES = "small_appliances", _("Small household appliances")
+    POWER_BANKS = "power_banks", _("Power banks")
+    CHARGERS = "chargers", _("Chargers and power adapters")
+    LIGHTING = "lighting", _("Lamps and lighting")
+    AUDIO_VIDEO = "audio_video", _("Audio and video equipment")
+    IT_EQUIPMENT = "it_equipment", _("Information technology equipment")
+    ELECTRICAL_OTHER = "electrical_other", _("Other electrical goods")
+
+
+#: which category each sub-category belongs to
+SUBCATEGORY_CATEGORY: dict[str, str] = {
+    ProductSubcategory.TOYS: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.CHILDREN_PRODUCTS: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.FOOD_CONTACT: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.STATIONERY: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.FOOTWEAR: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.LUGGAGE: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.FURNITURE: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.LIGHT_OTHER: GoodsCategory.LIGHT_INDUSTRY,
+    ProductSubcategory.CHILDRENS_CLOTHING: GoodsCategory.TEXTILE,
+    ProductSubcategory.CLOTHING: GoodsCategory.TEXTILE,
+    ProductSubcategory.HOME_TEXTILES: GoodsCategory.TEXTILE,
+    ProductSubcategory.TEXTILE_OTHER: GoodsCategory.TEXTILE,
+    ProductSubcategory.SMALL_APPLIANCES: GoodsCategory.ELECTRICAL,
+    ProductSubcategory.POWER_BANKS: GoodsCategory.ELECTRICAL,
+    ProductSubcategory.CHARGERS: GoodsCategory.ELECTRICAL,
+    ProductSubcategory.LIGHTING: GoodsCategory.ELECTRICAL,
+    ProductSubcategory.AUDIO_VIDEO: GoodsCategory.ELECTRICAL,
+    ProductSubcategory.IT_EQUIPMENT: GoodsCategory.ELECTRICAL,
+    ProductSubcategory.ELECTRICAL_OTHER: GoodsCategory.ELECTRICAL,
+}
+
+
+class EnterpriseSystem(models.TextChoices):
+    """The enterprise's own systems it declares on filing; the last two are for platforms."""
+
+    QUALITY_MANAGEMENT = "quality_management", _("Quality management system")
+    RISK_REPORTING_RECALL = "risk_reporting_recall", _("Proactive risk reporting and recall system")
+    TRACEABILITY = "traceability", _("Traceability system")
+    CONSUMER_PROTECTION = "consumer_protection", _("Consumer protection system")
+    SELLER_ADMISSION_EXIT = "seller_admission_exit", _("Seller admission and exit rules")
+    COMPLAINT_HANDLING = "complaint_handling", _("Complaint handling system")
+
+
+PLATFORM_SYSTEMS = (EnterpriseSystem.SELLER_ADMISSION_EXIT, EnterpriseSystem.COMPLAINT_HANDLING)
+#: attachment kind of the signed quality-integrity pledge
+PLEDGE_KIND = "pledge"
+#: attachment kinds of product documents
+LABEL_KIND = "chinese_label"
+TEST_REPORT_KIND = "test_report"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+CHANGE_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ChangeRequestStatus.PENDING: (
+        ChangeRequestStatus.APPROVED,
+        ChangeRequestStatus.REJECTED,
+        ChangeRequestStatus.WITHDRAWN,
+    ),
+    ChangeRequestStatus.APPROVED: (),
+    ChangeRequestStatus.REJECTED: (),
+    ChangeRequestStatus.WITHDRAWN: (),
+}
+CHANGE_REQUEST_COLOURS: dict[str, str] = {
+    ChangeRequestStatus.PENDING: "primary",
+    ChangeRequestStatus.APPROVED: "success",
+    ChangeRequestStatus.REJECTED: "danger",
+    ChangeRequestStatus.WITHDRAWN: "secondary",
+}
+
+
+class TestVerdict(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+class SequenceKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise filing")
+    PRODUCT = "product", _("Product filing")
+
+
+#: the action word audited for each move of a filing's status
+TRANSITION_ACTIONS: dict[tuple[str, str], str] = {
+    (FilingStatus.DRAFT, FilingStatus.SUBMITTED): "submit",
+    (FilingStatus.RETURNED, FilingStatus.SUBMITTED): "submit",
+    (FilingStatus.SUBMITTED, FilingStatus.APPROVED): "approve",
+    (FilingStatus.SUBMITTED, FilingStatus.RETURNED): "return",
+    (FilingStatus.SUBMITTED, FilingStatus.REJECTED): "reject",
+    (FilingStatus.APPROVED, FilingStatus.SUSPENDED): "suspend",
+    (FilingStatus.SUSPENDED, FilingStatus.APPROVED): "reinstate",
+    (FilingStatus.APPROVED, FilingStatus.REVOKED): "revoke",
+    (FilingStatus.SUSPENDED, FilingStatus.REVOKED): "revoke",
+}
+#: moves that need a written reason
+REASON_REQUIRED = {FilingStatus.RETURNED, FilingStatus.REJECTED, FilingStatus.SUSPENDED, FilingStatus.REVOKED}

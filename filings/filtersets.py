@@ -1,4 +1,4 @@
-"""FilterSets shared by the HTML lists and the API."""
+"""FilterSets shared by the HTML lists and the API: one per model."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from filings.choices import EnterpriseType, FilingStatus, SupervisionLevel
-from filings.models import EnterpriseFiling
+from filings.choices import (
+    ChangeRequestStatus,
+    EnterpriseType,
+    FilingStatus,
+    GoodsCategory,
+    ProductSubcategory,
+    SupervisionLevel,
+)
+from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 
 _TYPE_FIELDS = {
     EnterpriseType.OPERATOR: "is_operator",
@@ -24,6 +31,11 @@ class EnterpriseFilingFilterSet(django_filters.FilterSet):
     supervision_level = django_filters.ChoiceFilter(choices=SupervisionLevel.choices, label=_("Supervision level"))
     uscc = django_filters.CharFilter(field_name="uscc", lookup_expr="iexact", label=_("Credit code"))
     region_code = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", label=_("Region code"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
+        label=_("Order by"),
+    )
 
     class Meta:
         model = EnterpriseFiling
@@ -37,3 +49,82 @@ class EnterpriseFilingFilterSet(django_filters.FilterSet):
 
     def filter_type(self, queryset, name, value):
         return queryset.filter(**{_TYPE_FIELDS[value]: True})
+
+    def filter_overdue(self, queryset, name, value):
+        return filter_overdue(queryset, value)
+
+
+def filter_overdue(queryset, overdue: bool | None):
+    """Submitted filings past (or within) their review deadline."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    if overdue is None:
+        return queryset
+    cutoff = timezone.now() - dt.timedelta(days=settings.FILING_REVIEW_DAYS)
+    submitted = queryset.filter(status=FilingStatus.SUBMITTED)
+    return submitted.filter(submitted_at__lt=cutoff) if overdue else submitted.filter(submitted_at__gte=cutoff)
+
+
+class ProductFilingFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices, label=_("Status"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    uscc = django_filters.CharFilter(field_name="enterprise__uscc", lookup_expr="iexact", label=_("Credit code"))
+    bureau = django_filters.CharFilter(field_name="enterprise__bureau__code", label=_("Bureau code"))
+    category = django_filters.ChoiceFilter(choices=GoodsCategory.choices, label=_("Category"))
+    subcategory = django_filters.ChoiceFilter(choices=ProductSubcategory.choices, label=_("Sub-category"))
+    hs_code = django_filters.CharFilter(field_name="hs_code", lookup_expr="startswith", label=_("HS code"))
+    brand = django_filters.CharFilter(field_name="brand", lookup_expr="icontains", label=_("Brand"))
+    gtin = django_filters.CharFilter(field_name="gtin", label=_("GTIN"))
+    origin_country = django_filters.CharFilter(
+        field_name="origin_country", lookup_expr="iexact", label=_("Country of origin")
+    )
+    tier = django_filters.NumberFilter(field_name="tier", label=_("Tier"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = ProductFiling
+        fields = ["q", "status", "enterprise", "category", "subcategory", "hs_code", "brand", "gtin"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(brand__icontains=value)
+            | Q(filing_no__iexact=value)
+            | Q(hs_code__startswith=value)
+            | Q(gtin=value)
+            | Q(enterprise__uscc__iexact=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return filter_overdue(queryset, value)
+
+
+class ChangeRequestFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ChangeRequestStatus.choices, label=_("Status"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    product = django_filters.NumberFilter(field_name="product_id", label=_("Product"))
+    target = django_filters.ChoiceFilter(
+        choices=(("enterprise", _("Enterprise filing")), ("product", _("Product filing"))),
+        method="filter_target",
+        label=_("Filing"),
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["status", "enterprise", "product"]
+
+    def filter_target(self, queryset, name, value):
+        return queryset.filter(product__isnull=(value == "enterprise"))

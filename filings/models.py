@@ -1,14 +1,75 @@
-"""Enterprise filings (and, with the filings issue, product filings and their review)."""
+"""Enterprise and product filings, their change requests, and the HS code reference table."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
-from filings.choices import FILING_STATUS_COLOURS, EnterpriseType, FilingStatus, SupervisionLevel
+from filings.choices import (
+    CHANGE_REQUEST_COLOURS,
+    FILING_STATUS_COLOURS,
+    ChangeRequestStatus,
+    EnterpriseType,
+    FilingStatus,
+    GoodsCategory,
+    ProductSubcategory,
+    SequenceKind,
+    SupervisionLevel,
+    TestVerdict,
+)
+
+
+class ReviewFields(models.Model):
+    """What every reviewed filing records: status, when it was submitted and decided, and why."""
+
+    status = models.CharField(_("status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.DRAFT)
+    filing_no = models.CharField(_("filing number"), max_length=30, unique=True, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reason given"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def status_colour(self) -> str:
+        return FILING_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def review_due_at(self) -> dt.datetime | None:
+        """Submissions are to be decided within FILING_REVIEW_DAYS days."""
+        if self.status != FilingStatus.SUBMITTED or self.submitted_at is None:
+            return None
+        return self.submitted_at + dt.timedelta(days=settings.FILING_REVIEW_DAYS)
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.review_due_at
+        return due is not None and due < timezone.now()
 
 
 class EnterpriseFilingQuerySet(ScopedQuerySet):
@@ -16,7 +77,7 @@ class EnterpriseFilingQuerySet(ScopedQuerySet):
     scope_enterprise_paths = ("pk",)
 
 
-class EnterpriseFiling(TimeStampedModel):
+class EnterpriseFiling(ReviewFields, TimeStampedModel):
     """A CBEC enterprise on record with its competent bureau ("file once, shared nationwide")."""
 
     name = models.CharField(_("enterprise name"), max_length=200)
@@ -27,23 +88,20 @@ class EnterpriseFiling(TimeStampedModel):
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     contact_name = models.CharField(_("contact"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("registered address"), max_length=300, blank=True)
     region_code = models.CharField(_("region code"), max_length=6)
     bureau = models.ForeignKey(
         "accounts.Bureau", verbose_name=_("competent bureau"), on_delete=models.PROTECT, related_name="enterprises"
     )
-    filing_no = models.CharField(_("filing number"), max_length=30, unique=True, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.DRAFT)
+    main_categories = models.JSONField(_("main goods categories"), default=list, blank=True)
+    platform_name = models.CharField(_("platform name"), max_length=200, blank=True)
+    platform_url = models.URLField(_("platform URL"), blank=True)
+    systems = models.JSONField(_("declared systems"), default=list, blank=True)
+    pledge_signed = models.BooleanField(_("quality-integrity pledge signed"), default=False)
+    pledge_signed_at = models.DateTimeField(_("pledge signed at"), null=True, blank=True)
     supervision_level = models.CharField(
         _("supervision level"), max_length=10, choices=SupervisionLevel.choices, default=SupervisionLevel.NORMAL
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
     )
 
     objects = EnterpriseFilingQuerySet.as_manager()
@@ -52,7 +110,11 @@ class EnterpriseFiling(TimeStampedModel):
         verbose_name = _("enterprise filing")
         verbose_name_plural = _("enterprise filings")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["bureau", "status"], name="enterprise_bureau_status_idx")]
+        indexes = [
+            models.Index(fields=["bureau", "status"], name="enterprise_bureau_status_idx"),
+            models.Index(fields=["status", "submitted_at"], name="enterprise_queue_idx"),
+        ]
+        permissions = [("review_enterprisefiling", "Can review enterprise filings")]
 
     def __str__(self) -> str:
         return self.name
@@ -66,11 +128,212 @@ class EnterpriseFiling(TimeStampedModel):
         )
         return [str(value) for value, on in flags if on]
 
-    @property
-    def status_colour(self) -> str:
-        return FILING_STATUS_COLOURS.get(self.status, "secondary")
+    def get_absolute_url(self) -> str:
+        return reverse("filings:enterprise_detail", args=[self.pk])
+
+
+class ProductFilingQuerySet(ScopedQuerySet):
+    scope_bureau_paths = ("enterprise__bureau",)
+    scope_enterprise_paths = ("enterprise",)
+
+
+class ProductFiling(ReviewFields, TimeStampedModel):
+    """A product an enterprise sells across borders, filed before it first goes on sale."""
+
+    enterprise = models.ForeignKey(
+        EnterpriseFiling, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("product name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    listed_name = models.CharField(_("name as listed on the platform"), max_length=300, blank=True)
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    model = models.CharField(_("specification / model"), max_length=100, blank=True)
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True, db_index=True)
+    origin_country = CountryField(_("country of origin"), blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    manufacturer_address = models.CharField(_("manufacturer address"), max_length=300, blank=True)
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=GoodsCategory.choices, blank=True)
+    subcategory = models.CharField(_("sub-category"), max_length=30, choices=ProductSubcategory.choices, blank=True)
+    materials = models.TextField(_("materials / composition"), blank=True)
+    cas_numbers = models.JSONField(_("CAS numbers of declared substances"), default=list, blank=True)
+    contains_hazardous_substances = models.BooleanField(_("contains toxic or harmful substances"), default=False)
+    un_number = models.CharField(_("UN number"), max_length=4, blank=True)
+    gtin = models.CharField(_("barcode (GTIN)"), max_length=14, blank=True, db_index=True)
+    used = models.BooleanField(_("used or refurbished"), default=False)
+    ccc_certificate = models.CharField(_("CCC certificate number"), max_length=50, blank=True)
+    label_text = models.TextField(_("Chinese label and warnings"), blank=True)
+    tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
+    classification = models.JSONField(_("classification"), null=True, blank=True)
+
+    objects = ProductFilingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product filing")
+        verbose_name_plural = _("product filings")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="product_enterprise_status_idx"),
+            models.Index(fields=["status", "submitted_at"], name="product_queue_idx"),
+            models.Index(fields=["brand"], name="product_brand_idx"),
+        ]
+        permissions = [("review_productfiling", "Can review product filings")]
+
+    def __str__(self) -> str:
+        return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        return reverse("filings:product_detail", args=[self.pk])
 
-        return reverse("filings:enterprise_detail", args=[self.pk])
+
+class TestReportQuerySet(ScopedQuerySet):
+    scope_bureau_paths = ("product__enterprise__bureau",)
+    scope_enterprise_paths = ("product__enterprise",)
+
+
+class ProductTestReport(models.Model):
+    """A third-party test report for a product: the lab's finding, with the report file."""
+
+    product = models.ForeignKey(
+        ProductFiling, verbose_name=_("product"), on_delete=models.CASCADE, related_name="test_reports"
+    )
+    lab = models.CharField(_("laboratory"), max_length=200)
+    report_no = models.CharField(_("report number"), max_length=100)
+    issued_on = models.DateField(_("date of issue"))
+    standard = models.CharField(_("standard"), max_length=200, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=TestVerdict.choices)
+    attachment = models.ForeignKey(
+        "core.Attachment",
+        verbose_name=_("report file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = TestReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("third-party test report")
+        verbose_name_plural = _("third-party test reports")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "lab", "report_no"], name="unique_report_per_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lab} {self.report_no}"
+
+
+class ChangeRequestQuerySet(ScopedQuerySet):
+    scope_bureau_paths = ("enterprise__bureau",)
+    scope_enterprise_paths = ("enterprise",)
+
+
+class ChangeRequest(TimeStampedModel):
+    """Changes to an approved filing, reviewed before they take effect.
+
+    Until it is approved, the approved version stays in force. ``product`` is empty for a change
+    to the enterprise filing itself.
+    """
+
+    enterprise = models.ForeignKey(
+        EnterpriseFiling, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    product = models.ForeignKey(
+        ProductFiling,
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
+    changes = models.JSONField(_("proposed values"))
+    original = models.JSONField(_("values in force when proposed"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason given"), blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One open change request per filing at a time.
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending", product__isnull=True),
+                name="one_pending_enterprise_change",
+            ),
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=models.Q(status="pending", product__isnull=False),
+                name="one_pending_product_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.product or self.enterprise
+        return f"{target} #{self.pk}"
+
+    @property
+    def target(self):
+        return self.product or self.enterprise
+
+    @property
+    def status_colour(self) -> str:
+        return CHANGE_REQUEST_COLOURS.get(self.status, "secondary")
+
+    def get_absolute_url(self) -> str:
+        return reverse("filings:change_request_detail", args=[self.pk])
+
+
+class FilingSequence(models.Model):
+    """The last filing number issued per bureau, year and kind: numbers are never reused."""
+
+    bureau = models.ForeignKey("accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=SequenceKind.choices)
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("filing number sequence")
+        verbose_name_plural = _("filing number sequences")
+        constraints = [models.UniqueConstraint(fields=["bureau", "year", "kind"], name="unique_filing_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id}/{self.year}/{self.kind}: {self.last}"
+
+
+class HSCode(models.Model):
+    """A China Customs 8-digit commodity code; a declared 10-digit code must start with one."""
+
+    code = models.CharField(_("commodity code"), max_length=8, primary_key=True)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=400, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("HS code")
+        verbose_name_plural = _("HS codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

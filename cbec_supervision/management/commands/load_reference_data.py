@@ -6,6 +6,7 @@ from django.conf import settings
 
 from accounts.services import bureaus_load, read_bureau_file, role_groups_sync
 from cbec_supervision.management.base import ProjectCommand
+from filings.services import hs_codes_load
 
 
 class Command(ProjectCommand):
@@ -15,5 +16,10 @@ class Command(ProjectCommand):
         rows = read_bureau_file(settings.BASE_DIR / "data" / "bureaus.csv")
         created, updated = bureaus_load(rows=rows, actor="command:load_reference_data")
         groups = role_groups_sync()
+        data = settings.BASE_DIR / "data"
+        hs_rows, hs_changed = hs_codes_load(
+            zh_path=data / "hs8_2023_zh.csv", en_path=data / "hs8_2023_en.csv", actor="command:load_reference_data"
+        )
         self.stdout.write(f"bureaus: {len(rows)} in file, {created} created, {updated} updated")
+        self.stdout.write(f"HS codes: {hs_rows} {'loaded' if hs_changed else 'already loaded'}")
         self.stdout.write(f"role groups: {', '.join(sorted(groups))}")

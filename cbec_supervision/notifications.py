@@ -1,0 +1,75 @@
+"""In-app notifications: what each kind says, and the service that sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cbec_supervision.models import Notification
+
+# kind -> (title, body); both are formatted with the notification's params when shown.
+TEXTS: dict[str, tuple[str, str]] = {
+    "enterprise_approved": (
+        _("Enterprise filing approved"),
+        _("The filing of %(name)s was approved. Filing number: %(filing_no)s."),
+    ),
+    "enterprise_returned": (
+        _("Enterprise filing returned for correction"),
+        _("The filing of %(name)s was returned: %(reason)s"),
+    ),
+    "enterprise_rejected": (_("Enterprise filing rejected"), _("The filing of %(name)s was rejected: %(reason)s")),
+    "enterprise_suspended": (_("Enterprise filing suspended"), _("The filing of %(name)s is suspended: %(reason)s")),
+    "enterprise_reinstated": (_("Enterprise filing reinstated"), _("The filing of %(name)s is in force again.")),
+    "enterprise_revoked": (_("Enterprise filing revoked"), _("The filing of %(name)s was revoked: %(reason)s")),
+    "enterprise_bureau_changed": (
+        _("Competent bureau changed"),
+        _("%(name)s is now under %(bureau)s: %(reason)s"),
+    ),
+    "product_approved": (
+        _("Product filing approved"),
+        _("The filing of %(name)s was approved. Filing number: %(filing_no)s."),
+    ),
+    "product_returned": (_("Product filing returned for correction"), _("%(name)s was returned: %(reason)s")),
+    "product_rejected": (_("Product filing rejected"), _("%(name)s was rejected: %(reason)s")),
+    "product_suspended": (_("Product filing suspended"), _("%(name)s is suspended: %(reason)s")),
+    "product_reinstated": (_("Product filing reinstated"), _("%(name)s is in force again.")),
+    "product_revoked": (_("Product filing revoked"), _("%(name)s was revoked: %(reason)s")),
+    "change_approved": (_("Change request approved"), _("Your changes to %(name)s are now in force.")),
+    "change_rejected": (_("Change request rejected"), _("Your changes to %(name)s were rejected: %(reason)s")),
+}
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render_title(kind: str, params: dict) -> str:
+    title = TEXTS.get(kind, (kind, ""))[0]
+    return str(title) % _Defaults(params or {}) if "%(" in str(title) else str(title)
+
+
+def render_body(kind: str, params: dict) -> str:
+    body = TEXTS.get(kind, ("", ""))[1]
+    return str(body) % _Defaults(params or {})
+
+
+@transaction.atomic
+def notify(*, recipients: Iterable, kind: str, params: dict | None = None, url: str = "") -> list[Notification]:
+    """Put one notification in each recipient's inbox."""
+    if kind not in TEXTS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    rows = [Notification(recipient=user, kind=kind, params=params or {}, url=url) for user in recipients]
+    return Notification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all of them when ``ids`` is None)."""
+    qs = Notification.objects.visible_to(user).unread()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

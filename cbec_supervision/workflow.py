@@ -1,0 +1,42 @@
+"""Moving an object between statuses by a transition table from its app's ``choices.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+
+def check_transition(obj, target: str, transitions: Mapping[str, tuple[str, ...]], *, field: str = "status") -> str:
+    """Raise ValidationError unless ``obj`` may move to ``target``; return the current status."""
+    current = getattr(obj, field)
+    if target not in transitions.get(current, ()):
+        labels = dict(obj._meta.get_field(field).flatchoices)
+        raise ValidationError(
+            {
+                field: [
+                    _("Not allowed: a record that is %(current)s cannot become %(target)s.")
+                    % {"current": labels.get(current, current), "target": labels.get(target, target)}
+                ]
+            },
+            code="transition",
+        )
+    return current
+
+
+def require_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]}, code="required")
+    return reason
+
+
+def require_reviewer(actor, bureau) -> None:
+    """Only staff of the competent bureau (or of its parent direct bureau) may decide."""
+    if isinstance(actor, str):
+        return  # a task or command acting for the system
+    if not actor.is_bureau_staff:
+        raise PermissionDenied(_("Only inspectors of the competent bureau may decide on this."))
+    if bureau.pk != actor.bureau_id and bureau.parent_id != actor.bureau_id:
+        raise PermissionDenied(_("Only inspectors of the competent bureau may decide on this."))

@@ -1,0 +1,386 @@
+"""Product filings: create, edit, document, submit, review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+from stdnum import casrn, ean
+from stdnum.exceptions import ValidationError as StdnumError
+
+from cbec_supervision.attachments import attachment_create
+from cbec_supervision.audit import Actor, audit_record, snapshot
+from cbec_supervision.models import Attachment
+from cbec_supervision.notifications import notify
+from cbec_supervision.workflow import check_transition, require_reason, require_reviewer
+from filings.choices import (
+    FILING_EDITABLE,
+    FILING_TRANSITIONS,
+    LABEL_KIND,
+    REASON_REQUIRED,
+    SUBCATEGORY_CATEGORY,
+    TEST_REPORT_KIND,
+    TRANSITION_ACTIONS,
+    FilingStatus,
+    GoodsCategory,
+    ProductSubcategory,
+    SequenceKind,
+    TestVerdict,
+)
+from filings.models import EnterpriseFiling, HSCode, ProductFiling, ProductTestReport
+from filings.services.numbering import filing_number_issue
+
+Errors = dict[str, list[str]]
+
+#: fields an enterprise fills in on a product filing
+PRODUCT_FIELDS = (
+    "name",
+    "name_en",
+    "listed_name",
+    "brand",
+    "model",
+    "hs_code",
+    "origin_country",
+    "manufacturer",
+    "manufacturer_address",
+    "supplier",
+    "category",
+    "subcategory",
+    "materials",
+    "cas_numbers",
+    "contains_hazardous_substances",
+    "un_number",
+    "gtin",
+    "used",
+    "ccc_certificate",
+    "label_text",
+)
+_BOOL_FIELDS = {"contains_hazardous_substances", "used"}
+_SPLIT = re.compile(r"[;,；，、\s]+")
+_CCC_RE = re.compile(r"^[0-9A-Z]{10,30}$")
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def split_list(value: Any) -> list[str]:
+    """A list given as a list, or as text separated by ; , 、 or spaces."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+    else:
+        items = _SPLIT.split(str(value))
+    return [item.strip() for item in items if item and item.strip()]
+
+
+def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | None = None) -> tuple[dict, Errors]:
+    """Normalise and check product fields; returns (cleaned values, errors per field).
+
+    ``known_hs8`` lets bulk imports check HS codes against a set loaded once; otherwise the HS
+    code table is queried.
+    """
+    errors: Errors = {}
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in PRODUCT_FIELDS:
+            raise TypeError(f"unexpected product field {key!r}")
+        if key in _BOOL_FIELDS:
+            cleaned[key] = bool(value)
+        elif key == "cas_numbers":
+            cleaned[key] = split_list(value)
+        else:
+            cleaned[key] = "" if value is None else str(value).strip()
+
+    if "name" in cleaned and not cleaned["name"]:
+        _add(errors, "name", _("The product name is required."))
+    if cleaned.get("hs_code"):
+        code = re.sub(r"[\s.]", "", cleaned["hs_code"])
+        if not re.fullmatch(r"\d{10}", code):
+            _add(errors, "hs_code", _("An HS code has 10 digits."))
+        else:
+            exists = code[:8] in known_hs8 if known_hs8 is not None else HSCode.objects.filter(code=code[:8]).exists()
+            if not exists:
+                _add(errors, "hs_code", _("%(code)s is not a China Customs commodity code.") % {"code": code[:8]})
+        cleaned["hs_code"] = code
+    if cleaned.get("origin_country"):
+        country = cleaned["origin_country"].upper()
+        if country not in dict(countries):
+            _add(errors, "origin_country", _("Give the country of origin as an ISO 3166 two-letter code, e.g. DE."))
+        cleaned["origin_country"] = country
+    if cleaned.get("category") and cleaned["category"] not in GoodsCategory.values:
+        _add(
+            errors, "category", _("Choose a category from: %(choices)s.") % {"choices": ", ".join(GoodsCategory.values)}
+        )
+    if cleaned.get("subcategory"):
+        sub = cleaned["subcategory"]
+        if sub not in ProductSubcategory.values:
+            _add(errors, "subcategory", _("Unknown sub-category %(value)s.") % {"value": sub})
+        elif cleaned.get("category") and SUBCATEGORY_CATEGORY[sub] != cleaned["category"]:
+            _add(errors, "subcategory", _("This sub-category does not belong to the category chosen."))
+        elif not cleaned.get("category"):
+            cleaned["category"] = SUBCATEGORY_CATEGORY[sub]
+    if "cas_numbers" in cleaned:
+        good = []
+        for number in cleaned["cas_numbers"]:
+            try:
+                good.append(casrn.validate(number))
+            except StdnumError:
+                _add(errors, "cas_numbers", _("%(value)s is not a valid CAS number.") % {"value": number})
+        cleaned["cas_numbers"] = list(dict.fromkeys(good))
+    if cleaned.get("un_number"):
+        un = re.sub(r"^UN\s*", "", cleaned["un_number"].upper())
+        if not re.fullmatch(r"\d{4}", un):
+            _add(errors, "un_number", _("A UN number has four digits, e.g. 1203."))
+        cleaned["un_number"] = un
+    if cleaned.get("gtin"):
+        try:
+            gtin = ean.validate(cleaned["gtin"])
+            if len(gtin) not in (8, 12, 13, 14):
+                raise StdnumError()
+            cleaned["gtin"] = gtin
+        except StdnumError:
+            _add(
+                errors,
+                "gtin",
+                _("%(value)s is not a valid GTIN: check its length and check digit.") % {"value": cleaned["gtin"]},
+            )
+    if cleaned.get("ccc_certificate"):
+        ccc = re.sub(r"\s", "", cleaned["ccc_certificate"]).upper()
+        if not _CCC_RE.match(ccc):
+            _add(errors, "ccc_certificate", _("A CCC certificate number has 10 to 30 letters and digits."))
+        cleaned["ccc_certificate"] = ccc
+    return cleaned, errors
+
+
+def _require_own(actor: Actor, enterprise: EnterpriseFiling) -> None:
+    if isinstance(actor, str) or not actor.is_enterprise_user or actor.enterprise_id != enterprise.pk:
+        raise PermissionDenied(_("Only the enterprise's own users may do this."))
+
+
+@transaction.atomic
+def product_create(*, actor: Actor, enterprise: EnterpriseFiling, **fields: Any) -> ProductFiling:
+    """A draft product filing. Drafts may be kept at any time; submitting needs an approved enterprise."""
+    _require_own(actor, enterprise)
+    if enterprise.status in (FilingStatus.REJECTED, FilingStatus.REVOKED):
+        raise ValidationError(
+            {
+                "enterprise": [
+                    _("The enterprise's filing is %(status)s: no products can be filed.")
+                    % {"status": enterprise.get_status_display()}
+                ]
+            }
+        )
+    cleaned, errors = clean_product_fields({"name": "", **fields})
+    if errors:
+        raise ValidationError(errors)
+    product = ProductFiling(enterprise=enterprise, created_by=None if isinstance(actor, str) else actor, **cleaned)
+    product.save()
+    audit_record(actor=actor, action="create", obj=product, after=snapshot(product))
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: Actor, product: ProductFiling, **fields: Any) -> ProductFiling:
+    """Edit a draft or returned product filing; approved ones change through a change request."""
+    product = ProductFiling.objects.select_for_update().select_related("enterprise").get(pk=product.pk)
+    _require_own(actor, product.enterprise)
+    if product.status not in FILING_EDITABLE:
+        raise ValidationError(
+            {
+                "status": [
+                    _("A filing that is %(status)s cannot be edited directly; submit a change request.")
+                    % {"status": product.get_status_display()}
+                ]
+            }
+        )
+    cleaned, errors = clean_product_fields(fields)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(product)
+    for key, value in cleaned.items():
+        setattr(product, key, value)
+    product.save()
+    after = snapshot(product)
+    if after != before:
+        audit_record(actor=actor, action="update", obj=product, before=before, after=after)
+    return product
+
+
+def product_has_label(product: ProductFiling) -> bool:
+    return bool(product.label_text.strip()) or Attachment.objects.for_object(product).filter(kind=LABEL_KIND).exists()
+
+
+def product_missing(product: ProductFiling) -> Errors:
+    """What must still be filled in before the product can be submitted."""
+    missing: Errors = {}
+    required = {
+        "name": _("The product name is required."),
+        "brand": _("The brand is required."),
+        "model": _("The specification or model is required."),
+        "hs_code": _("The HS code is required."),
+        "origin_country": _("The country of origin is required."),
+        "manufacturer": _("The manufacturer is required."),
+        "category": _("The category is required."),
+        "subcategory": _("The sub-category is required."),
+    }
+    for field, message in required.items():
+        if not getattr(product, field):
+            _add(missing, field, message)
+    if not product_has_label(product):
+        _add(missing, "label_text", _("Give the Chinese label and warnings, as text or as a file."))
+    if product.contains_hazardous_substances and not product.cas_numbers:
+        _add(missing, "cas_numbers", _("Give the CAS numbers of the toxic or harmful substances it contains."))
+    return missing
+
+
+def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:
+    """Tier and reasons for a product at submission.
+
+    The hook for the three-tier classification engine (DOMAIN.md section 3, the imports issue):
+    until that engine exists a product is filed without a tier.
+    """
+    return None, None
+
+
+@transaction.atomic
+def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
+    """Send a product to the competent bureau; only enterprises whose own filing is approved may."""
+    product = ProductFiling.objects.select_for_update().select_related("enterprise").get(pk=product.pk)
+    _require_own(actor, product.enterprise)
+    current = check_transition(product, FilingStatus.SUBMITTED, FILING_TRANSITIONS)
+    if product.enterprise.status != FilingStatus.APPROVED:
+        raise ValidationError(
+            {
+                "enterprise": [
+                    _("Products can be submitted once the enterprise's own filing is approved; it is %(status)s.")
+                    % {"status": product.enterprise.get_status_display()}
+                ]
+            }
+        )
+    missing = product_missing(product)
+    if missing:
+        raise ValidationError(missing)
+    before = snapshot(product)
+    product.tier, product.classification = product_classify(product)
+    product.status = FilingStatus.SUBMITTED
+    product.submitted_at = timezone.now()
+    product.save()
+    audit_record(
+        actor=actor,
+        action=TRANSITION_ACTIONS[(current, FilingStatus.SUBMITTED)],
+        obj=product,
+        before=before,
+        after=snapshot(product),
+    )
+    return product
+
+
+@transaction.atomic
+def product_decide(*, actor: Actor, product: ProductFiling, status: str, reason: str = "") -> ProductFiling:
+    """A decision of the enterprise's competent bureau on a product filing."""
+    product = ProductFiling.objects.select_for_update().select_related("enterprise__bureau").get(pk=product.pk)
+    require_reviewer(actor, product.enterprise.bureau)
+    current = check_transition(product, status, FILING_TRANSITIONS)
+    if status in REASON_REQUIRED:
+        reason = require_reason(reason)
+    before = snapshot(product)
+    product.status = status
+    product.decided_at = timezone.now()
+    product.decided_by = None if isinstance(actor, str) else actor
+    product.decision_reason = reason or ""
+    if status == FilingStatus.APPROVED and not product.filing_no:
+        product.filing_no = filing_number_issue(bureau=product.enterprise.bureau, kind=SequenceKind.PRODUCT)
+    product.save()
+    action = TRANSITION_ACTIONS[(current, status)]
+    audit_record(actor=actor, action=action, obj=product, before=before, after=snapshot(product), reason=reason)
+    kind = {
+        "approve": "product_approved",
+        "return": "product_returned",
+        "reject": "product_rejected",
+        "suspend": "product_suspended",
+        "reinstate": "product_reinstated",
+        "revoke": "product_revoked",
+    }[action]
+    notify(
+        recipients=product.enterprise.users.filter(is_active=True),
+        kind=kind,
+        params={"name": product.name, "filing_no": product.filing_no or "", "reason": reason},
+        url=product.get_absolute_url(),
+    )
+    return product
+
+
+def product_approve(*, actor: Actor, product: ProductFiling) -> ProductFiling:
+    return product_decide(actor=actor, product=product, status=FilingStatus.APPROVED)
+
+
+def product_return(*, actor: Actor, product: ProductFiling, reason: str) -> ProductFiling:
+    return product_decide(actor=actor, product=product, status=FilingStatus.RETURNED, reason=reason)
+
+
+def product_reject(*, actor: Actor, product: ProductFiling, reason: str) -> ProductFiling:
+    return product_decide(actor=actor, product=product, status=FilingStatus.REJECTED, reason=reason)
+
+
+@transaction.atomic
+def product_label_attach(*, actor: Actor, product: ProductFiling, upload: UploadedFile) -> Attachment:
+    """Attach a photo or scan of the Chinese label and warnings."""
+    _require_own(actor, product.enterprise)
+    return attachment_create(owner=product, upload=upload, actor=actor, kind=LABEL_KIND)
+
+
+@transaction.atomic
+def product_test_report_add(
+    *,
+    actor: Actor,
+    product: ProductFiling,
+    lab: str,
+    report_no: str,
+    issued_on: dt.date | str,
+    verdict: str,
+    standard: str = "",
+    upload: UploadedFile | None = None,
+) -> ProductTestReport:
+    """Record a third-party test report (lab, number, date, standard, verdict) with its file."""
+    _require_own(actor, product.enterprise)
+    errors: Errors = {}
+    lab, report_no, standard = (lab or "").strip(), (report_no or "").strip(), (standard or "").strip()
+    if not lab:
+        _add(errors, "lab", _("The laboratory is required."))
+    if not report_no:
+        _add(errors, "report_no", _("The report number is required."))
+    if isinstance(issued_on, str):
+        try:
+            issued_on = dt.date.fromisoformat(issued_on.strip())
+        except ValueError:
+            _add(errors, "issued_on", _("Give the date of issue as YYYY-MM-DD."))
+    if isinstance(issued_on, dt.date) and issued_on > timezone.localdate():
+        _add(errors, "issued_on", _("The date of issue cannot be in the future."))
+    if verdict not in TestVerdict.values:
+        _add(errors, "verdict", _("The verdict is pass or fail."))
+    if lab and report_no and ProductTestReport.objects.filter(product=product, lab=lab, report_no=report_no).exists():
+        _add(errors, "report_no", _("This report is already recorded."))
+    if errors:
+        raise ValidationError(errors)
+    attachment = attachment_create(owner=product, upload=upload, actor=actor, kind=TEST_REPORT_KIND) if upload else None
+    report = ProductTestReport.objects.create(
+        product=product,
+        lab=lab,
+        report_no=report_no,
+        issued_on=issued_on,
+        standard=standard,
+        verdict=verdict,
+        attachment=attachment,
+    )
+    audit_record(actor=actor, action="create", obj=report, after=snapshot(report))
+    return report
