@@ -11,5 +11,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
     path("bureaus/", views.bureau_list, name="bureau_list"),
 ]

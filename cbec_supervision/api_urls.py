@@ -6,7 +6,8 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.api.views import BureauViewSet
-from filings.api.views import EnterpriseFilingViewSet
+from cbec_supervision.api_views import MyNotificationViewSet
+from filings.api.views import ChangeRequestViewSet, EnterpriseFilingViewSet, ProductFilingViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -19,6 +20,9 @@ class TokenView(ObtainAuthToken):
 router = DefaultRouter()
 router.register("bureaus", BureauViewSet, basename="bureau")
 router.register("enterprises", EnterpriseFilingViewSet, basename="enterprise")
+router.register("products", ProductFilingViewSet, basename="product")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("my-notifications", MyNotificationViewSet, basename="my-notification")
 
 app_name = "api"
 urlpatterns = [

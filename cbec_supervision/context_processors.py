@@ -1,4 +1,4 @@
-"""Navigation per role, for the base template."""
+"""Navigation per role, and the unread-notification count, for the base template."""
 
 from __future__ import annotations
 
@@ -7,27 +7,61 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cbec_supervision.models import Notification
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url: str
     icon: str
+    #: a count shown beside the label (the unread notifications)
+    badge: int = 0
+    testid: str = ""
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [NavItem(_("Home"), reverse("home"), "house")]
+    # One query, on every page: the inbox badge.
+    unread = Notification.objects.visible_to(user).unread().count()
+    items = [NavItem(_("Home"), reverse("home"), "house", testid="nav-home")]
     if user.is_enterprise_user:
-        items.append(NavItem(_("My enterprise"), reverse("filings:enterprise_list"), "building"))
+        if user.enterprise_id:
+            items.append(
+                NavItem(
+                    _("My enterprise"),
+                    reverse("filings:enterprise_detail", args=[user.enterprise_id]),
+                    "building",
+                    testid="nav-enterprise",
+                )
+            )
+            items.append(NavItem(_("My products"), reverse("filings:product_list"), "box-seam", testid="nav-products"))
+        items.append(
+            NavItem(_("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications")
+        )
     else:
-        items.append(NavItem(_("Enterprise filings"), reverse("filings:enterprise_list"), "building"))
-        items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3"))
-    items.append(NavItem(_("API"), reverse("api-docs"), "braces"))
+        if user.is_bureau_staff:
+            items.append(
+                NavItem(_("Review queue"), reverse("filings:review_queue"), "inbox", testid="nav-review-queue")
+            )
+        items.append(
+            NavItem(_("Enterprise filings"), reverse("filings:enterprise_list"), "building", testid="nav-enterprises")
+        )
+        items.append(NavItem(_("Product filings"), reverse("filings:product_list"), "box-seam", testid="nav-products"))
+        items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
+        items.append(NavItem(_("API"), reverse("api-docs"), "braces", testid="nav-api"))
+        if unread:
+            items.append(
+                NavItem(
+                    _("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications"
+                )
+            )
     if user.is_staff:
-        items.append(NavItem(_("Administration"), reverse("admin:index"), "gear"))
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "gear", testid="nav-admin"))
     path = request.path
     active = max((i for i in items if path.startswith(i.url)), key=lambda i: len(i.url), default=None)
-    return {"nav_items": items, "nav_active": active}
+    if active is not None and active.url == "/" and path != "/":
+        active = None
+    return {"nav_items": items, "nav_active": active, "unread_notifications": unread}

@@ -203,6 +203,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FilingStatusEnum": "filings.choices.FilingStatus",
+        "ChangeRequestStatusEnum": "filings.choices.ChangeRequestStatus",
+        "GoodsCategoryEnum": "filings.choices.GoodsCategory",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------------

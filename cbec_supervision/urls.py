@@ -7,6 +7,9 @@ from cbec_supervision import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("accounts/", include("accounts.urls")),
     path("filings/", include("filings.urls")),

@@ -1,20 +1,26 @@
-"""Pages every role shares: the home page, the health check and attachment downloads."""
+"""Pages every role shares: the home page, the notifications inbox, the health check and attachment downloads."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cbec_supervision import selectors
 from cbec_supervision.attachments import attachment_visible_to
-from cbec_supervision.models import Attachment
+from cbec_supervision.models import Attachment, Notification
+from cbec_supervision.notifications import notifications_mark_read
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +29,57 @@ logger = logging.getLogger(__name__)
 def home(request):
     """Each role's start page: its work queues with their counts."""
     return render(request, "home.html", {"queues": selectors.work_queues(request.user)})
+
+
+NOTIFICATIONS_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    """The user's inbox: unread first, then newest first."""
+    queryset = Notification.objects.visible_to(request.user).order_by(
+        F("read_at").asc(nulls_first=True), "-created_at", "-id"
+    )
+    page = Paginator(queryset, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page_obj": page, "rows": page.object_list, "querystring": ""},
+    )
+
+
+@login_required
+@require_GET
+def notification_open(request, pk: int):
+    """Follow a notification's link, marking it read (only the reader's own, and only local links)."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    if notification.read_at is None:
+        notifications_mark_read(user=request.user, ids=[notification.pk])
+    url = notification.url
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect("notification_list")
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    """Mark all (or the ``id`` given) of the user's notifications read; htmx gets the new row back."""
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    count = notifications_mark_read(user=request.user, ids=ids)
+    if request.headers.get("HX-Request") and ids:
+        row = get_object_or_404(Notification.objects.visible_to(request.user), pk=ids[0])
+        return render(request, "notifications/includes/row.html", {"n": row})
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if ids is None:
+        messages.success(
+            request,
+            ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count)
+            % {"count": count},
+        )
+    return redirect("notification_list")
 
 
 def _broker_status() -> str:

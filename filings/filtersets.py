@@ -16,6 +16,19 @@ from filings.choices import (
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 
+
+class IdFilter(django_filters.NumberFilter):
+    """An id within the database's 64-bit range: anything larger is a 400, not a database error."""
+
+    def __init__(self, *args, **kwargs):
+        from django import forms
+
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+        self.field_class = forms.IntegerField
+
+
 _TYPE_FIELDS = {
     EnterpriseType.OPERATOR: "is_operator",
     EnterpriseType.PLATFORM: "is_platform",
@@ -71,7 +84,7 @@ def filter_overdue(queryset, overdue: bool | None):
 class ProductFilingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices, label=_("Status"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     uscc = django_filters.CharFilter(field_name="enterprise__uscc", lookup_expr="iexact", label=_("Credit code"))
     bureau = django_filters.CharFilter(field_name="enterprise__bureau__code", label=_("Bureau code"))
     category = django_filters.ChoiceFilter(choices=GoodsCategory.choices, label=_("Category"))
@@ -82,7 +95,7 @@ class ProductFilingFilterSet(django_filters.FilterSet):
     origin_country = django_filters.CharFilter(
         field_name="origin_country", lookup_expr="iexact", label=_("Country of origin")
     )
-    tier = django_filters.NumberFilter(field_name="tier", label=_("Tier"))
+    tier = django_filters.ChoiceFilter(field_name="tier", choices=((1, "1"), (2, "2"), (3, "3")), label=_("Tier"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
     ordering = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
@@ -114,8 +127,8 @@ class ProductFilingFilterSet(django_filters.FilterSet):
 
 class ChangeRequestFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ChangeRequestStatus.choices, label=_("Status"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
-    product = django_filters.NumberFilter(field_name="product_id", label=_("Product"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    product = IdFilter(field_name="product_id", label=_("Product"))
     target = django_filters.ChoiceFilter(
         choices=(("enterprise", _("Enterprise filing")), ("product", _("Product filing"))),
         method="filter_target",

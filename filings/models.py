@@ -119,6 +119,9 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("filings:enterprise_detail", args=[self.pk])
+
     @property
     def types(self) -> list[str]:
         flags = (
@@ -127,9 +130,6 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
             (EnterpriseType.LOGISTICS, self.is_logistics),
         )
         return [str(value) for value, on in flags if on]
-
-    def get_absolute_url(self) -> str:
-        return reverse("filings:enterprise_detail", args=[self.pk])
 
 
 class ProductFilingQuerySet(ScopedQuerySet):
@@ -326,8 +326,8 @@ class HSCode(models.Model):
     """A China Customs 8-digit commodity code; a declared 10-digit code must start with one."""
 
     code = models.CharField(_("commodity code"), max_length=8, primary_key=True)
-    name = models.CharField(_("name"), max_length=300)
-    name_en = models.CharField(_("English name"), max_length=400, blank=True)
+    name = models.TextField(_("name"))
+    name_en = models.TextField(_("English name"), blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
 
     class Meta:

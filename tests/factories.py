@@ -10,7 +10,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from accounts.choices import Role
 from accounts.models import Bureau, User
-from filings.models import EnterpriseFiling
+from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.validators import USCC_ALPHABET
 
 DEFAULT_PASSWORD = "Test-pass-2026"
@@ -79,3 +79,38 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def random_text(n: int = 8) -> str:
     return "".join(random.choice(string.ascii_lowercase) for _ in range(n))
+
+
+class ProductFilingFactory(factory.django.DjangoModelFactory):
+    """A draft product filing, complete enough to submit (a toy with a real customs code)."""
+
+    class Meta:
+        model = ProductFiling
+
+    enterprise = factory.SubFactory(EnterpriseFilingFactory)
+    name = factory.Sequence(lambda n: f"儿童积木玩具{n}")
+    name_en = "Building blocks"
+    brand = "LEGO"
+    model = factory.Sequence(lambda n: f"10{n:04d}")
+    hs_code = "9503008900"  # 95030089 未列名玩具及模型
+    origin_country = "DK"
+    manufacturer = "LEGO System A/S"
+    category = "light_industry"
+    subcategory = "toys"
+    label_text = "警告：不适合3岁以下儿童，含小零件。"
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A pending change to an enterprise filing (or to ``product``), submitted by one of its users."""
+
+    class Meta:
+        model = ChangeRequest
+
+    enterprise = factory.SubFactory(EnterpriseFilingFactory)
+    product = None
+    changes = factory.LazyFunction(lambda: {"contact_name": "王五"})
+    original = factory.LazyFunction(lambda: {"contact_name": "李四"})
+    explanation = "联系人变更"
+    submitted_by = factory.SubFactory(
+        UserFactory, role=Role.ENTERPRISE, bureau=None, enterprise=factory.SelfAttribute("..enterprise")
+    )

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from cbec_supervision.choices import AuditAction
 from cbec_supervision.models import AuditEvent
@@ -26,9 +30,24 @@ def _field(model, name: str):
 
 
 def _display(field, value):
-    """A stored value as people read it: the label of a choice, not its code."""
-    if field is not None and field.choices and value is not None:
-        return dict(field.flatchoices).get(value, value)
+    """A stored value as people read it: choice labels, yes/no, local times, lists joined."""
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        labels = dict(field.flatchoices)
+        if isinstance(value, list):
+            return "、".join(str(labels.get(v, v)) for v in value)
+        return labels.get(value, value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "—"
+    if isinstance(value, str) and field is not None and field.get_internal_type() == "DateTimeField":
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            return date_format(timezone.localtime(parsed), "Y-m-d H:i")
+    if field is not None and field.is_relation and not isinstance(value, dict):
+        return f"#{value}"
     return value
 
 

@@ -59,9 +59,12 @@ def change_request_submit(
     """Propose changes to an approved enterprise or product filing."""
     if isinstance(actor, str) or not actor.is_enterprise_user or actor.enterprise_id != enterprise.pk:
         raise PermissionDenied(_("Only the enterprise's own users may do this."))
-    target = product or enterprise
     if product is not None and product.enterprise_id != enterprise.pk:
         raise PermissionDenied(_("Only the enterprise's own users may do this."))
+    # The filing as it is now, not as the caller last saw it.
+    enterprise = EnterpriseFiling.objects.get(pk=enterprise.pk)
+    product = ProductFiling.objects.get(pk=product.pk) if product is not None else None
+    target = product or enterprise
     if target.status != FilingStatus.APPROVED:
         raise ValidationError(
             {
@@ -138,7 +141,10 @@ def _apply_to_target(request: ChangeRequest, actor: Actor) -> None:
 def change_request_decide(*, actor: Actor, request: ChangeRequest, status: str, reason: str = "") -> ChangeRequest:
     """Approve (the changes take effect) or reject (with a reason) a pending change request."""
     request = (
-        ChangeRequest.objects.select_for_update().select_related("enterprise__bureau", "product").get(pk=request.pk)
+        # Lock this row only: PostgreSQL cannot lock the nullable side (product) of an outer join.
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("enterprise__bureau", "product")
+        .get(pk=request.pk)
     )
     if status not in (ChangeRequestStatus.APPROVED, ChangeRequestStatus.REJECTED):
         raise ValueError(status)

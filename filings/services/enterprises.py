@@ -32,6 +32,7 @@ from filings.choices import (
 )
 from filings.models import EnterpriseFiling
 from filings.services.numbering import filing_number_issue
+from filings.services.products import check_lengths
 from filings.validators import validate_phone, validate_uscc
 
 Errors = dict[str, list[str]]
@@ -84,6 +85,7 @@ def _apply(filing: EnterpriseFiling, fields: dict[str, Any], types: Iterable[str
                 setattr(filing, field, value in types)
     if "name" in fields and not filing.name:
         _add(errors, "name", _("The enterprise name is required."))
+    check_lengths(EnterpriseFiling, {k: getattr(filing, k) for k in fields}, errors)
     if filing.contact_phone:
         try:
             filing.contact_phone = validate_phone(filing.contact_phone)
@@ -397,6 +399,14 @@ def enterprise_signup(
         _add(errors, "contact_name", _("A contact person is required."))
     if not (contact_phone or "").strip():
         _add(errors, "contact_phone", _("A contact phone number is required."))
+    else:
+        try:
+            validate_phone(contact_phone)
+        except ValidationError as exc:
+            errors.setdefault("contact_phone", []).extend(exc.messages)
+    region_code = (region_code or "").strip() or (code[2:8] if code else "")
+    if region_code and bureau_for_region(region_code) is None:
+        _add(errors, "region_code", _("No competent bureau is known for region code %(code)s.") % {"code": region_code})
     user = _new_enterprise_user(username=username, password=password, email=email, enterprise=None, errors=errors)
     filing = None
     if not errors:
@@ -432,3 +442,24 @@ def enterprise_user_add(
         raise ValidationError(errors)
     _save_enterprise_user(user, actor=actor)
     return user
+
+
+@transaction.atomic
+def enterprise_create_own(*, actor: User, name: str, uscc: str, **fields: Any) -> EnterpriseFiling:
+    """An enterprise user whose account has no enterprise yet files it, and joins it.
+
+    Accounts made by signing up or by a colleague already belong to an enterprise; this is for an
+    account made without one (e.g. by an administrator), so that it can file through the API.
+    """
+    if isinstance(actor, str) or not actor.is_enterprise_user:
+        raise PermissionDenied(_("Only enterprise users file an enterprise."))
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.enterprise_id is not None:
+        raise PermissionDenied(_("Your account already belongs to an enterprise."))
+    filing = enterprise_create(actor=actor, name=name, uscc=uscc, **fields)
+    before = snapshot(user)
+    user.enterprise = filing
+    user.save(update_fields=["enterprise"])
+    actor.enterprise = filing
+    audit_record(actor=actor, action="update", obj=user, before=before, after=snapshot(user))
+    return filing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -159,7 +159,16 @@ def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | N
         if not _CCC_RE.match(ccc):
             _add(errors, "ccc_certificate", _("A CCC certificate number has 10 to 30 letters and digits."))
         cleaned["ccc_certificate"] = ccc
+    check_lengths(ProductFiling, {k: v for k, v in cleaned.items() if k not in errors}, errors)
     return cleaned, errors
+
+
+def check_lengths(model, values: dict[str, Any], errors: Errors) -> None:
+    """A message per text field longer than its column, rather than a database error."""
+    for key, value in values.items():
+        max_length = getattr(model._meta.get_field(key), "max_length", None)
+        if max_length and isinstance(value, str) and len(value) > max_length:
+            _add(errors, key, _("At most %(max)d characters (this has %(n)d).") % {"max": max_length, "n": len(value)})
 
 
 def _require_own(actor: Actor, enterprise: EnterpriseFiling) -> None:
@@ -171,6 +180,7 @@ def _require_own(actor: Actor, enterprise: EnterpriseFiling) -> None:
 def product_create(*, actor: Actor, enterprise: EnterpriseFiling, **fields: Any) -> ProductFiling:
     """A draft product filing. Drafts may be kept at any time; submitting needs an approved enterprise."""
     _require_own(actor, enterprise)
+    enterprise = EnterpriseFiling.objects.get(pk=enterprise.pk)  # the status now, not as the caller saw it
     if enterprise.status in (FilingStatus.REJECTED, FilingStatus.REVOKED):
         raise ValidationError(
             {
@@ -216,12 +226,21 @@ def product_update(*, actor: Actor, product: ProductFiling, **fields: Any) -> Pr
     return product
 
 
-def product_has_label(product: ProductFiling) -> bool:
-    return bool(product.label_text.strip()) or Attachment.objects.for_object(product).filter(kind=LABEL_KIND).exists()
+def product_has_label(product: ProductFiling, attachments: Iterable[Attachment] | None = None) -> bool:
+    """Whether the label is given as text or as a file; ``attachments``: the product's, if already fetched."""
+    if product.label_text.strip():
+        return True
+    if attachments is not None:
+        return any(a.kind == LABEL_KIND for a in attachments)
+    return Attachment.objects.for_object(product).filter(kind=LABEL_KIND).exists()
 
 
-def product_missing(product: ProductFiling) -> Errors:
-    """What must still be filled in before the product can be submitted."""
+def product_missing(product: ProductFiling, *, attachments: Iterable[Attachment] | None = None) -> Errors:
+    """What must still be filled in before the product can be submitted.
+
+    ``attachments``: the product's attachments when the caller has fetched them already (a list
+    page), so no query is made per product.
+    """
     missing: Errors = {}
     required = {
         "name": _("The product name is required."),
@@ -236,14 +255,14 @@ def product_missing(product: ProductFiling) -> Errors:
     for field, message in required.items():
         if not getattr(product, field):
             _add(missing, field, message)
-    if not product_has_label(product):
+    if not product_has_label(product, attachments):
         _add(missing, "label_text", _("Give the Chinese label and warnings, as text or as a file."))
     if product.contains_hazardous_substances and not product.cas_numbers:
         _add(missing, "cas_numbers", _("Give the CAS numbers of the toxic or harmful substances it contains."))
     return missing
 
 
-def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:
+def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:  # noqa: ARG001 - see below
     """Tier and reasons for a product at submission.
 
     The hook for the three-tier classification engine (DOMAIN.md section 3, the imports issue):
@@ -334,8 +353,18 @@ def product_reject(*, actor: Actor, product: ProductFiling, reason: str) -> Prod
 
 @transaction.atomic
 def product_label_attach(*, actor: Actor, product: ProductFiling, upload: UploadedFile) -> Attachment:
-    """Attach a photo or scan of the Chinese label and warnings."""
+    """Attach a photo or scan of the Chinese label and warnings, while the filing can still be edited."""
     _require_own(actor, product.enterprise)
+    product = ProductFiling.objects.get(pk=product.pk)
+    if product.status not in FILING_EDITABLE:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The label of a filing that is %(status)s changes through a change request.")
+                    % {"status": product.get_status_display()}
+                ]
+            }
+        )
     return attachment_create(owner=product, upload=upload, actor=actor, kind=LABEL_KIND)
 
 
@@ -353,6 +382,16 @@ def product_test_report_add(
 ) -> ProductTestReport:
     """Record a third-party test report (lab, number, date, standard, verdict) with its file."""
     _require_own(actor, product.enterprise)
+    product = ProductFiling.objects.get(pk=product.pk)
+    if product.status in (FilingStatus.REJECTED, FilingStatus.REVOKED):
+        raise ValidationError(
+            {
+                "status": [
+                    _("No reports can be added to a filing that is %(status)s.")
+                    % {"status": product.get_status_display()}
+                ]
+            }
+        )
     errors: Errors = {}
     lab, report_no, standard = (lab or "").strip(), (report_no or "").strip(), (standard or "").strip()
     if not lab:

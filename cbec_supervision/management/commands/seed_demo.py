@@ -8,6 +8,8 @@ from django.db import transaction
 from accounts.models import Bureau, User
 from accounts.services import account_upsert
 from cbec_supervision.management.base import ProjectCommand
+from filings import services as filing_services
+from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
 from filings.services import enterprise_create
 
@@ -49,6 +51,84 @@ DEMO_ACCOUNTS = [
 ]
 
 
+_SYSTEMS = ["quality_management", "risk_reporting_recall", "traceability", "consumer_protection"]
+DEMO_COMPLETION = {
+    "hz": {
+        "main_categories": ["light_industry", "textile", "electrical"],
+        "platform_name": "云购全球",
+        "platform_url": "https://www.yungou-global.example.cn",
+        "systems": [*_SYSTEMS, "seller_admission_exit", "complaint_handling"],
+        "pledge_signed": True,
+        "email": "compliance@yungou-global.example.cn",
+    },
+    "gz": {
+        "main_categories": ["light_industry", "electrical"],
+        "systems": _SYSTEMS,
+        "pledge_signed": True,
+    },
+}
+_TOY = {
+    "name": "儿童益智积木",
+    "name_en": "Educational building blocks",
+    "listed_name": "【保税直发】丹麦进口儿童益智积木 1000 粒",
+    "brand": "Bricka",
+    "model": "BK-1000",
+    "hs_code": "9503008900",
+    "origin_country": "DK",
+    "manufacturer": "Bricka ApS",
+    "category": "light_industry",
+    "subcategory": "toys",
+    "materials": "ABS 塑料",
+    "gtin": "5702016616316",
+    "label_text": "警告：含小零件，不适合3岁以下儿童。",
+}
+DEMO_PRODUCTS = [
+    (_TOY, "approved"),
+    (
+        {
+            "name": "婴儿纯棉连体衣",
+            "name_en": "Baby cotton bodysuit",
+            "brand": "Nordlys",
+            "model": "NB-66",
+            "hs_code": "6111200000",
+            "origin_country": "SE",
+            "manufacturer": "Nordlys Barn AB",
+            "category": "textile",
+            "subcategory": "childrens_clothing",
+            "materials": "100% 棉",
+            "label_text": "婴幼儿用品，A类。",
+        },
+        "submitted",
+    ),
+    (
+        {
+            "name": "移动电源 10000mAh",
+            "name_en": "Power bank 10000mAh",
+            "brand": "Voltra",
+            "model": "VP-10",
+            "hs_code": "8507600090",
+            "origin_country": "KR",
+            "manufacturer": "Voltra Co., Ltd.",
+            "category": "electrical",
+            "subcategory": "power_banks",
+            "un_number": "3480",
+            "label_text": "锂离子电池，请勿靠近火源。",
+        },
+        "returned",
+    ),
+    (
+        {
+            "name": "便携式榨汁杯",
+            "brand": "Frisk",
+            "model": "FJ-2",
+            "category": "electrical",
+            "subcategory": "small_appliances",
+        },
+        "draft",
+    ),
+]
+
+
 class Command(ProjectCommand):
     help = "Create demo enterprises and accounts for every role. Idempotent: a second run changes nothing new."
 
@@ -70,6 +150,33 @@ class Command(ProjectCommand):
                     bureau_code=bureau,
                     enterprise_uscc=uscc,
                 )
+            self._seed_filings()
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, _bureau, _uscc, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role:<13} {purpose}")
+
+    def _seed_filings(self) -> None:
+        """The Hangzhou platform approved with products in every state; Guangzhou awaiting review."""
+        hz = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[0]["uscc"])
+        gz = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[1]["uscc"])
+        hz_user, gz_user = User.objects.get(username="hz_platform"), User.objects.get(username="gz_logistics")
+        zj_inspector = User.objects.get(username="zj_inspector")
+        if hz.status == FilingStatus.DRAFT:
+            filing_services.enterprise_update(actor=hz_user, filing=hz, **DEMO_COMPLETION["hz"])
+            filing_services.enterprise_submit(actor=hz_user, filing=hz)
+            filing_services.enterprise_approve(actor=zj_inspector, filing=hz)
+        if gz.status == FilingStatus.DRAFT:
+            filing_services.enterprise_update(actor=gz_user, filing=gz, **DEMO_COMPLETION["gz"])
+            filing_services.enterprise_submit(actor=gz_user, filing=gz)
+        hz.refresh_from_db()
+        if not hz.products.exists():
+            for data, outcome in DEMO_PRODUCTS:
+                product = filing_services.product_create(actor=hz_user, enterprise=hz, **data)
+                if outcome in ("submitted", "approved", "returned"):
+                    filing_services.product_submit(actor=hz_user, product=product)
+                if outcome == "approved":
+                    filing_services.product_approve(actor=zj_inspector, product=product)
+                if outcome == "returned":
+                    filing_services.product_return(
+                        actor=zj_inspector, product=product, reason="中文标签缺少警示语，请补充后重新提交。"
+                    )
