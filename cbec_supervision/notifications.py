@@ -37,6 +37,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "product_suspended": (_("Product filing suspended"), _("%(name)s is suspended: %(reason)s")),
     "product_reinstated": (_("Product filing reinstated"), _("%(name)s is in force again.")),
     "product_revoked": (_("Product filing revoked"), _("%(name)s was revoked: %(reason)s")),
+    "batch_released": (
+        _("Import batch released"),
+        _("Batch %(batch_no)s passed on-site verification and is released."),
+    ),
+    "batch_refused": (_("Import batch refused entry"), _("Batch %(batch_no)s is refused entry: %(reason)s")),
     "change_approved": (_("Change request approved"), _("Your changes to %(name)s are now in force.")),
     "change_rejected": (_("Change request rejected"), _("Your changes to %(name)s were rejected: %(reason)s")),
 }

@@ -158,6 +158,7 @@ class TestVerdict(models.TextChoices):
 class SequenceKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise filing")
     PRODUCT = "product", _("Product filing")
+    IMPORT_BATCH = "import_batch", _("Import batch")
 
 
 #: the action word audited for each move of a filing's status
@@ -215,3 +216,56 @@ class FollowUp(models.TextChoices):
     ONSITE_VERIFICATION = "onsite_verification", _("On-site verification")
     POST_MARKET_SAMPLING = "post_market_sampling", _("Risk-based supervisory sampling after sale")
     POSTAL_REGIME = "postal_regime", _("Express and postal regime (direct mail)")
+
+
+class BatchMode(models.TextChoices):
+    BONDED = "bonded", _("Bulk entry, central storage (bonded)")
+    DIRECT_MAIL = "direct_mail", _("Direct mail")
+
+
+class BatchStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    REFUSED = "refused", _("Refused entry")
+    VERIFICATION_REQUIRED = "verification_required", _("On-site verification required")
+    RELEASED = "released", _("Released")
+    POSTAL = "postal", _("Routed to the express and postal regime")
+
+
+BATCH_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    BatchStatus.SUBMITTED: (
+        BatchStatus.REFUSED,
+        BatchStatus.VERIFICATION_REQUIRED,
+        BatchStatus.RELEASED,
+        BatchStatus.POSTAL,
+    ),
+    BatchStatus.VERIFICATION_REQUIRED: (BatchStatus.RELEASED, BatchStatus.REFUSED),
+    BatchStatus.REFUSED: (),
+    BatchStatus.RELEASED: (),
+    BatchStatus.POSTAL: (),
+}
+BATCH_STATUS_COLOURS = {
+    BatchStatus.SUBMITTED: "primary",
+    BatchStatus.REFUSED: "danger",
+    BatchStatus.VERIFICATION_REQUIRED: "warning",
+    BatchStatus.RELEASED: "success",
+    BatchStatus.POSTAL: "secondary",
+}
+
+
+class VerificationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+VERIFICATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    VerificationStatus.OPEN: (VerificationStatus.PASSED, VerificationStatus.FAILED),
+    VerificationStatus.PASSED: (),
+    VerificationStatus.FAILED: (),
+}
+
+
+class Confirmation(models.TextChoices):
+    PENDING = "pending", _("Awaiting an inspector's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")

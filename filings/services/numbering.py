@@ -12,6 +12,7 @@ from filings.models import FilingSequence
 _FORMATS = {
     SequenceKind.ENTERPRISE: "{code}{year}{seq:06d}",
     SequenceKind.PRODUCT: "{code}{year}P{seq:07d}",
+    SequenceKind.IMPORT_BATCH: "{code}{year}I{seq:07d}",
 }
 
 

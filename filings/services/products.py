@@ -262,13 +262,17 @@ def product_missing(product: ProductFiling, *, attachments: Iterable[Attachment]
     return missing
 
 
-def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:  # noqa: ARG001 - see below
-    """Tier and reasons for a product at submission.
+def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:
+    """Tier and reasons of a product at submission, by the three-tier engine and the editions in force."""
+    from filings.choices import SupervisionLevel
+    from filings.classification import classify
+    from filings.services.catalogues import compiled_index, editions_applied
+    from filings.services.imports import engine_item
 
-    The hook for the three-tier classification engine (DOMAIN.md section 3, the imports issue):
-    until that engine exists a product is filed without a tier.
-    """
-    return None, None
+    index, editions = compiled_index()
+    strict = product.enterprise.supervision_level == SupervisionLevel.STRICT
+    decision = classify(engine_item({}, product), index, strict=strict)
+    return decision.tier, {**decision.as_dict(), "editions": editions_applied(editions)}
 
 
 @transaction.atomic
