@@ -36,7 +36,15 @@ def test_submitting_waits_for_the_enterprise_filing_to_be_approved(world):
 def test_a_complete_product_is_submitted_approved_and_numbered(world, toy):
     product = services.product_submit(actor=world.alice, product=toy)
     assert product.status == FilingStatus.SUBMITTED and product.submitted_at
-    assert product.tier is None  # the three-tier engine comes with the imports issue
+    # Toys (HS 9503) are in the compulsory certification catalogue: key supervision.
+    assert product.tier == 2
+    reason = product.classification["reasons"][0]
+    assert (reason["catalogue"], reason["matched_on"], reason["entry"]) == (
+        "compulsory_certification",
+        "hs_code",
+        "9503 玩具",
+    )
+    assert product.classification["editions"]["compulsory_certification"]["edition"] == "starter"
     product = services.product_approve(actor=world.zj_inspector, product=product)
     assert product.filing_no.startswith("ZJ") and "P" in product.filing_no
     assert [n.kind for n in Notification.objects.filter(recipient=world.alice)][0] == "product_approved"

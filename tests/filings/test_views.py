@@ -399,7 +399,7 @@ def test_the_product_detail_shows_everything_an_inspector_needs(world, toy):
     response = browser_as(world.zj_inspector).get(toy.get_absolute_url())
     page = response.content.decode()
     assert response.context["others"] == 2
-    assert response.context["tier_label"] == "—"
+    assert response.context["tier_label"] == "Key supervision"  # toys: compulsory certification (HS 9503)
     assert "95030089" in page  # the customs commodity code and its name
     assert 'data-testid="decide-approve"' in page and 'data-testid="decide-return"' in page
 
