@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_FLAGS ?= --disable-pip-version-check --quiet
 
-.PHONY: run test test-browser lint format messages clean venv dev-venv
+.PHONY: run test test-browser lint format bench messages clean venv dev-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ format: dev-venv
 messages: dev-venv
 	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=static --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+## bench: the benchmarks; each figure printed as name=value and written to var/bench.json
+bench: dev-venv
+	@mkdir -p var
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from accounts.choices import Role
 
-_READ_REFERENCE = ["accounts.view_bureau", "accounts.view_bureauregion", "filings.view_hscode"]
+_READ_REFERENCE = [
+    "accounts.view_bureau",
+    "accounts.view_bureauregion",
+    "filings.view_hscode",
+    # Catalogues are public rules: every role reads every edition and its entries.
+    "filings.view_catalogueedition",
+    "filings.view_catalogueentry",
+]
 _READ_FILINGS = [
     "filings.view_enterprisefiling",
     "filings.view_productfiling",
@@ -12,11 +19,21 @@ _READ_FILINGS = [
     "filings.view_changerequest",
 ]
 _REVIEW_FILINGS = ["filings.review_enterprisefiling", "filings.review_productfiling"]
+#: declarations, their lines and on-site verifications: scoped per object by ``visible_to``
+_READ_DECLARATIONS = [
+    "filings.view_importbatch",
+    "filings.view_importitem",
+    "filings.view_verificationtask",
+    "filings.view_exportdeclaration",
+]
+_LOAD_CATALOGUES = ["filings.load_catalogueedition"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
         *_READ_REFERENCE,
         *_READ_FILINGS,
+        *_READ_DECLARATIONS,
+        *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -24,6 +41,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REFERENCE,
         *_READ_FILINGS,
         *_REVIEW_FILINGS,
+        *_READ_DECLARATIONS,
+        *_LOAD_CATALOGUES,
         "accounts.view_user",
         "core.view_auditevent",
         "core.view_attachment",
@@ -32,18 +51,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REFERENCE,
         *_READ_FILINGS,
         *_REVIEW_FILINGS,
+        *_READ_DECLARATIONS,
         "core.view_auditevent",
         "core.view_attachment",
     ],
     Role.ENTERPRISE: [
         *_READ_REFERENCE,
         *_READ_FILINGS,
+        *_READ_DECLARATIONS,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",
         "filings.change_productfiling",
         "filings.add_producttestreport",
         "filings.add_changerequest",
+        "filings.add_importbatch",
+        "filings.add_exportdeclaration",
         "core.view_auditevent",
         "core.view_attachment",
         "core.add_attachment",

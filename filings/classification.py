@@ -15,8 +15,12 @@ longer catalogue name matched at the same place gives way to the longer one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import accumulate
+
+import ahocorasick
 
 CERTAIN = 1.0
 #: certainty of a name match, by how the name was found
@@ -35,7 +39,7 @@ _NEGATIONS = ("无", "不含", "未含", "零", "免", "非", "去", "不添加"
 _QUALIFIER = re.compile(r"[\[［(（][^\]］)）]*[\]］)）]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
-_TOKEN_SPLIT = re.compile(r"[\s,，;；、/|:：。.!！?？()（）\[\]【】]+")
+_TOKEN_SPLIT = re.compile(r"[\s,，;；、/|:：。.!！?？()（）\[\]【】0-9]")
 _MIN_CJK_SUBSTRING = 2
 _MIN_ENGLISH = 5
 #: used and waste goods are barred by the guidance itself (废旧物品), whatever catalogue is loaded
@@ -90,10 +94,11 @@ class Item:
     materials: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     tier: int
-    reasons: list[Reason] = field(default_factory=list)
+    #: a tuple: decisions with no reason are one shared object
+    reasons: Sequence[Reason] = ()
     follow_up: str = FOLLOW_UP[TIER_GENERAL]
     #: the tier rests on a suspected (name) match only: an inspector must confirm it
     needs_confirmation: bool = False
@@ -150,22 +155,26 @@ def _name_variants(entry: EntryData) -> Iterable[tuple[str, str]]:
                 yield variant, variant_how
 
 
+_CJK_KIND, _TOKEN_KIND, _ENGLISH_KIND = 0, 1, 2
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() and ch.isascii()
+
+
 class CompiledIndex:
-    """Lookup structures for the catalogue editions in force, built once per set of editions."""
+    """Lookup structures for the catalogue editions in force, built once per set of editions.
+
+    Exact keys go in dicts. Names go in one Aho-Corasick automaton (pyahocorasick), so a
+    description is scanned once, in C, whatever the number of names; the guards then run on the
+    few hits only.
+    """
 
     def __init__(self, catalogues: Iterable[CatalogueData]):
         self.editions: dict[str, str] = {}
         self.by_cas: dict[str, list[EntryRef]] = {}
         self.by_un: dict[str, list[EntryRef]] = {}
         self.by_hs: dict[str, list[EntryRef]] = {}
-        #: CJK names by their first two characters: [(name, refs, certainty)], longest first
-        self._cjk: dict[str, list[tuple[str, tuple[EntryRef, ...], float]]] = {}
-        self._cjk_first: set[str] = set()
-        #: one-character names and other short names: only whole tokens match
-        self._tokens: dict[str, list[tuple[EntryRef, float]]] = {}
-        #: English names by their number of words, lowercased
-        self._english: dict[str, list[tuple[EntryRef, float]]] = {}
-        self._english_lengths: set[int] = set()
         names: dict[str, dict[EntryRef, float]] = {}
         for catalogue in catalogues:
             self.editions[catalogue.kind] = catalogue.edition
@@ -182,94 +191,142 @@ class CompiledIndex:
                 if not entry.match_names:
                     continue
                 for text, how in _name_variants(entry):
-                    certainty = NAME_CERTAINTY[how]
                     if _CJK.search(text):
-                        key = text
-                        slot = names.setdefault(key, {})
-                        slot[ref] = max(slot.get(ref, 0.0), certainty)
+                        key, certainty = text.lower(), NAME_CERTAINTY[how]
                     else:
-                        lowered = " ".join(_WORD.findall(text.lower()))
-                        if len(lowered) >= _MIN_ENGLISH:
-                            self._english.setdefault(lowered, []).append((ref, NAME_CERTAINTY["english"]))
-                            self._english_lengths.add(lowered.count(" ") + 1)
+                        key, certainty = " ".join(_WORD.findall(text.lower())), NAME_CERTAINTY["english"]
+                        if len(key) < _MIN_ENGLISH:
+                            continue
+                    slot = names.setdefault(key, {})
+                    slot[ref] = max(slot.get(ref, 0.0), certainty)
         self.hs_lengths = sorted({len(p) for p in self.by_hs}, reverse=True)
-        for text, refs in names.items():
-            if len(text) < _MIN_CJK_SUBSTRING:
-                self._tokens.setdefault(text, []).extend(refs.items())
-                continue
-            certainty = max(refs.values())
-            self._cjk.setdefault(text[:2], []).append((text, tuple(refs), certainty))
-            self._cjk_first.add(text[0])
-        for bucket in self._cjk.values():
-            bucket.sort(key=lambda row: -len(row[0]))
+        #: decisions of items that carry nothing but an HS code, by code, per strictness
+        self.hs_decisions: dict[bool, dict[str, Decision]] = {False: {}, True: {}}
+        self._automaton = ahocorasick.Automaton()
+        for key, refs in names.items():
+            if not _CJK.search(key):
+                kind = _ENGLISH_KIND
+            elif len(key) < _MIN_CJK_SUBSTRING:
+                kind = _TOKEN_KIND  # one-character names: only a whole token counts
+            else:
+                kind = _CJK_KIND
+            self._automaton.add_word(key, (key, len(key), kind, tuple(refs.items())))
+        self._has_names = len(self._automaton) > 0
+        if self._has_names:
+            self._automaton.make_automaton()
 
     # --- name matching ----------------------------------------------------------------------
 
-    def _negated(self, text: str, start: int) -> bool:
-        before = text[max(0, start - 3) : start]
+    @staticmethod
+    def _negated(text: str, start: int, begin: int = 0) -> bool:
+        before = text[max(begin, start - 4) : start].rstrip()
         return any(before.endswith(word) for word in _NEGATIONS)
 
     def match_names(self, text: str) -> list[tuple[str, EntryRef, float]]:
         """Catalogue names found in ``text``: (name found, entry, certainty)."""
-        found: list[tuple[str, EntryRef, float]] = []
-        if not text:
+        return self.match_names_many([text]).get(0, [])
+
+    def match_names_many(self, texts: Sequence[str]) -> dict[int, list[tuple[str, EntryRef, float]]]:
+        """Names found in each of many texts, by text position (texts without names are left out).
+
+        The texts are joined with a separator that no name contains and scanned in one pass of the
+        automaton; the few hits are then mapped back to their text.
+        """
+        found: dict[int, list[tuple[str, EntryRef, float]]] = {}
+        if not self._has_names or not texts:
             return found
-        first, buckets = self._cjk_first, self._cjk
-        covered_to = -1  # end of the longest name matched so far: shorter names inside it give way
-        length = len(text)
-        for i in range(length - 1):
-            if text[i] not in first:
+        lowered = "\x00".join(texts).lower()
+        hits = [(end - value[1] + 1, end + 1, value) for end, value in self._automaton.iter(lowered)]
+        if not hits:
+            return found
+        # where each text starts in the joined string
+        starts = [0, *accumulate(len(text) + 1 for text in texts)]
+        hits.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
+        covered_to = -1
+        for start, end, (key, _length, kind, refs) in hits:
+            which = bisect_right(starts, start) - 1
+            begin = starts[which]
+            stop = begin + len(texts[which])
+            if kind == _TOKEN_KIND:
+                before = lowered[start - 1] if start > begin else " "
+                after = lowered[end] if end < stop else " "
+                if not (_TOKEN_SPLIT.match(before) and _TOKEN_SPLIT.match(after)):
+                    continue
+            elif kind == _ENGLISH_KIND:
+                if (start > begin and _is_word_char(lowered[start - 1])) or (
+                    end < stop and _is_word_char(lowered[end])
+                ):
+                    continue
+                words = lowered[begin:start].split()
+                if words and words[-1] in ("no", "non", "without"):
+                    continue
+            # Longest first at each start: a name inside a longer matched name gives way to it.
+            if end <= covered_to or self._negated(lowered, start, begin):
                 continue
-            bucket = buckets.get(text[i : i + 2])
-            if bucket is None:
-                continue
-            for name, refs, certainty in bucket:
-                end = i + len(name)
-                if end <= length and text.startswith(name, i):
-                    if end <= covered_to or self._negated(text, i):
-                        break
-                    covered_to = end
-                    found.extend((name, ref, certainty) for ref in refs)
-                    break  # longest first: the rest of the bucket is inside this one
-        if self._tokens:
-            for token in _TOKEN_SPLIT.split(text):
-                for ref, certainty in self._tokens.get(token, ()):
-                    found.append((token, ref, certainty))
-        if self._english:
-            words = _WORD.findall(text.lower())
-            for n in self._english_lengths:
-                for i in range(len(words) - n + 1):
-                    phrase = " ".join(words[i : i + n])
-                    for ref, certainty in self._english.get(phrase, ()):
-                        if i == 0 or words[i - 1] not in ("no", "non", "free", "without"):
-                            found.append((phrase, ref, certainty))
+            covered_to = end
+            found.setdefault(which, []).extend((key, ref, certainty) for ref, certainty in refs)
         return found
 
 
 def _normalise_hs(code: str) -> str:
-    return "".join(ch for ch in code if ch.isdigit()) if code else ""
+    if code.isdigit():
+        return code
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def _text(item: Item) -> str:
+    # Description and materials are scanned as one text.
+    return f"{item.description}\n{item.materials}" if item.materials else item.description
 
 
 def classify(item: Item, index: CompiledIndex, *, strict: bool = False) -> Decision:
     """The tier of one item and every reason for it. Tier 3 when nothing matches."""
+    text = _text(item)
+    return _decide(item, index, strict, index.match_names(text) if text else ())
+
+
+def classify_many(items: Sequence[Item], index: CompiledIndex, *, strict: bool = False) -> list[Decision]:
+    """``classify`` over many items (a batch), scanning all their texts for names in one pass."""
+    names = index.match_names_many([_text(item) for item in items])
+    # Most items carry only an HS code: their decision depends on the code alone, so it is
+    # made once per code and shared (codes are a bounded set). The rest go through _decide.
+    cache = index.hs_decisions[strict]
+    decisions = []
+    append = decisions.append
+    for position, item in enumerate(items):
+        found = names.get(position)
+        if found or item.used or item.un_number or item.cas_numbers:
+            append(_decide(item, index, strict, found))
+            continue
+        code = item.hs_code
+        decision = cache.get(code)
+        if decision is None:
+            decision = _decide(Item(hs_code=code), index, strict, None)
+            if len(cache) < _HS_CACHE_SIZE:
+                cache[code] = decision
+        append(decision)
+    return decisions
+
+
+def _decide(item: Item, index: CompiledIndex, strict: bool, found) -> Decision:
     reasons: list[Reason] = []
     append = reasons.append
     for cas in item.cas_numbers:
         for ref in index.by_cas.get(cas, ()):
             append(Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "cas", cas, CERTAIN, ref.tier))
-    if item.un_number:
-        for ref in index.by_un.get(item.un_number, ()):
-            append(
-                Reason(
-                    ref.catalogue, ref.edition, ref.label, ref.entry_id, "un_number", item.un_number, CERTAIN, ref.tier
-                )
-            )
-    if item.hs_code and index.hs_lengths:
-        code = _normalise_hs(item.hs_code)
+    un = item.un_number
+    if un:
+        for ref in index.by_un.get(un, ()):
+            append(Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "un_number", un, CERTAIN, ref.tier))
+    code = item.hs_code
+    if code:
+        if not code.isdigit():
+            code = _normalise_hs(code)
         by_hs = index.by_hs
         for n in index.hs_lengths:
-            if n <= len(code):
-                for ref in by_hs.get(code[:n], ()):
+            refs = by_hs.get(code[:n])
+            if refs and n <= len(code):
+                for ref in refs:
                     append(
                         Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "hs_code", code, CERTAIN, ref.tier)
                     )
@@ -278,15 +335,16 @@ def classify(item: Item, index: CompiledIndex, *, strict: bool = False) -> Decis
         append(
             Reason("prohibited_goods", edition, USED_GOODS_ENTRY, None, "used_flag", "true", CERTAIN, TIER_PROHIBITED)
         )
-    certain_ids = {r.entry_id for r in reasons}
-    for text in (item.description, item.materials):
-        for name, ref, certainty in index.match_names(text):
-            if ref.entry_id not in certain_ids:
-                certain_ids.add(ref.entry_id)
+    if found:
+        seen = {r.entry_id for r in reasons}
+        for name, ref, certainty in found:
+            if ref.entry_id not in seen:
+                seen.add(ref.entry_id)
                 append(Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "name", name, certainty, ref.tier))
+    if not reasons:
+        return _STRICT_NOTHING if strict else _NOTHING
 
-    tier = TIER_GENERAL
-    certain_tier = TIER_GENERAL
+    tier = certain_tier = TIER_GENERAL
     for reason in reasons:
         if reason.tier < tier:
             tier = reason.tier
@@ -294,14 +352,14 @@ def classify(item: Item, index: CompiledIndex, *, strict: bool = False) -> Decis
             certain_tier = reason.tier
     if strict and tier > TIER_KEY:
         tier = TIER_KEY
-        certain_tier = min(certain_tier, TIER_KEY)
-    return Decision(
-        tier=tier,
-        reasons=reasons,
-        follow_up=FOLLOW_UP[tier],
-        needs_confirmation=tier < certain_tier,
-        strict_supervision=strict,
-    )
+    if strict and certain_tier > TIER_KEY:
+        certain_tier = TIER_KEY
+    return Decision(tier, tuple(reasons), FOLLOW_UP[tier], tier < certain_tier, strict)
+
+
+_HS_CACHE_SIZE = 100_000
+_NOTHING = Decision(TIER_GENERAL, (), FOLLOW_UP[TIER_GENERAL], False, False)
+_STRICT_NOTHING = Decision(TIER_KEY, (), FOLLOW_UP[TIER_KEY], False, True)
 
 
 def batch_tier(tiers: Iterable[int | None]) -> int | None:

@@ -1,0 +1,880 @@
+"""Import control over the API: catalogue editions, the classification dry run, import batches with
+their on-site verification, and export declarations.
+
+Every write calls a service (``filings.services.catalogues``, ``filings.services.imports``); their
+ValidationError answers 400 and their PermissionDenied 403. Declared lines are not validated field
+by field here: a batch of 10,000 lines is handed to the service as it came, which checks it in one
+pass, and the answer is built from plain rows (``item_rows``) rather than a serializer per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from accounts.models import User
+from cbec_supervision.api import ScopedViewSetMixin
+from cbec_supervision.drf import RolePermissions
+from filings.choices import (
+    BatchMode,
+    BatchStatus,
+    CatalogueKind,
+    Confirmation,
+    FilingStatus,
+    FollowUp,
+    GoodsCategory,
+    SupervisionLevel,
+    Tier,
+    VerificationStatus,
+)
+from filings.filtersets import IdFilter
+from filings.models import (
+    CatalogueEdition,
+    CatalogueEntry,
+    EnterpriseFiling,
+    ExportDeclaration,
+    HSCode,
+    ImportBatch,
+    ImportItem,
+    ProductFiling,
+    ProductTestReport,
+    VerificationTask,
+)
+from filings.services.catalogues import catalogue_import
+from filings.services.imports import (
+    MAX_LINES,
+    _line_errors,
+    classify_lines,
+    clean_line,
+    export_declare,
+    import_batch_declare,
+    import_item_confirm,
+    verification_decide,
+)
+
+_MAX_ID = 2**63 - 1
+_MAX_LINE_NO = 2**31 - 1
+
+
+# --- catalogues -----------------------------------------------------------------------------------
+
+
+class CatalogueEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CatalogueEntry
+        fields = [
+            "id",
+            "row",
+            "seq",
+            "name",
+            "aliases",
+            "cas",
+            "un_number",
+            "hs_prefix",
+            "category",
+            "remark",
+            "highly_toxic",
+        ]
+        read_only_fields = fields
+
+
+class CatalogueEditionSerializer(serializers.ModelSerializer):
+    """One edition of a catalogue; in a list, ``entries`` is the address of its entries."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    tier = serializers.IntegerField(read_only=True)
+    in_force = serializers.SerializerMethodField()
+    entries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CatalogueEdition
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "tier",
+            "edition",
+            "effective_from",
+            "entry_count",
+            "in_force",
+            "loaded_at",
+            "loaded_by",
+            "source_name",
+            "sha256",
+            "entries",
+        ]
+        read_only_fields = fields
+
+    def get_in_force(self, obj: CatalogueEdition) -> bool:
+        """Whether this is the edition of its catalogue in force today."""
+        in_force_ids = self.context.get("in_force_ids")
+        if in_force_ids is None:
+            in_force_ids = {e.pk for e in CatalogueEdition.objects.in_force()}
+            self.context["in_force_ids"] = in_force_ids
+        return obj.pk in in_force_ids
+
+    def get_entries(self, obj: CatalogueEdition) -> str:
+        return reverse("api:catalogue-entries", args=[obj.pk], request=self.context.get("request"))
+
+
+class CatalogueEditionDetailSerializer(CatalogueEditionSerializer):
+    """One edition with every entry."""
+
+    entries = CatalogueEntrySerializer(many=True, read_only=True)
+
+
+class CatalogueLoadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CatalogueKind.choices)
+    edition = serializers.CharField(max_length=50)
+    effective_from = serializers.DateField()
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text=gettext_lazy("The authority's file: CSV (UTF-8 or GB18030) or XLSX, in its published columns."),
+    )
+
+
+class CatalogueEditionFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CatalogueKind.choices, label=gettext_lazy("Catalogue"))
+    edition = django_filters.CharFilter(field_name="edition", lookup_expr="iexact", label=gettext_lazy("Edition"))
+    in_force = django_filters.BooleanFilter(method="filter_in_force", label=gettext_lazy("In force today"))
+
+    class Meta:
+        model = CatalogueEdition
+        fields = ["kind", "edition", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        if value is None:
+            return queryset
+        ids = [e.pk for e in CatalogueEdition.objects.in_force()]
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+def entries_search(queryset, q: str):
+    """Entries whose name, an alias, the CAS number, the UN number or the HS prefix matches ``q``.
+
+    An HS code finds the entries whose prefix it starts with, and a prefix the entries under it.
+    Aliases are matched in Python: JSON text is stored ASCII-escaped on SQLite.
+    """
+    q = q.strip()
+    if not q:
+        return queryset
+    condition = Q(name__icontains=q) | Q(cas=q) | Q(seq=q)
+    un = q.upper().removeprefix("UN").strip()
+    if len(un) == 4 and un.isdecimal():
+        condition |= Q(un_number=un)
+    digits = q.replace(".", "").replace(" ", "")
+    if digits.isdecimal() and digits.isascii() and len(digits) <= 10:
+        condition |= Q(hs_prefix__startswith=digits) & ~Q(hs_prefix="")
+        condition |= Q(hs_prefix__in=[digits[:n] for n in range(4, len(digits) + 1)])
+    lowered = q.lower()
+    alias_ids = [
+        pk
+        for pk, aliases in queryset.exclude(aliases=[]).values_list("pk", "aliases")
+        if any(lowered in str(alias).lower() for alias in aliases or ())
+    ]
+    if alias_ids:
+        condition |= Q(pk__in=alias_ids)
+    return queryset.filter(condition)
+
+
+class CataloguePermissions(RolePermissions):
+    """Anyone signed in reads catalogues; loading an edition takes ``filings.load_catalogueedition``."""
+
+    perms_map = {**RolePermissions.perms_map, "POST": ["%(app_label)s.load_%(model_name)s"]}
+
+
+class CatalogueEditionViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Catalogue editions and their entries; bureau administrators and headquarters load new editions."""
+
+    queryset = CatalogueEdition.objects.all()
+    serializer_class = CatalogueEditionSerializer
+    permission_classes = [CataloguePermissions]
+    filterset_class = CatalogueEditionFilterSet
+    ordering_fields = ["kind", "effective_from", "loaded_at", "edition"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return CatalogueEditionDetailSerializer
+        if self.action == "create":
+            return CatalogueLoadSerializer
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("entries")
+        return queryset
+
+    @extend_schema(
+        request={"multipart/form-data": CatalogueLoadSerializer},
+        responses={201: CatalogueEditionDetailSerializer, 400: OpenApiResponse(description="the faulty row")},
+    )
+    def create(self, request, *args, **kwargs):
+        """Load a new edition from the authority's file, all or nothing; it takes effect from its date."""
+        body = CatalogueLoadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        if upload.size is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise ValidationError({"file": [_("The file is too large.")]})
+        edition = catalogue_import(
+            actor=request.user,
+            kind=body.validated_data["kind"],
+            edition=body.validated_data["edition"],
+            effective_from=body.validated_data["effective_from"],
+            content=upload.read(),
+            filename=upload.name or "",
+        )
+        edition = CatalogueEdition.objects.prefetch_related("entries").get(pk=edition.pk)
+        data = CatalogueEditionDetailSerializer(edition, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="name, alias, CAS number, UN number or HS code")],
+        responses=CatalogueEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"])
+    def entries(self, request, pk=None):
+        """The edition's entries, in file order; ``?q=`` searches them."""
+        edition = self.get_object()
+        queryset = entries_search(edition.entries.order_by("row", "id"), request.query_params.get("q", ""))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(CatalogueEntrySerializer(page, many=True).data)
+
+
+# --- declared lines: accepted as they come, answered as plain rows -----------------------------------
+
+
+class ImportLineSerializer(serializers.Serializer):
+    """One declared line (documentation of ``items``: the service checks the lines in one pass)."""
+
+    product = serializers.IntegerField(required=False, allow_null=True, help_text=gettext_lazy("product filing id"))
+    description = serializers.CharField(required=False, allow_blank=True)
+    hs_code = serializers.CharField(required=False, allow_blank=True, help_text=gettext_lazy("10 digits"))
+    cas_numbers = serializers.ListField(child=serializers.CharField(), required=False)
+    un_number = serializers.CharField(required=False, allow_blank=True, help_text=gettext_lazy('e.g. "1203"'))
+    used = serializers.BooleanField(required=False)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit = serializers.CharField(required=False, allow_blank=True)
+    value_cny = serializers.DecimalField(max_digits=14, decimal_places=2)
+    origin_country = serializers.CharField(required=False, allow_blank=True, help_text=gettext_lazy("ISO 3166 alpha-2"))
+
+
+class ClassifyLineSerializer(ImportLineSerializer):
+    """A line to classify: as declared, amounts optional, plus what the engine may also read."""
+
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
+    value_cny = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    category = serializers.ChoiceField(choices=GoodsCategory.choices, required=False, allow_blank=True)
+    materials = serializers.CharField(required=False, allow_blank=True)
+
+
+class _Lines(serializers.JSONField):
+    """A list of line objects, passed on untouched: the service checks each line and reports by line."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return super().to_internal_value(data) if self.binary else data
+        return data
+
+
+@extend_schema_field(ImportLineSerializer(many=True))
+class ImportLinesField(_Lines):
+    pass
+
+
+@extend_schema_field(ClassifyLineSerializer(many=True))
+class ClassifyLinesField(_Lines):
+    pass
+
+
+class ReasonSerializer(serializers.Serializer):
+    catalogue = serializers.CharField()
+    edition = serializers.CharField()
+    entry = serializers.CharField()
+    entry_id = serializers.IntegerField(allow_null=True)
+    matched_on = serializers.ChoiceField(choices=["cas", "un_number", "hs_code", "name", "used_flag"])
+    value = serializers.CharField()
+    certainty = serializers.FloatField()
+    tier = serializers.IntegerField()
+
+
+class ImportItemSerializer(serializers.Serializer):
+    """A declared line and its classification (the shape ``item_rows`` builds)."""
+
+    id = serializers.IntegerField()
+    line_no = serializers.IntegerField()
+    product = serializers.IntegerField(allow_null=True)
+    description = serializers.CharField()
+    hs_code = serializers.CharField()
+    cas_numbers = serializers.ListField(child=serializers.CharField())
+    un_number = serializers.CharField()
+    used = serializers.BooleanField()
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit = serializers.CharField()
+    value_cny = serializers.DecimalField(max_digits=14, decimal_places=2)
+    origin_country = serializers.CharField()
+    tier = serializers.IntegerField(allow_null=True)
+    reasons = ReasonSerializer(many=True)
+    follow_up = serializers.ChoiceField(choices=FollowUp.choices, allow_blank=True)
+    confirmation = serializers.ChoiceField(choices=Confirmation.choices, allow_blank=True)
+
+
+_ITEM_COLUMNS = (
+    "id",
+    "line_no",
+    "product_id",
+    "description",
+    "hs_code",
+    "cas_numbers",
+    "un_number",
+    "used",
+    "quantity",
+    "unit",
+    "value_cny",
+    "origin_country",
+    "tier",
+    "reasons",
+    "follow_up",
+    "confirmation",
+)
+
+
+def item_rows(queryset: Iterable[ImportItem] | Any) -> list[dict]:
+    """Lines as JSON-ready dicts, in one query and without a serializer per line (10,000-line batches)."""
+    rows = []
+    append = rows.append
+    for (
+        pk,
+        line_no,
+        product,
+        description,
+        hs_code,
+        cas_numbers,
+        un_number,
+        used,
+        quantity,
+        unit,
+        value_cny,
+        origin,
+        tier,
+        reasons,
+        follow_up,
+        confirmation,
+    ) in queryset.values_list(*_ITEM_COLUMNS):
+        append(
+            {
+                "id": pk,
+                "line_no": line_no,
+                "product": product,
+                "description": description,
+                "hs_code": hs_code,
+                "cas_numbers": cas_numbers,
+                "un_number": un_number,
+                "used": used,
+                # As DRF writes decimals: text with the field's places.
+                "quantity": f"{quantity:.3f}",
+                "unit": unit,
+                "value_cny": f"{value_cny:.2f}",
+                "origin_country": origin or "",
+                "tier": tier,
+                "reasons": reasons,
+                "follow_up": follow_up,
+                "confirmation": confirmation,
+            }
+        )
+    return rows
+
+
+# --- the dry run ------------------------------------------------------------------------------------
+
+
+class ClassifyRequestSerializer(serializers.Serializer):
+    items = ClassifyLinesField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    tier = serializers.IntegerField()
+    reasons = ReasonSerializer(many=True)
+    follow_up = serializers.ChoiceField(choices=FollowUp.choices)
+    needs_confirmation = serializers.BooleanField()
+    strict_supervision = serializers.BooleanField()
+
+
+class ClassifyResultSerializer(serializers.Serializer):
+    items = DecisionSerializer(many=True)
+    editions = serializers.DictField(child=serializers.DictField(), help_text=gettext_lazy("the editions applied"))
+
+
+def classify_dry_run(*, actor: User, items: Any) -> dict:
+    """Classify lines as a declaration would, storing nothing.
+
+    Enterprise users classify their own approved products and free descriptions, under their
+    enterprise's supervision level; staff classify any product they may see.
+    """
+    if not isinstance(items, list) or not items:
+        raise DjangoValidationError({"items": [_("Give at least one line to classify.")]})
+    if len(items) > MAX_LINES:
+        raise DjangoValidationError({"items": [_("At most %(n)d lines at a time.") % {"n": MAX_LINES}]})
+    known_hs8 = set(HSCode.objects.values_list("code", flat=True))
+    lines, bad = [], []
+    for number, raw in enumerate(items, start=1):
+        line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
+        if isinstance(raw, dict):
+            category = str(raw.get("category") or "").strip()
+            if category and category not in GoodsCategory.values:
+                errors["category"] = [_("The category is one of %(values)s.") % {"values": ", ".join(GoodsCategory)}]
+            line["category"] = category
+            line["materials"] = str(raw.get("materials") or "")[:2000]
+        lines.append(line)
+        if errors:
+            bad.append((number, errors))
+
+    enterprise = None
+    if actor.is_enterprise_user:
+        enterprise = EnterpriseFiling.objects.filter(pk=actor.enterprise_id).first() if actor.enterprise_id else None
+        products_qs = ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
+        unknown = _("Only the enterprise's own approved products can be classified.")
+    else:
+        products_qs = ProductFiling.objects.visible_to(actor)
+        unknown = _("No product filing with this id.")
+    product_ids = {line["product"] for line in lines if "product" in line}
+    products = {p.pk: p for p in products_qs.filter(pk__in=product_ids)} if product_ids else {}
+    for number, line in enumerate(lines, start=1):
+        if "product" in line and line["product"] not in products:
+            bad.append((number, {"product": [unknown]}))
+    if bad:
+        raise _line_errors(sorted(bad, key=lambda row: row[0]))
+
+    strict = enterprise is not None and enterprise.supervision_level == SupervisionLevel.STRICT
+    decisions, editions = classify_lines(lines, products=products, strict=strict)
+    return {
+        "items": [{"line_no": number, **d.as_dict()} for number, d in enumerate(decisions, start=1)],
+        "editions": editions,
+    }
+
+
+class ClassifyViewSet(viewsets.ViewSet):
+    """``POST classify/``: the three-tier classification as a dry run. Nothing is stored."""
+
+    parser_classes = [JSONParser]
+
+    def get_serializer(self, *args, **kwargs):  # for the browsable API's form
+        return ClassifyRequestSerializer(*args, **kwargs)
+
+    @extend_schema(request=ClassifyRequestSerializer, responses={200: ClassifyResultSerializer})
+    def create(self, request):
+        """Each line's tier, the reasons for it (catalogue, edition, entry, what matched, how certain) and
+        the follow-up it calls for, under the catalogue editions in force today."""
+        body = ClassifyRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(classify_dry_run(actor=request.user, items=body.validated_data["items"]))
+
+
+# --- import batches ---------------------------------------------------------------------------------
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    accepted_reports = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = VerificationTask
+        fields = ["id", "status", "note", "bureau", "accepted_reports", "decided_by", "decided_at", "created_at"]
+        read_only_fields = fields
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    """A declared batch, its tier and status; its lines are at ``items_url`` (inline in the detail)."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    port_bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    editions = serializers.JSONField(read_only=True)
+    verification = serializers.SerializerMethodField()
+    items_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "batch_no",
+            "enterprise",
+            "enterprise_name",
+            "platform",
+            "warehouse",
+            "mode",
+            "port_bureau",
+            "arrival_date",
+            "status",
+            "status_display",
+            "tier",
+            "editions",
+            "item_count",
+            "total_value_cny",
+            "declared_by",
+            "created_at",
+            "updated_at",
+            "verification",
+            "items_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(VerificationSerializer(allow_null=True))
+    def get_verification(self, obj: ImportBatch) -> dict | None:
+        try:
+            task = obj.verification
+        except VerificationTask.DoesNotExist:
+            return None
+        return VerificationSerializer(task).data
+
+    def get_items_url(self, obj: ImportBatch) -> str:
+        return reverse("api:import-batch-items", args=[obj.pk], request=self.context.get("request"))
+
+
+class ImportBatchDetailSerializer(ImportBatchSerializer):
+    """A batch with every line inline."""
+
+    items = serializers.SerializerMethodField()
+
+    class Meta(ImportBatchSerializer.Meta):
+        fields = [*ImportBatchSerializer.Meta.fields, "items"]
+        read_only_fields = fields
+
+    @extend_schema_field(ImportItemSerializer(many=True))
+    def get_items(self, obj: ImportBatch) -> list[dict]:
+        return item_rows(ImportItem.objects.filter(batch=obj).order_by("line_no"))
+
+
+class ImportBatchDeclareSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=BatchMode.choices, default=BatchMode.BONDED)
+    port_bureau = serializers.CharField(max_length=20, help_text=gettext_lazy("the port bureau's code"))
+    platform = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=_MAX_ID)
+    warehouse = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=_MAX_ID,
+        help_text=gettext_lazy("the filing id of the logistics and warehousing enterprise"),
+    )
+    arrival_date = serializers.DateField(required=False, allow_null=True)
+    items = ImportLinesField()
+
+
+class VerifySerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    accepted_reports = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=_MAX_ID), required=False, max_length=1000
+    )
+
+
+class ConfirmSerializer(serializers.Serializer):
+    confirmed = serializers.BooleanField(
+        help_text=gettext_lazy("true confirms the suspected match, false dismisses it")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ImportBatchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="batch_no", lookup_expr="icontains", label=gettext_lazy("Batch number"))
+    status = django_filters.MultipleChoiceFilter(choices=BatchStatus.choices, label=gettext_lazy("Status"))
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=gettext_lazy("Tier"))
+    mode = django_filters.ChoiceFilter(choices=BatchMode.choices, label=gettext_lazy("Mode"))
+    enterprise = IdFilter(field_name="enterprise", label=gettext_lazy("Operator"))
+    platform = IdFilter(field_name="platform", label=gettext_lazy("Platform"))
+    warehouse = IdFilter(field_name="warehouse", label=gettext_lazy("Warehouse"))
+    port_bureau = django_filters.CharFilter(field_name="port_bureau__code", label=gettext_lazy("Port bureau code"))
+    arrival_after = django_filters.DateFilter(field_name="arrival_date", lookup_expr="gte")
+    arrival_before = django_filters.DateFilter(field_name="arrival_date", lookup_expr="lte")
+    pending_confirmation = django_filters.BooleanFilter(
+        method="filter_pending_confirmation", label=gettext_lazy("Lines await an inspector's confirmation")
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "status", "tier", "mode", "enterprise", "platform", "warehouse", "port_bureau"]
+
+    def filter_pending_confirmation(self, queryset, name, value):
+        if value is None:
+            return queryset
+        pending = Exists(ImportItem.objects.filter(batch=OuterRef("pk"), confirmation=Confirmation.PENDING))
+        return queryset.filter(pending if value else ~pending)
+
+
+class ImportItemFilterSet(django_filters.FilterSet):
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=gettext_lazy("Tier"))
+    confirmation = django_filters.ChoiceFilter(choices=Confirmation.choices, label=gettext_lazy("Confirmation"))
+    follow_up = django_filters.ChoiceFilter(choices=FollowUp.choices, label=gettext_lazy("Follow-up"))
+    product = IdFilter(field_name="product", label=gettext_lazy("Product"))
+
+    class Meta:
+        model = ImportItem
+        fields = ["tier", "confirmation", "follow_up", "product"]
+
+
+class ImportBatchViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Import batches: declared by the operator, seen by its platform and warehouse, the operator's
+    bureau and the port bureau. Lines are never edited; inspectors confirm suspected matches and
+    record the on-site verification."""
+
+    queryset = ImportBatch.objects.all()
+    serializer_class = ImportBatchSerializer
+    filterset_class = ImportBatchFilterSet
+    list_select_related = (
+        "enterprise",
+        "port_bureau",
+        "declared_by",
+        "verification",
+        "verification__bureau",
+        "verification__decided_by",
+    )
+    list_prefetch_related = ("verification__accepted_reports",)
+    ordering_fields = ["created_at", "arrival_date", "tier", "status", "total_value_cny", "item_count"]
+    object_actions = ("history", "verify", "confirm")
+    parser_classes = [JSONParser]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ImportBatchDetailSerializer
+        if self.action == "create":
+            return ImportBatchDeclareSerializer
+        return super().get_serializer_class()
+
+    def _header(self, batch: ImportBatch, serializer_class=ImportBatchSerializer, code: int = status.HTTP_200_OK):
+        batch = self.get_queryset().get(pk=batch.pk)
+        return Response(serializer_class(batch, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=ImportBatchDeclareSerializer, responses={201: ImportBatchDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        """Declare and submit a batch in one step: every line is classified and the batch routed by its tier."""
+        body = ImportBatchDeclareSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        batch = import_batch_declare(actor=request.user, **body.validated_data)
+        return self._header(batch, ImportBatchDetailSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("tier", int, enum=Tier.values),
+            OpenApiParameter("confirmation", str, enum=Confirmation.values),
+            OpenApiParameter("follow_up", str, enum=FollowUp.values),
+            OpenApiParameter("product", int),
+        ],
+        responses=ImportItemSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"])
+    def items(self, request, pk=None):
+        """The batch's lines in order, with their tiers and reasons."""
+        batch = self.get_object()
+        filterset = ImportItemFilterSet(
+            request.query_params, queryset=ImportItem.objects.filter(batch=batch).order_by("line_no"), request=request
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        ids = [row.pk for row in page]
+        rows = item_rows(ImportItem.objects.filter(pk__in=ids).order_by("line_no"))
+        return self.get_paginated_response(rows)
+
+    def paginate_queryset(self, queryset):
+        if self.action == "items":
+            # Only the ids of the page are fetched here; ``item_rows`` reads the lines in one query.
+            queryset = queryset.only("pk")
+        return super().paginate_queryset(queryset)
+
+    @extend_schema(request=VerifySerializer, responses=ImportBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Record the on-site verification: third-party results accepted, findings, and the outcome.
+
+        Passing releases the batch; failing (findings required) refuses it."""
+        batch = self.get_object()
+        body = VerifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = VerificationTask.objects.filter(batch=batch).first()
+        if task is None:
+            raise ValidationError({"status": [_("This batch has no on-site verification.")]})
+        wanted = set(body.validated_data.get("accepted_reports", []))
+        reports = list(ProductTestReport.objects.filter(pk__in=wanted)) if wanted else []
+        if len(reports) != len(wanted):
+            raise ValidationError({"accepted_reports": [_("Only reports on this batch's products can be accepted.")]})
+        verification_decide(
+            actor=request.user,
+            task=task,
+            passed=body.validated_data["passed"],
+            note=body.validated_data.get("note", ""),
+            accepted_reports=reports,
+        )
+        return self._header(batch)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("line_no", int, OpenApiParameter.PATH)],
+        request=ConfirmSerializer,
+        responses=ImportItemSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"items/(?P<line_no>[0-9]{1,10})/confirm",
+        url_name="item-confirm",
+    )
+    def confirm(self, request, pk=None, line_no=None):
+        """An inspector of the port bureau confirms or dismisses a line's suspected (name) match."""
+        batch = self.get_object()
+        number = int(line_no)
+        item = ImportItem.objects.filter(batch=batch, line_no=number).first() if number <= _MAX_LINE_NO else None
+        if item is None:
+            raise NotFound(_("This batch has no such line."))
+        body = ConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = import_item_confirm(
+            actor=request.user,
+            item=item,
+            confirmed=body.validated_data["confirmed"],
+            note=body.validated_data.get("note", ""),
+        )
+        return Response(item_rows(ImportItem.objects.filter(pk=item.pk))[0])
+
+
+# --- export declarations (全申报) ---------------------------------------------------------------------
+
+
+class ExportDeclarationSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True, default=None, allow_null=True)
+    destination_country = serializers.SerializerMethodField()
+    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExportDeclaration
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "product",
+            "product_name",
+            "order_no",
+            "description",
+            "hs_code",
+            "destination_country",
+            "quantity",
+            "value_cny",
+            "declared_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_destination_country(self, obj: ExportDeclaration) -> str:
+        """ISO 3166 alpha-2."""
+        return str(obj.destination_country or "")
+
+
+class ExportDeclarationInputSerializer(serializers.Serializer):
+    """One export order (documentation: the service checks every order in one pass, all or none)."""
+
+    order_no = serializers.CharField(max_length=60)
+    product = serializers.IntegerField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    hs_code = serializers.CharField(required=False, allow_blank=True)
+    destination_country = serializers.CharField(help_text=gettext_lazy("ISO 3166 alpha-2"))
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
+    value_cny = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class ExportDeclarationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
+    enterprise = IdFilter(field_name="enterprise", label=gettext_lazy("Enterprise"))
+    product = IdFilter(field_name="product", label=gettext_lazy("Product"))
+    destination_country = django_filters.CharFilter(
+        field_name="destination_country", lookup_expr="iexact", label=gettext_lazy("Destination")
+    )
+    order_no = django_filters.CharFilter(field_name="order_no", lookup_expr="iexact", label=gettext_lazy("Order"))
+    hs_code = django_filters.CharFilter(field_name="hs_code", lookup_expr="startswith", label=gettext_lazy("HS code"))
+    declared_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    declared_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = ExportDeclaration
+        fields = ["q", "enterprise", "product", "destination_country", "order_no", "hs_code"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(order_no__icontains=value) | Q(description__icontains=value))
+
+
+class ExportDeclarationViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Export orders under full declaration: the enterprise declares, its bureau samples from them."""
+
+    queryset = ExportDeclaration.objects.all()
+    serializer_class = ExportDeclarationSerializer
+    filterset_class = ExportDeclarationFilterSet
+    list_select_related = ("enterprise", "product", "declared_by")
+    ordering_fields = ["created_at", "value_cny", "order_no"]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=ExportDeclarationInputSerializer(many=True),
+        responses={201: ExportDeclarationSerializer(many=True)},
+        description=(
+            "One order (an object) or many (a list), all or none. The answer has the same shape: "
+            "the created declaration, or the list of them."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        """Declare export orders (全申报)."""
+        data = request.data
+        many = isinstance(data, list)
+        if not many and not isinstance(data, dict):
+            raise ValidationError({"non_field_errors": [_("Send one export order, or a list of them.")]})
+        declarations = data if many else [data]
+        if len(declarations) > MAX_LINES:
+            raise ValidationError({"non_field_errors": [_("At most %(n)d orders at a time.") % {"n": MAX_LINES}]})
+        created = export_declare(actor=request.user, declarations=declarations)
+        rows = self.get_queryset().filter(pk__in=[row.pk for row in created]).order_by("id")
+        body = ExportDeclarationSerializer(rows, many=True, context=self.get_serializer_context()).data
+        return Response(body if many else body[0], status=status.HTTP_201_CREATED)
+
+
+# Keep the names the schema shows stable and readable.
+VerificationStatus  # noqa: B018 - re-exported for the UI's filters
+OpenApiTypes  # noqa: B018
