@@ -7,6 +7,12 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.api.views import BureauViewSet
 from cbec_supervision.api_views import MyNotificationViewSet
+from filings.api.imports import (
+    CatalogueEditionViewSet,
+    ClassifyViewSet,
+    ExportDeclarationViewSet,
+    ImportBatchViewSet,
+)
 from filings.api.views import ChangeRequestViewSet, EnterpriseFilingViewSet, ProductFilingViewSet
 
 
@@ -22,6 +28,10 @@ router.register("bureaus", BureauViewSet, basename="bureau")
 router.register("enterprises", EnterpriseFilingViewSet, basename="enterprise")
 router.register("products", ProductFilingViewSet, basename="product")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("catalogues", CatalogueEditionViewSet, basename="catalogue")
+router.register("classify", ClassifyViewSet, basename="classify")
+router.register("import-batches", ImportBatchViewSet, basename="import-batch")
+router.register("export-declarations", ExportDeclarationViewSet, basename="export-declaration")
 router.register("my-notifications", MyNotificationViewSet, basename="my-notification")
 
 app_name = "api"

@@ -33,7 +33,7 @@ from filings.choices import (
     SupervisionLevel,
     VerificationStatus,
 )
-from filings.classification import CERTAIN, Decision, Item, batch_tier, classify
+from filings.classification import CERTAIN, Decision, Item, batch_tier, classify_many
 from filings.models import (
     EnterpriseFiling,
     ExportDeclaration,
@@ -91,7 +91,8 @@ def classify_lines(
     """Classify lines against the editions in force; returns the decisions and the editions applied."""
     index, editions = compiled_index(at)
     products = products or {}
-    decisions = [classify(engine_item(line, products.get(line.get("product"))), index, strict=strict) for line in lines]
+    items = [engine_item(line, products.get(line.get("product"))) for line in lines]
+    decisions = classify_many(items, index, strict=strict)
     return decisions, editions_applied(editions)
 
 
