@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "FilingStatusEnum": "filings.choices.FilingStatus",
         "ChangeRequestStatusEnum": "filings.choices.ChangeRequestStatus",
         "GoodsCategoryEnum": "filings.choices.GoodsCategory",
+        "BatchStatusEnum": "filings.choices.BatchStatus",
+        "VerificationStatusEnum": "filings.choices.VerificationStatus",
     },
 }
 

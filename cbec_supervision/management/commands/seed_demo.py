@@ -180,3 +180,76 @@ class Command(ProjectCommand):
                     filing_services.product_return(
                         actor=zj_inspector, product=product, reason="中文标签缺少警示语，请补充后重新提交。"
                     )
+        if not hz.import_batches.exists():
+            self._seed_imports(hz, hz_user)
+
+    def _seed_imports(self, hz: EnterpriseFiling, user) -> None:
+        """Batches in each outcome: verification required, refused, released, direct mail; two exports."""
+        from filings.services.imports import export_declare, import_batch_declare
+
+        toy = hz.products.get(name=_TOY["name"])
+        tee = {
+            "description": "纯棉成人T恤",
+            "hs_code": "6109100021",
+            "quantity": 500,
+            "unit": "件",
+            "value_cny": "17500.00",
+            "origin_country": "VN",
+        }
+        import_batch_declare(
+            actor=user,
+            port_bureau="ZJ",
+            items=[{"product": toy.pk, "quantity": 200, "unit": "盒", "value_cny": "39800.00"}, tee],
+        )
+        import_batch_declare(
+            actor=user,
+            port_bureau="ZJ",
+            items=[
+                {
+                    "description": "氰化钠 分析纯 500g",
+                    "hs_code": "2837111000",
+                    "cas_numbers": ["143-33-9"],
+                    "quantity": 10,
+                    "unit": "瓶",
+                    "value_cny": "1200.00",
+                    "origin_country": "DE",
+                },
+                tee,
+            ],
+        )
+        import_batch_declare(actor=user, port_bureau="NB", items=[tee, {**tee, "description": "纯棉儿童T恤"}])
+        import_batch_declare(
+            actor=user,
+            port_bureau="ZJ",
+            mode="direct_mail",
+            items=[
+                {
+                    "description": "女士真丝围巾",
+                    "hs_code": "6214100000",
+                    "quantity": 1,
+                    "unit": "条",
+                    "value_cny": "680.00",
+                    "origin_country": "IT",
+                }
+            ],
+        )
+        export_declare(
+            actor=user,
+            declarations=[
+                {
+                    "order_no": "EX-2026-0001",
+                    "product": toy.pk,
+                    "destination_country": "US",
+                    "quantity": 50,
+                    "value_cny": "9950.00",
+                },
+                {
+                    "order_no": "EX-2026-0002",
+                    "description": "丝绸睡衣",
+                    "hs_code": "6208220000",
+                    "destination_country": "JP",
+                    "quantity": 20,
+                    "value_cny": "7600.00",
+                },
+            ],
+        )
