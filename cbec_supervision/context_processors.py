@@ -38,6 +38,10 @@ def navigation(request) -> dict:
                 )
             )
             items.append(NavItem(_("My products"), reverse("filings:product_list"), "box-seam", testid="nav-products"))
+            items.append(
+                NavItem(_("Imports"), reverse("filings:batch_list"), "box-arrow-in-down", testid="nav-imports")
+            )
+            items.append(NavItem(_("Exports"), reverse("filings:export_list"), "box-arrow-up", testid="nav-exports"))
         items.append(
             NavItem(_("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications")
         )
@@ -46,10 +50,26 @@ def navigation(request) -> dict:
             items.append(
                 NavItem(_("Review queue"), reverse("filings:review_queue"), "inbox", testid="nav-review-queue")
             )
+            items.append(
+                NavItem(
+                    _("On-site verifications"),
+                    reverse("filings:verification_queue"),
+                    "clipboard-check",
+                    testid="nav-verifications",
+                )
+            )
         items.append(
             NavItem(_("Enterprise filings"), reverse("filings:enterprise_list"), "building", testid="nav-enterprises")
         )
         items.append(NavItem(_("Product filings"), reverse("filings:product_list"), "box-seam", testid="nav-products"))
+        items.append(
+            NavItem(_("Import batches"), reverse("filings:batch_list"), "box-arrow-in-down", testid="nav-batches")
+        )
+        items.append(
+            NavItem(_("Catalogues"), reverse("filings:catalogue_list"), "journal-text", testid="nav-catalogues")
+        )
+        if user.is_bureau_staff:
+            items.append(NavItem(_("Classify"), reverse("filings:classify"), "funnel", testid="nav-classify"))
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
         items.append(NavItem(_("API"), reverse("api-docs"), "braces", testid="nav-api"))
         if unread:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
 from cbec_supervision.models import Notification
-from filings.choices import FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
-from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from filings.choices import FILING_STATUS_COLOURS, BatchStatus, ChangeRequestStatus, FilingStatus, VerificationStatus
+from filings.models import ChangeRequest, EnterpriseFiling, ImportBatch, ProductFiling, VerificationTask
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,16 @@ def _enterprise_queues(user) -> list[Queue]:
                 hints[status],
             )
         )
+    awaiting = ImportBatch.objects.visible_to(user).filter(status=BatchStatus.VERIFICATION_REQUIRED).count()
+    queues.append(
+        Queue(
+            _("Batches awaiting verification"),
+            awaiting,
+            f"{reverse('filings:batch_list')}?status={BatchStatus.VERIFICATION_REQUIRED}",
+            "warning" if awaiting else "secondary",
+            _("import batches the port bureau verifies on site"),
+        )
+    )
     unread = Notification.objects.visible_to(user).unread().count()
     queues.append(Queue(_("Unread notifications"), unread, reverse("notification_list"), "info"))
     return queues
@@ -129,6 +139,23 @@ def _staff_queues(user) -> list[Queue]:
         Queue(_("All enterprise filings"), enterprises["total"], enterprise_url, "secondary"),
         Queue(_("All product filings"), products["total"], product_url, "secondary"),
     ]
+    if user.is_bureau_staff:
+        # The port bureau verifies: tasks of the user's bureau and its branch bureaus.
+        verifications = (
+            VerificationTask.objects.filter(status=VerificationStatus.OPEN)
+            .filter(Q(bureau_id=user.bureau_id) | Q(bureau__parent_id=user.bureau_id))
+            .count()
+        )
+        queues.insert(
+            2,
+            Queue(
+                _("Open on-site verifications"),
+                verifications,
+                reverse("filings:verification_queue"),
+                "warning" if verifications else "secondary",
+                _("import batches with key-supervision goods, oldest first"),
+            ),
+        )
     if user.is_hq:
         queues.append(Queue(_("Bureaus"), Bureau.objects.count(), reverse("accounts:bureau_list"), "secondary"))
     return queues

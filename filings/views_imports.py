@@ -9,6 +9,7 @@ from or as a message, and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -22,7 +23,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,11 +31,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Bureau
 from cbec_supervision.attachments import check_upload
 from cbec_supervision.listing import PAGE_SIZE, render_list
+from filings.api.imports import ExportDeclarationFilterSet, ImportBatchFilterSet
 from filings.catalogue_files import HEADERS, LAYOUT_OF_KIND
 from filings.choices import (
     CATALOGUE_TIER,
     TIER_COLOURS,
-    BatchMode,
     BatchStatus,
     CatalogueKind,
     Confirmation,
@@ -95,6 +95,12 @@ CONFIRMATION_COLOURS = {
     Confirmation.CONFIRMED: "danger",
     Confirmation.DISMISSED: "secondary",
 }
+#: the task's status as the batch page says it ("Open" alone reads as a verb in Chinese)
+VERIFICATION_LABELS = {
+    VerificationStatus.OPEN: gettext_lazy("Awaiting verification"),
+    VerificationStatus.PASSED: gettext_lazy("Passed"),
+    VerificationStatus.FAILED: gettext_lazy("Failed"),
+}
 VERIFICATION_COLOURS = {
     VerificationStatus.OPEN: "warning",
     VerificationStatus.PASSED: "success",
@@ -122,9 +128,8 @@ def _require_enterprise_user(request) -> None:
 
 
 def can_load_catalogues(user) -> bool:
-    """Bureau administrators and headquarters load catalogue editions."""
-    # The role check stands in until ``filings.load_catalogueedition`` is granted to the role groups.
-    return user.has_perm("filings.load_catalogueedition") or user.role in ("bureau_admin", "hq")
+    """Bureau administrators and headquarters load catalogue editions (accounts.roles grants it)."""
+    return user.has_perm("filings.load_catalogueedition")
 
 
 def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -253,6 +258,8 @@ class CatalogueEntryFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value)
             | Q(aliases__icontains=value)
+            # SQLite keeps JSON text with non-ASCII characters escaped (\uXXXX); PostgreSQL does not.
+            | Q(aliases__icontains=json.dumps(value)[1:-1])
             | Q(cas=value)
             | Q(seq=value)
             | Q(un_number=digits)
@@ -339,13 +346,10 @@ def catalogue_upload(request):
 # --- import batches -----------------------------------------------------------------------------
 
 
-class ImportBatchListFilterSet(django_filters.FilterSet):
-    """What staff filter import batches by."""
+class ImportBatchListFilterSet(ImportBatchFilterSet):
+    """The API's FilterSet, with the filters a person uses on the page."""
 
     q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    status = django_filters.ChoiceFilter(choices=BatchStatus.choices, label=gettext_lazy("Status"))
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=gettext_lazy("Tier"))
-    mode = django_filters.ChoiceFilter(choices=BatchMode.choices, label=gettext_lazy("Mode"))
     port_bureau = django_filters.ModelChoiceFilter(
         field_name="port_bureau",
         to_field_name="code",
@@ -355,9 +359,14 @@ class ImportBatchListFilterSet(django_filters.FilterSet):
     uscc = django_filters.CharFilter(
         field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Operator credit code")
     )
+    enterprise = None
+    platform = None
+    warehouse = None
+    arrival_after = None
+    arrival_before = None
+    pending_confirmation = None
 
-    class Meta:
-        model = ImportBatch
+    class Meta(ImportBatchFilterSet.Meta):
         fields = ["q", "status", "tier", "mode", "port_bureau", "uscc"]
 
     def filter_q(self, queryset, name, value):
@@ -443,7 +452,12 @@ def batch_create(request):
                         field = error["field"] if error["field"] in form.fields else None
                         form.add_error(field, error["message"])
         else:
-            messages.success(request, _batch_outcome_message(batch))
+            level = {
+                BatchStatus.REFUSED: messages.ERROR,
+                BatchStatus.VERIFICATION_REQUIRED: messages.WARNING,
+                BatchStatus.POSTAL: messages.INFO,
+            }.get(batch.status, messages.SUCCESS)
+            messages.add_message(request, level, _batch_outcome_message(batch))
             return redirect(batch)
     return render(
         request,
@@ -463,7 +477,7 @@ def batch_create(request):
 
 @login_required
 @require_GET
-def batch_template(request, fmt: str):
+def batch_template(request, fmt: str):  # noqa: ARG001 - a view
     if fmt not in ("xlsx", "csv"):
         raise Http404
     return _file_response(*import_files.batch_template(fmt))
@@ -550,6 +564,7 @@ def batch_detail(request, pk: int):
             "batch": batch,
             "task": task,
             "task_colour": VERIFICATION_COLOURS.get(task.status, "secondary") if task else "",
+            "task_label": VERIFICATION_LABELS.get(task.status, "") if task else "",
             "counts": counts,
             "page_obj": page,
             "rows": page.object_list,
@@ -681,28 +696,28 @@ def verification_queue(request):
 # --- export declarations ------------------------------------------------------------------------
 
 
-class ExportListFilterSet(django_filters.FilterSet):
+class ExportListFilterSet(ExportDeclarationFilterSet):
+    """The API's FilterSet, with the filters a person uses on the page."""
+
     q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    destination_country = django_filters.CharFilter(
-        field_name="destination_country", lookup_expr="iexact", label=gettext_lazy("Destination")
-    )
     uscc = django_filters.CharFilter(
         field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Credit code")
     )
+    enterprise = None
+    product = None
+    order_no = None
+    declared_after = None
+    declared_before = None
 
-    class Meta:
-        model = ExportDeclaration
-        fields = ["q", "destination_country", "uscc"]
+    class Meta(ExportDeclarationFilterSet.Meta):
+        fields = ["q", "destination_country", "hs_code", "uscc"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(
-            Q(order_no__icontains=value)
-            | Q(description__icontains=value)
-            | Q(hs_code__startswith=value)
-            | Q(enterprise__name__icontains=value)
+            Q(order_no__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value)
         )
 
 
@@ -710,7 +725,7 @@ class EnterpriseExportFilterSet(ExportListFilterSet):
     uscc = None
 
     class Meta(ExportListFilterSet.Meta):
-        fields = ["q", "destination_country"]
+        fields = ["q", "destination_country", "hs_code"]
 
 
 @login_required
@@ -744,7 +759,9 @@ def export_upload(request):
             if row_errors is None:
                 form.add_service_errors(exc)
             else:
-                form.add_error(None, _("Nothing was declared: correct the rows listed below and upload the file again."))
+                form.add_error(
+                    None, _("Nothing was declared: correct the rows listed below and upload the file again.")
+                )
         else:
             messages.success(
                 request,
@@ -767,7 +784,7 @@ def export_upload(request):
 
 @login_required
 @require_GET
-def export_template(request, fmt: str):
+def export_template(request, fmt: str):  # noqa: ARG001 - a view
     if fmt not in ("xlsx", "csv"):
         raise Http404
     return _file_response(*import_files.export_template(fmt))
@@ -792,8 +809,13 @@ def classify(request):
             paste.add_error(None, _("Enter or paste at least one line."))
         else:
             known_hs8 = set(HSCode.objects.values_list("code", flat=True))
-            checked = [clean_line(raw, known_hs8=known_hs8, require_amounts=False) for raw in raw_lines]
-            good = [line for line, errors in checked if not errors]
+            checked = []
+            for raw in raw_lines:
+                line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
+                # A declaration needs the HS code; the dry run classifies what it is given.
+                missing_hs = errors.pop("description", None) is not None and not line.get("hs_code")
+                checked.append((line, errors, missing_hs))
+            good = [line for line, errors, _missing in checked if not errors]
             strict = bool(
                 user.is_enterprise_user
                 and user.enterprise_id
@@ -803,8 +825,8 @@ def classify(request):
             editions = _editions_applied(applied)
             decided = iter(decisions)
             results = []
-            for number, (raw, (line, errors)) in enumerate(zip(raw_lines, checked, strict=True), start=1):
-                row: dict[str, Any] = {"number": number, "line": raw, "errors": []}
+            for number, (raw, (line, errors, missing_hs)) in enumerate(zip(raw_lines, checked, strict=True), start=1):
+                row: dict[str, Any] = {"number": number, "line": raw, "errors": [], "missing_hs": missing_hs}
                 if errors:
                     row["errors"] = [
                         (import_files.FIELD_LABELS.get(field, field), message)

@@ -16,12 +16,14 @@ import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -29,6 +31,7 @@ from rest_framework.reverse import reverse
 from accounts.models import User
 from cbec_supervision.api import ScopedViewSetMixin
 from cbec_supervision.drf import RolePermissions
+from filings.api.views import TEMPLATE_FORMATS, XLSX_CONTENT_TYPE, _IgnoreFormatParameter
 from filings.choices import (
     BatchMode,
     BatchStatus,
@@ -53,6 +56,7 @@ from filings.models import (
     ProductTestReport,
     VerificationTask,
 )
+from filings.services import import_files
 from filings.services.catalogues import catalogue_import
 from filings.services.imports import (
     MAX_LINES,
@@ -496,6 +500,53 @@ class ClassifyViewSet(viewsets.ViewSet):
         return Response(classify_dry_run(actor=request.user, items=body.validated_data["items"]))
 
 
+# --- spreadsheets: the templates, and declaring from a filled-in one ------------------------------------
+
+
+class SpreadsheetUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=gettext_lazy("the filled-in template, as .xlsx or .csv")
+    )
+
+
+_TEMPLATE_SCHEMA = extend_schema(
+    parameters=[OpenApiParameter("format", str, enum=[*TEMPLATE_FORMATS], default="xlsx")],
+    responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY},
+)
+_ROW_ERRORS = OpenApiResponse(description='errors per file ({"file": [...]}) or per row ({"rows": [...]})')
+
+
+def own_enterprise(request) -> EnterpriseFiling:
+    """The enterprise of the enterprise user making the request; anyone else is refused."""
+    user = request.user
+    enterprise = EnterpriseFiling.objects.filter(pk=user.enterprise_id).first() if user.enterprise_id else None
+    if not user.is_enterprise_user or enterprise is None:
+        raise PermissionDenied(_("Only enterprise users declare goods."))
+    return enterprise
+
+
+def template_response(request, build) -> HttpResponse:
+    """The blank template as ``?format=xlsx`` (default) or ``csv``."""
+    file_format = request.query_params.get("format", "xlsx").lower()
+    if file_format not in TEMPLATE_FORMATS:
+        raise ValidationError({"format": [_("Choose xlsx or csv.")]})
+    content, content_type, filename = build(file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def read_spreadsheet(read, upload, enterprise: EnterpriseFiling) -> list[dict] | Response:
+    """The lines of a filled-in template, or the 400 answer listing every bad row."""
+    try:
+        return read(upload, enterprise=enterprise).lines
+    except DjangoValidationError as exc:
+        rows = import_files.row_errors(exc)
+        if rows is None:
+            raise  # a problem with the file as a whole: {"file": [...]}
+        return Response({"rows": rows}, status=status.HTTP_400_BAD_REQUEST)
+
+
 # --- import batches ---------------------------------------------------------------------------------
 
 
@@ -588,6 +639,14 @@ class ImportBatchDeclareSerializer(serializers.Serializer):
     items = ImportLinesField()
 
 
+class ImportBatchUploadSerializer(SpreadsheetUploadSerializer):
+    mode = serializers.ChoiceField(choices=BatchMode.choices, default=BatchMode.BONDED)
+    port_bureau = serializers.CharField(max_length=20, help_text=gettext_lazy("the port bureau's code"))
+    platform = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=_MAX_ID)
+    warehouse = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=_MAX_ID)
+    arrival_date = serializers.DateField(required=False, allow_null=True)
+
+
 class VerifySerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -665,6 +724,7 @@ class ImportBatchViewSet(
     list_prefetch_related = ("verification__accepted_reports",)
     ordering_fields = ["created_at", "arrival_date", "tier", "status", "total_value_cny", "item_count"]
     object_actions = ("history", "verify", "confirm")
+    collection_actions = ("upload", "template")
     parser_classes = [JSONParser]
 
     def get_serializer_class(self):
@@ -673,6 +733,10 @@ class ImportBatchViewSet(
         if self.action == "create":
             return ImportBatchDeclareSerializer
         return super().get_serializer_class()
+
+    def filter_queryset(self, queryset):
+        # The list's filters pick batches; on one batch's routes ``?tier=`` filters its lines instead.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _header(self, batch: ImportBatch, serializer_class=ImportBatchSerializer, code: int = status.HTTP_200_OK):
         batch = self.get_queryset().get(pk=batch.pk)
@@ -685,6 +749,30 @@ class ImportBatchViewSet(
         body.is_valid(raise_exception=True)
         batch = import_batch_declare(actor=request.user, **body.validated_data)
         return self._header(batch, ImportBatchDetailSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportBatchUploadSerializer},
+        responses={201: ImportBatchDetailSerializer, 400: _ROW_ERRORS},
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def upload(self, request):
+        """Declare a batch from the filled-in template (multipart ``file`` and the batch's fields): every
+        row is checked first, and nothing is declared unless all are right."""
+        enterprise = own_enterprise(request)
+        body = ImportBatchUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        lines = read_spreadsheet(import_files.batch_file_read, fields.pop("file"), enterprise)
+        if isinstance(lines, Response):
+            return lines
+        batch = import_batch_declare(actor=request.user, items=lines, **fields)
+        return self._header(batch, ImportBatchDetailSerializer, status.HTTP_201_CREATED)
+
+    @_TEMPLATE_SCHEMA
+    @action(detail=False, methods=["get"], content_negotiation_class=_IgnoreFormatParameter)
+    def template(self, request):
+        """The import batch template, as ``xlsx`` (default) or ``csv``."""
+        return template_response(request, import_files.batch_template)
 
     @extend_schema(
         parameters=[
@@ -741,13 +829,13 @@ class ImportBatchViewSet(
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"items/(?P<line_no>[0-9]{1,10})/confirm",
+        url_path=r"items/(?P<line_no>[0-9]+)/confirm",
         url_name="item-confirm",
     )
     def confirm(self, request, pk=None, line_no=None):
         """An inspector of the port bureau confirms or dismisses a line's suspected (name) match."""
         batch = self.get_object()
-        number = int(line_no)
+        number = int(line_no) if len(line_no) <= 10 else _MAX_LINE_NO + 1
         item = ImportItem.objects.filter(batch=batch, line_no=number).first() if number <= _MAX_LINE_NO else None
         if item is None:
             raise NotFound(_("This batch has no such line."))
@@ -844,6 +932,7 @@ class ExportDeclarationViewSet(
     filterset_class = ExportDeclarationFilterSet
     list_select_related = ("enterprise", "product", "declared_by")
     ordering_fields = ["created_at", "value_cny", "order_no"]
+    collection_actions = ("upload", "template")
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -863,7 +952,31 @@ class ExportDeclarationViewSet(
         declarations = data if many else [data]
         if len(declarations) > MAX_LINES:
             raise ValidationError({"non_field_errors": [_("At most %(n)d orders at a time.") % {"n": MAX_LINES}]})
-        created = export_declare(actor=request.user, declarations=declarations)
-        rows = self.get_queryset().filter(pk__in=[row.pk for row in created]).order_by("id")
-        body = ExportDeclarationSerializer(rows, many=True, context=self.get_serializer_context()).data
+        body = self._created(export_declare(actor=request.user, declarations=declarations))
         return Response(body if many else body[0], status=status.HTTP_201_CREATED)
+
+    def _created(self, created: list[ExportDeclaration]) -> list[dict]:
+        rows = self.get_queryset().filter(pk__in=[row.pk for row in created]).order_by("id")
+        return ExportDeclarationSerializer(rows, many=True, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        request={"multipart/form-data": SpreadsheetUploadSerializer},
+        responses={201: ExportDeclarationSerializer(many=True), 400: _ROW_ERRORS},
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def upload(self, request):
+        """Declare the export orders of the filled-in template (multipart ``file``): all rows or none."""
+        enterprise = own_enterprise(request)
+        body = SpreadsheetUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lines = read_spreadsheet(import_files.export_file_read, body.validated_data["file"], enterprise)
+        if isinstance(lines, Response):
+            return lines
+        created = export_declare(actor=request.user, declarations=lines)
+        return Response(self._created(created), status=status.HTTP_201_CREATED)
+
+    @_TEMPLATE_SCHEMA
+    @action(detail=False, methods=["get"], content_negotiation_class=_IgnoreFormatParameter)
+    def template(self, request):
+        """The export declaration template, as ``xlsx`` (default) or ``csv``."""
+        return template_response(request, import_files.export_template)

@@ -121,7 +121,7 @@ def shipped_catalogues_load(*, directory: Path, actor: Actor) -> list[str]:
 # --- compiled indexes ---------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_cache: dict[tuple[int, ...], CompiledIndex] = {}
+_cache: dict[tuple, CompiledIndex] = {}
 _CACHE_SIZE = 4
 
 
@@ -159,7 +159,9 @@ def _compile(editions: Sequence[CatalogueEdition]) -> CompiledIndex:
 def compiled_index(at: dt.date | None = None) -> tuple[CompiledIndex, list[CatalogueEdition]]:
     """The index of the editions in force on ``at`` (today), compiled once per set of editions."""
     editions = CatalogueEdition.objects.in_force(at)
-    key = tuple(sorted(e.pk for e in editions))
+    # Ids alone could come back after a rolled-back load (SQLite reuses them): the load time and
+    # the file's hash make the key unique to the edition's content.
+    key = tuple(sorted((e.pk, e.sha256, e.loaded_at.isoformat()) for e in editions))
     with _lock:
         index = _cache.get(key)
     if index is None:

@@ -50,6 +50,10 @@ from filings.services.products import split_list
 
 MAX_LINES = 20_000
 _CAS_RE = re.compile(r"^\d{2,7}-\d{2}-\d$")
+_ID_RE = re.compile(r"[0-9]{1,19}")
+#: what the columns hold: quantity 14 digits with 3 places, value 14 with 2, a batch's total 16 with 2
+_AMOUNT_LIMITS = {"quantity": Decimal(10) ** 11, "value_cny": Decimal(10) ** 12}
+_TOTAL_LIMIT = Decimal(10) ** 14
 
 
 # --- the engine's view of a declared line ------------------------------------------------------
@@ -117,7 +121,7 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
     line: dict[str, Any] = {}
     product = raw.get("product")
     if product not in (None, ""):
-        if isinstance(product, bool) or not str(product).isdigit() or int(product) > 2**63 - 1:
+        if isinstance(product, bool) or not _ID_RE.fullmatch(str(product)) or int(product) > 2**63 - 1:
             errors["product"] = [_("Give the id of a product filing.")]
         else:
             line["product"] = int(product)
@@ -139,7 +143,7 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
         errors["cas_numbers"] = [_("%(value)s is not a valid CAS number.") % {"value": v} for v in bad]
     line["cas_numbers"] = cas
     un = re.sub(r"^UN\s*", "", str(raw.get("un_number") or "").upper())
-    if un and not re.fullmatch(r"\d{4}", un):
+    if un and not re.fullmatch(r"[0-9]{4}", un):
         errors["un_number"] = [_("A UN number has four digits, e.g. 1203.")]
     line["un_number"] = un
     used = raw.get("used", False)
@@ -153,12 +157,12 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
                 errors[field] = [_("A number is required.")]
         elif number < 0 or (field == "quantity" and number == 0):
             errors[field] = [_("Must be more than zero.") if field == "quantity" else _("Cannot be negative.")]
-        elif abs(number) >= 10**12:
+        elif abs(number) >= _AMOUNT_LIMITS[field]:
             errors[field] = [_("This number is too large.")]
         line[field] = number
     line["unit"] = str(raw.get("unit") or "").strip()[:20]
     origin = str(raw.get("origin_country") or "").strip().upper()
-    if origin and origin not in dict(countries):
+    if origin and origin not in countries:
         errors["origin_country"] = [_("Give the country of origin as an ISO 3166 two-letter code, e.g. DE.")]
     line["origin_country"] = origin
     if "product" not in line and "product" not in errors and not (line["description"] and line["hs_code"]):
@@ -193,7 +197,7 @@ def _partner(value: Any, field: str, flag: str, errors: dict) -> EnterpriseFilin
     filing = None
     if isinstance(value, EnterpriseFiling):
         filing = value
-    elif str(value).isdigit() and int(value) <= 2**63 - 1:
+    elif _ID_RE.fullmatch(str(value)) and int(value) <= 2**63 - 1:
         filing = EnterpriseFiling.objects.filter(pk=int(value)).first()
     if filing is None or not getattr(filing, flag) or filing.status != FilingStatus.APPROVED:
         label = _("platform") if field == "platform" else _("logistics and warehousing enterprise")
@@ -271,6 +275,9 @@ def import_batch_declare(
             bad.append((number, {"product": [_("Only the enterprise's own approved products can be declared.")]}))
     if bad:
         raise _line_errors(sorted(bad, key=lambda row: row[0]))
+    total_value = sum((line["value_cny"] for line in lines), Decimal(0))
+    if total_value >= _TOTAL_LIMIT:
+        raise ValidationError({"items": [_("The batch's total value is too large; declare it in several batches.")]})
 
     strict = enterprise.supervision_level == SupervisionLevel.STRICT
     decisions, editions = classify_lines(lines, products=products, strict=strict)
@@ -288,7 +295,7 @@ def import_batch_declare(
         tier=None if direct else batch_tier(d.tier for d in decisions),
         editions=editions,
         item_count=len(lines),
-        total_value_cny=sum((line["value_cny"] for line in lines), Decimal(0)),
+        total_value_cny=total_value,
         declared_by=None if isinstance(actor, str) else actor,
     )
     rows = []
@@ -459,7 +466,7 @@ def export_declare(*, actor: Actor, declarations: Any) -> list[ExportDeclaration
             errors["order_no"] = [_("Order %(no)s is already declared.") % {"no": order_no}]
         seen.add(order_no)
         destination = str(raw.get("destination_country") or "").strip().upper()
-        if destination not in dict(countries):
+        if destination not in countries:
             errors["destination_country"] = [_("Give the destination as an ISO 3166 two-letter code, e.g. US.")]
         if "product" in line and line["product"] not in products:
             errors["product"] = [_("Only the enterprise's own approved products can be declared.")]
