@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from stdnum import casrn
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -46,7 +47,7 @@ class CatalogueFileError(ValueError):
     """The file cannot be loaded; ``row`` is the spreadsheet row at fault (None for the whole file)."""
 
     def __init__(self, message: str, row: int | None = None):
-        super().__init__(f"row {row}: {message}" if row else message)
+        super().__init__(_("row %(row)d: %(message)s") % {"row": row, "message": message} if row else message)
         self.row = row
         self.message = message
 
@@ -80,7 +81,9 @@ def _rows(content: bytes, filename: str) -> list[list[str]]:
 
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same error to the user
-            raise CatalogueFileError(f"not a readable XLSX workbook ({exc.__class__.__name__})") from None
+            raise CatalogueFileError(
+                _("not a readable XLSX workbook (%(error)s)") % {"error": exc.__class__.__name__}
+            ) from None
         sheet = workbook.worksheets[0]
         rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
@@ -92,9 +95,9 @@ def _rows(content: bytes, filename: str) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise CatalogueFileError("the file is neither UTF-8 nor GB18030 text, nor an XLSX workbook")
+        raise CatalogueFileError(_("the file is neither UTF-8 nor GB18030 text, nor an XLSX workbook"))
     if "\x00" in text:
-        raise CatalogueFileError("the file is not text")
+        raise CatalogueFileError(_("the file is not text"))
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
@@ -110,7 +113,11 @@ def _columns(header: list[str], layout: str) -> dict[str, int]:
     missing = [wanted[c][0] for c in REQUIRED[layout] if c not in positions]
     if missing:
         expected = ",".join(names[0] for names in wanted.values())
-        raise CatalogueFileError(f"header must be {expected}; missing {', '.join(missing)}", row=1)
+        raise CatalogueFileError(
+            _("the header must be %(expected)s; missing %(missing)s")
+            % {"expected": expected, "missing": ", ".join(missing)},
+            row=1,
+        )
     return positions
 
 
@@ -118,10 +125,10 @@ def parse_catalogue(kind: str, content: bytes, filename: str = "") -> list[Parse
     """Every entry of the file, checked; raises CatalogueFileError at the first bad row."""
     layout = LAYOUT_OF_KIND.get(kind)
     if layout is None:
-        raise CatalogueFileError(f"unknown catalogue kind {kind!r}")
+        raise CatalogueFileError(_("unknown catalogue kind %(kind)s") % {"kind": kind})
     rows = _rows(content, filename)
     if not rows:
-        raise CatalogueFileError("the file is empty")
+        raise CatalogueFileError(_("the file is empty"))
     positions = _columns(rows[0], layout)
     entries: list[ParsedEntry] = []
     seen: dict[str, int] = {}
@@ -129,25 +136,25 @@ def parse_catalogue(kind: str, content: bytes, filename: str = "") -> list[Parse
         if not any(raw):
             continue
         if len(entries) >= MAX_ROWS:
-            raise CatalogueFileError(f"more than {MAX_ROWS} rows", row=number)
+            raise CatalogueFileError(_("more than %(n)d rows") % {"n": MAX_ROWS}, row=number)
         values = {c: (raw[i] if i < len(raw) else "") for c, i in positions.items()}
         entries.append(_entry(layout, kind, values, number, seen))
     if not entries:
-        raise CatalogueFileError("the file has a header but no entries")
+        raise CatalogueFileError(_("the file has a header but no entries"))
     return entries
 
 
 def _entry(layout: str, kind: str, values: dict[str, str], row: int, seen: dict[str, int]) -> ParsedEntry:
     name = values.get("name", "")
     if not name:
-        raise CatalogueFileError("the name is empty", row=row)
+        raise CatalogueFileError(_("the name is empty"), row=row)
     if layout == CHEMICAL:
         cas = values.get("cas", "")
         if cas:
             try:
                 cas = casrn.validate(cas)
             except StdnumError:
-                raise CatalogueFileError(f"{cas!r} is not a valid CAS number", row=row) from None
+                raise CatalogueFileError(_("%(value)s is not a valid CAS number") % {"value": cas}, row=row) from None
         aliases = tuple(a.strip() for a in ALIAS_SPLIT.split(values.get("aliases", "")) if a.strip())
         remark = values.get("remark", "")
         return ParsedEntry(
@@ -158,14 +165,20 @@ def _entry(layout: str, kind: str, values: dict[str, str], row: int, seen: dict[
         if un.isdigit() and len(un) < 4:
             un = un.zfill(4)  # a spreadsheet that stored 0004 as the number 4
         if not re.fullmatch(r"\d{4}", un):
-            raise CatalogueFileError(f"{values['un_number']!r} is not a four-digit UN number", row=row)
+            raise CatalogueFileError(
+                _("%(value)s is not a four-digit UN number") % {"value": values["un_number"]}, row=row
+            )
         if un in seen:
-            raise CatalogueFileError(f"UN {un} is listed twice (also on row {seen[un]})", row=row)
+            raise CatalogueFileError(
+                _("UN %(un)s is listed twice (also on row %(other)d)") % {"un": un, "other": seen[un]}, row=row
+            )
         seen[un] = row
         return ParsedEntry(row, un, name, un_number=un, category=values.get("category", ""))
     hs = re.sub(r"[\s.]", "", values.get("hs_prefix", ""))
     if hs and not re.fullmatch(r"\d{4,10}", hs):
-        raise CatalogueFileError(f"{values.get('hs_prefix')!r} is not an HS code of 4 to 10 digits", row=row)
+        raise CatalogueFileError(
+            _("%(value)s is not an HS code of 4 to 10 digits") % {"value": values.get("hs_prefix")}, row=row
+        )
     if not hs and kind != "prohibited_goods":
-        raise CatalogueFileError("the HS code is empty", row=row)
+        raise CatalogueFileError(_("the HS code is empty"), row=row)
     return ParsedEntry(row, hs, name, hs_prefix=hs, remark=values.get("remark", ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterpriseType(models.TextChoices):
@@ -253,7 +254,7 @@ BATCH_STATUS_COLOURS = {
 
 
 class VerificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("verification status", "Open")
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
 

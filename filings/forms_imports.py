@@ -36,6 +36,7 @@ def _partner_field(flag: str, label) -> forms.ModelChoiceField:
         label=label,
         queryset=EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by("name"),
         required=False,
+        empty_label="—",
     )
     field.label_from_instance = lambda e: f"{e.name} ({e.filing_no})" if e.filing_no else e.name
     return field
@@ -56,7 +57,7 @@ class BatchHeaderForm(ServiceErrorsMixin, forms.Form):
     """What a batch declares once: mode, port bureau, partners, arrival; and its file, when uploaded."""
 
     mode = forms.ChoiceField(label=_("Mode"), choices=BatchMode.choices, initial=BatchMode.BONDED)
-    port_bureau = forms.ModelChoiceField(label=_("Port bureau"), queryset=Bureau.objects.none())
+    port_bureau = forms.ModelChoiceField(label=_("Port bureau"), queryset=Bureau.objects.none(), empty_label="—")
     platform = _partner_field("is_platform", _("Platform"))
     warehouse = _partner_field("is_logistics", _("Warehouse (logistics enterprise)"))
     arrival_date = forms.DateField(label=_("Arrival date"), widget=DATE_WIDGET, required=False)

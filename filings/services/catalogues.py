@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,8 @@ def catalogue_import(
 
     A malformed row stops the import with its row number and nothing of the file is loaded.
     """
+    if not isinstance(actor, str) and not actor.has_perm("filings.load_catalogueedition"):
+        raise PermissionDenied(_("Only bureau administrators and headquarters load catalogue editions."))
     errors: dict[str, list[str]] = {}
     if kind not in CatalogueKind.values:
         errors["kind"] = [

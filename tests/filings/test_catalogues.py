@@ -174,3 +174,26 @@ def test_import_catalogue_command(tmp_path, capsys):
             str(bad),
         )
     assert not CatalogueEdition.objects.filter(edition="2022").exists()
+
+
+def test_only_bureau_administrators_and_headquarters_load_editions(world):
+    from django.core.exceptions import PermissionDenied
+
+    for who in (world.zj_inspector, world.alice):
+        with pytest.raises(PermissionDenied):
+            catalogues.catalogue_import(
+                actor=who,
+                kind="restricted_toxic",
+                edition="x",
+                effective_from=dt.date(2020, 1, 1),
+                content=CHEMICALS.encode(),
+                filename="f.csv",
+            )
+    edition = catalogues.catalogue_import(
+        actor=world.zj_admin,
+        kind="restricted_toxic",
+        edition="x",
+        effective_from=dt.date(2020, 1, 1),
+        content=CHEMICALS.encode(),
+    )
+    assert edition.loaded_by == "zj_admin"
