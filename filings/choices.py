@@ -129,7 +129,7 @@ TEST_REPORT_KIND = "test_report"
 class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending review")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("change request", "Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
