@@ -194,7 +194,8 @@ def account_upsert(
     user.bureau = bureau
     user.enterprise = enterprise
     user.is_active = True
-    user.is_staff = role == Role.HQ or role == Role.BUREAU_ADMIN  # may open /admin/ for reference data
+    # Only headquarters opens /admin/ (national reference data): the admin is not scoped per bureau.
+    user.is_staff = role == Role.HQ
     user.set_password(password)
     user.save()
     groups = (

@@ -164,7 +164,7 @@ def _entry(layout: str, kind: str, values: dict[str, str], row: int, seen: dict[
         un = re.sub(r"^UN\s*", "", values["un_number"].upper())
         if un.isdigit() and len(un) < 4:
             un = un.zfill(4)  # a spreadsheet that stored 0004 as the number 4
-        if not re.fullmatch(r"\d{4}", un):
+        if not re.fullmatch(r"[0-9]{4}", un):
             raise CatalogueFileError(
                 _("%(value)s is not a four-digit UN number") % {"value": values["un_number"]}, row=row
             )
@@ -175,7 +175,7 @@ def _entry(layout: str, kind: str, values: dict[str, str], row: int, seen: dict[
         seen[un] = row
         return ParsedEntry(row, un, name, un_number=un, category=values.get("category", ""))
     hs = re.sub(r"[\s.]", "", values.get("hs_prefix", ""))
-    if hs and not re.fullmatch(r"\d{4,10}", hs):
+    if hs and not re.fullmatch(r"[0-9]{4,10}", hs):
         raise CatalogueFileError(
             _("%(value)s is not an HS code of 4 to 10 digits") % {"value": values.get("hs_prefix")}, row=row
         )

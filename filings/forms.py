@@ -26,7 +26,7 @@ from filings.choices import (
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from filings.services import ENTERPRISE_EDITABLE_FIELDS, PRODUCT_FIELDS
 
-region_code_validator = RegexValidator(r"^\d{6}$", _("A region code has six digits (GB/T 2260), e.g. 330106."))
+region_code_validator = RegexValidator(r"^[0-9]{6}$", _("A region code has six digits (GB/T 2260), e.g. 330106."))
 
 
 def _label(model, name: str):

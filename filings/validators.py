@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ PROVINCE_PREFIXES = frozenset(
 
 
 def normalise_uscc(value: str) -> str:
-    return stdnum_uscc.compact(value or "")
+    return stdnum_uscc.compact(unicodedata.normalize("NFKC", value or ""))
 
 
 def validate_uscc(value: str) -> str:
@@ -53,13 +54,13 @@ def validate_uscc(value: str) -> str:
     return code
 
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-_SERVICE_RE = re.compile(r"^(400|800)-?\d{3}-?\d{4}$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")
+_SERVICE_RE = re.compile(r"^(400|800)-?[0-9]{3}-?[0-9]{4}$")
 
 
 def normalise_phone(value: str) -> str:
-    phone = re.sub(r"[\s()（）]", "", value or "")
+    phone = re.sub(r"[\s()]", "", unicodedata.normalize("NFKC", value or ""))
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("0086"):

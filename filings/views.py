@@ -49,7 +49,7 @@ from filings.choices import (
     ProductSubcategory,
     Tier,
 )
-from filings.filtersets import EnterpriseFilingFilterSet, ProductFilingFilterSet
+from filings.filtersets import EnterpriseFilingFilterSet, IdFilter, ProductFilingFilterSet
 from filings.forms import (
     BureauCorrectionForm,
     ColleagueForm,
@@ -501,7 +501,7 @@ class ProductListFilterSet(ProductFilingFilterSet):
     brand = None
     gtin = None
     origin_country = None
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices, label=gettext_lazy("Tier"))
 
     class Meta(ProductFilingFilterSet.Meta):
@@ -522,7 +522,8 @@ def product_list(request):
     queryset = ProductFiling.objects.visible_to(user).select_related("enterprise__bureau")
     filterset_class = EnterpriseProductListFilterSet if user.is_enterprise_user else ProductListFilterSet
     enterprise = None
-    if request.GET.get("enterprise", "").isdigit():
+    wanted = request.GET.get("enterprise", "")
+    if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
         enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=request.GET["enterprise"]).first()
     return render_list(
         request,

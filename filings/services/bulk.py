@@ -86,7 +86,7 @@ _TRUE_WORDS = {"是", "yes", "true", "1", "y"}
 _FALSE_WORDS = {"否", "no", "false", "0", "n", ""}
 # Columns whose values are digit strings that Excel likes to store as numbers.
 _DIGIT_FIELDS = {"hs_code", "gtin", "un_number"}
-_TRAILING_ZEROS = re.compile(r"^(\d+)\.0*$")
+_TRAILING_ZEROS = re.compile(r"^([0-9]+)\.0*$")
 _SPACES = re.compile(r"\s+")
 _PARAM_BATCH = 500  # stay well under SQLite's bound-parameter limit in ``__in`` lookups
 

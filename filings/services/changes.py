@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,20 @@ from cbec_supervision.workflow import check_transition, require_reason, require_
 from filings.choices import CHANGE_REQUEST_TRANSITIONS, ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services import enterprises as enterprise_services
-from filings.services.products import PRODUCT_FIELDS, clean_product_fields
+from filings.services.products import PRODUCT_FIELDS, clean_product_fields, product_classify
+
+#: product fields the classification engine reads
+CLASSIFIED_FIELDS = {
+    "name",
+    "name_en",
+    "listed_name",
+    "hs_code",
+    "cas_numbers",
+    "un_number",
+    "used",
+    "materials",
+    "category",
+}
 
 #: what a change request may change on an enterprise filing (types included)
 ENTERPRISE_CHANGEABLE = (*enterprise_services.ENTERPRISE_EDITABLE_FIELDS, "types")
@@ -96,14 +109,20 @@ def change_request_submit(
     pending = ChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, enterprise=enterprise, product=product)
     if pending.exists():
         raise ValidationError({"changes": [_("A change request for this filing is already awaiting review.")]})
-    request = ChangeRequest.objects.create(
-        enterprise=enterprise,
-        product=product,
-        changes=cleaned,
-        original={k: original[k] for k in cleaned},
-        explanation=(explanation or "").strip(),
-        submitted_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            request = ChangeRequest.objects.create(
+                enterprise=enterprise,
+                product=product,
+                changes=cleaned,
+                original={k: original[k] for k in cleaned},
+                explanation=(explanation or "").strip(),
+                submitted_by=actor,
+            )
+    except IntegrityError:  # another request for this filing was submitted at the same moment
+        raise ValidationError(
+            {"changes": [_("A change request for this filing is already awaiting review.")]}
+        ) from None
     audit_record(actor=actor, action="create", obj=request, after=snapshot(request))
     return request
 
@@ -112,6 +131,15 @@ def _apply_to_target(request: ChangeRequest, actor: Actor) -> None:
     target = request.target
     model = type(target)
     target = model.objects.select_for_update().get(pk=target.pk)
+    if target.status != FilingStatus.APPROVED:
+        raise ValidationError(
+            {
+                "status": [
+                    _("The filing is %(status)s now: the change can no longer apply.")
+                    % {"status": target.get_status_display()}
+                ]
+            }
+        )
     before = snapshot(target)
     changes = dict(request.changes)
     if isinstance(target, EnterpriseFiling):
@@ -126,6 +154,9 @@ def _apply_to_target(request: ChangeRequest, actor: Actor) -> None:
             raise ValidationError(errors)
         for key, value in cleaned.items():
             setattr(target, key, value)
+        if set(cleaned) & CLASSIFIED_FIELDS:
+            # What the goods are has changed: so may their tier.
+            target.tier, target.classification = product_classify(target)
     target.save()
     audit_record(
         actor=actor,

@@ -422,7 +422,7 @@ class _CellReader:
                     continue
                 if text.upper() in self.products_by_no:
                     line[field] = self.products_by_no[text.upper()]
-                elif text.isdigit() and len(text) <= 18:
+                elif text.isascii() and text.isdigit() and len(text) <= 18:
                     line[field] = int(text)
                 else:
                     errors[field] = [_("%(value)s is not the filing number of one of your products.") % {"value": text}]

@@ -46,10 +46,10 @@ from filings.models import (
 )
 from filings.services.catalogues import compiled_index, editions_applied
 from filings.services.numbering import filing_number_issue
-from filings.services.products import split_list
+from filings.services.products import nfkc, split_list
 
 MAX_LINES = 20_000
-_CAS_RE = re.compile(r"^\d{2,7}-\d{2}-\d$")
+_CAS_RE = re.compile(r"^[0-9]{2,7}-[0-9]{2}-[0-9]$")
 _ID_RE = re.compile(r"[0-9]{1,19}")
 #: what the columns hold: quantity 14 digits with 3 places, value 14 with 2, a batch's total 16 with 2
 _AMOUNT_LIMITS = {"quantity": Decimal(10) ** 11, "value_cny": Decimal(10) ** 12}
@@ -103,14 +103,26 @@ def classify_lines(
 # --- checking declared lines --------------------------------------------------------------------
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None or value == "":
+#: decimal places of each amount column
+_PLACES = {"quantity": Decimal("0.001"), "value_cny": Decimal("0.01")}
+
+
+_INVALID = object()
+
+
+def _decimal(value: Any, places: Decimal):
+    """None when empty; the number rounded to the column's places; ``_INVALID`` for anything else."""
+    if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        return _INVALID
     try:
-        number = Decimal(str(value))
+        number = Decimal(nfkc(str(value)).strip())
+        if not number.is_finite() or not -30 < number.adjusted() < 30:
+            return _INVALID
+        return number.quantize(places)
     except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+        return _INVALID
 
 
 def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = True) -> tuple[dict, dict]:
@@ -125,10 +137,10 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
             errors["product"] = [_("Give the id of a product filing.")]
         else:
             line["product"] = int(product)
-    line["description"] = str(raw.get("description") or "").strip()[:500]
-    hs = re.sub(r"[\s.]", "", str(raw.get("hs_code") or ""))
+    line["description"] = str(raw.get("description") or "").replace("\x00", "").strip()[:500]
+    hs = re.sub(r"[\s.]", "", nfkc(str(raw.get("hs_code") or "")))
     if hs:
-        if not re.fullmatch(r"\d{10}", hs):
+        if not re.fullmatch(r"[0-9]{10}", hs):
             errors["hs_code"] = [_("An HS code has 10 digits.")]
         elif hs[:8] not in known_hs8:
             errors["hs_code"] = [_("%(code)s is not a China Customs commodity code.") % {"code": hs[:8]}]
@@ -137,12 +149,12 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
     if not isinstance(cas_raw, (list, tuple, str)):
         errors["cas_numbers"] = [_("Give CAS numbers as a list.")]
         cas_raw = []
-    cas = split_list(cas_raw)
+    cas = [nfkc(c) for c in split_list(cas_raw)]
     bad = [c for c in cas if not _CAS_RE.match(c) or not casrn.is_valid(c)]
     if bad:
         errors["cas_numbers"] = [_("%(value)s is not a valid CAS number.") % {"value": v} for v in bad]
     line["cas_numbers"] = cas
-    un = re.sub(r"^UN\s*", "", str(raw.get("un_number") or "").upper())
+    un = re.sub(r"^UN\s*", "", nfkc(str(raw.get("un_number") or "")).upper())
     if un and not re.fullmatch(r"[0-9]{4}", un):
         errors["un_number"] = [_("A UN number has four digits, e.g. 1203.")]
     line["un_number"] = un
@@ -151,8 +163,11 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
         errors["used"] = [_("Used is true or false.")]
     line["used"] = used in (True, 1, "true", "1")
     for field in ("quantity", "value_cny"):
-        number = _decimal(raw.get(field))
-        if number is None:
+        number = _decimal(raw.get(field), _PLACES[field])
+        if number is _INVALID:
+            errors[field] = [_("Give a number, e.g. 12.5.")]
+            number = None
+        elif number is None:
             if require_amounts:
                 errors[field] = [_("A number is required.")]
         elif number < 0 or (field == "quantity" and number == 0):
@@ -160,8 +175,8 @@ def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = 
         elif abs(number) >= _AMOUNT_LIMITS[field]:
             errors[field] = [_("This number is too large.")]
         line[field] = number
-    line["unit"] = str(raw.get("unit") or "").strip()[:20]
-    origin = str(raw.get("origin_country") or "").strip().upper()
+    line["unit"] = str(raw.get("unit") or "").replace("\x00", "").strip()[:20]
+    origin = nfkc(str(raw.get("origin_country") or "")).strip().upper()
     if origin and origin not in countries:
         errors["origin_country"] = [_("Give the country of origin as an ISO 3166 two-letter code, e.g. DE.")]
     line["origin_country"] = origin
@@ -348,10 +363,13 @@ def _recompute_item(item: ImportItem, strict: bool) -> None:
 @transaction.atomic
 def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note: str = "") -> ImportItem:
     """An inspector confirms or dismisses a suspected (name) match; a dismissed one no longer counts."""
-    item = (
-        ImportItem.objects.select_for_update().select_related("batch__port_bureau", "batch__enterprise").get(pk=item.pk)
+    # The batch first, as verification_decide locks it: two confirmations on one batch queue up, and
+    # each recomputes the batch tier from settled lines.
+    batch_id = ImportItem.objects.values_list("batch_id", flat=True).get(pk=item.pk)
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",)).select_related("port_bureau", "enterprise").get(pk=batch_id)
     )
-    batch = item.batch
+    item = ImportItem.objects.select_for_update().get(pk=item.pk)
     require_reviewer(actor, batch.port_bureau)
     if item.confirmation != Confirmation.PENDING or batch.status != BatchStatus.VERIFICATION_REQUIRED:
         raise ValidationError({"confirmation": [_("This line is not awaiting confirmation.")]})
@@ -459,13 +477,13 @@ def export_declare(*, actor: Actor, declarations: Any) -> list[ExportDeclaration
         if not isinstance(raw, dict):
             bad.append((number, errors))
             continue
-        order_no = str(raw.get("order_no") or "").strip()[:60]
+        order_no = str(raw.get("order_no") or "").replace("\x00", "").strip()[:60]
         if not order_no:
             errors["order_no"] = [_("The order number is required.")]
         elif order_no in existing or order_no in seen:
             errors["order_no"] = [_("Order %(no)s is already declared.") % {"no": order_no}]
         seen.add(order_no)
-        destination = str(raw.get("destination_country") or "").strip().upper()
+        destination = nfkc(str(raw.get("destination_country") or "")).strip().upper()
         if destination not in countries:
             errors["destination_country"] = [_("Give the destination as an ISO 3166 two-letter code, e.g. US.")]
         if "product" in line and line["product"] not in products:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -83,6 +84,14 @@ def split_list(value: Any) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
+#: identifiers typed with full-width characters (１２０３, ＤＥ) are read as their ASCII forms
+_IDENTIFIER_FIELDS = {"hs_code", "un_number", "gtin", "ccc_certificate", "origin_country", "cas_numbers"}
+
+
+def nfkc(value: str) -> str:
+    return unicodedata.normalize("NFKC", value)
+
+
 def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | None = None) -> tuple[dict, Errors]:
     """Normalise and check product fields; returns (cleaned values, errors per field).
 
@@ -97,15 +106,16 @@ def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | N
         if key in _BOOL_FIELDS:
             cleaned[key] = bool(value)
         elif key == "cas_numbers":
-            cleaned[key] = split_list(value)
+            cleaned[key] = [nfkc(v) for v in split_list(value)]
         else:
-            cleaned[key] = "" if value is None else str(value).strip()
+            text = "" if value is None else str(value).replace("\x00", "").strip()
+            cleaned[key] = nfkc(text) if key in _IDENTIFIER_FIELDS else text
 
     if "name" in cleaned and not cleaned["name"]:
         _add(errors, "name", _("The product name is required."))
     if cleaned.get("hs_code"):
         code = re.sub(r"[\s.]", "", cleaned["hs_code"])
-        if not re.fullmatch(r"\d{10}", code):
+        if not re.fullmatch(r"[0-9]{10}", code):
             _add(errors, "hs_code", _("An HS code has 10 digits."))
         else:
             exists = code[:8] in known_hs8 if known_hs8 is not None else HSCode.objects.filter(code=code[:8]).exists()
@@ -139,7 +149,7 @@ def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | N
         cleaned["cas_numbers"] = list(dict.fromkeys(good))
     if cleaned.get("un_number"):
         un = re.sub(r"^UN\s*", "", cleaned["un_number"].upper())
-        if not re.fullmatch(r"\d{4}", un):
+        if not re.fullmatch(r"[0-9]{4}", un):
             _add(errors, "un_number", _("A UN number has four digits, e.g. 1203."))
         cleaned["un_number"] = un
     if cleaned.get("gtin"):
