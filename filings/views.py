@@ -367,35 +367,45 @@ def enterprise_submit(request, pk: int):
     return redirect(filing)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_decide(request, pk: int, action: str):
-    """A decision of the competent bureau; GET shows the reason form (the modal's no-JS fallback)."""
-    filing = get_object_or_404(EnterpriseFiling.objects.visible_to(request.user).select_related("bureau"), pk=pk)
+def _decide(request, obj, action: str, decide, kind: str):
+    """The decision page of a filing: GET shows the reason form (the modal's no-JS fallback), POST
+    calls ``decide(status, reason)`` and returns to the filing."""
     decision = _decision_or_404(action)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "GET" and not request.user.is_bureau_staff:
         raise Http404
     if request.method == "POST" and form.is_valid():
         try:
-            filing = services.enterprise_decide(
-                actor=request.user, filing=filing, status=decision.status, reason=form.cleaned_data["reason"]
-            )
+            obj = decide(decision.status, form.cleaned_data["reason"])
         except PermissionDenied as exc:
             _refused(request, exc)
-            return redirect(filing)
+            return redirect(obj)
         except ValidationError as exc:
             if "reason" not in exc.message_dict:
                 _refused(request, exc)
-                return redirect(filing)
+                return redirect(obj)
             form.add_service_errors(exc)
         else:
-            messages.success(request, _DECISION_DONE[action] % {"filing_no": filing.filing_no or "—"})
-            return redirect(filing)
+            messages.success(request, _DECISION_DONE[action] % {"filing_no": obj.filing_no or "—"})
+            return redirect(obj)
     return render(
+        request, "filings/decision_form.html", {"object": obj, "decision": decision, "form": form, "kind": kind}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_decide(request, pk: int, action: str):
+    """A decision of the competent bureau on an enterprise filing."""
+    filing = get_object_or_404(EnterpriseFiling.objects.visible_to(request.user).select_related("bureau"), pk=pk)
+    return _decide(
         request,
-        "filings/decision_form.html",
-        {"object": filing, "decision": decision, "form": form, "kind": _("Enterprise filing")},
+        filing,
+        action,
+        lambda status, reason: services.enterprise_decide(
+            actor=request.user, filing=filing, status=status, reason=reason
+        ),
+        _("Enterprise filing"),
     )
 
 
@@ -660,31 +670,16 @@ def product_submit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_decide(request, pk: int, action: str):
+    """A decision of the competent bureau on a product filing."""
     product = _visible_product(request, pk)
-    decision = _decision_or_404(action)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "GET" and not request.user.is_bureau_staff:
-        raise Http404
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.product_decide(
-                actor=request.user, product=product, status=decision.status, reason=form.cleaned_data["reason"]
-            )
-        except PermissionDenied as exc:
-            _refused(request, exc)
-            return redirect(product)
-        except ValidationError as exc:
-            if "reason" not in exc.message_dict:
-                _refused(request, exc)
-                return redirect(product)
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _DECISION_DONE[action] % {"filing_no": product.filing_no or "—"})
-            return redirect(product)
-    return render(
+    return _decide(
         request,
-        "filings/decision_form.html",
-        {"object": product, "decision": decision, "form": form, "kind": _("Product filing")},
+        product,
+        action,
+        lambda status, reason: services.product_decide(
+            actor=request.user, product=product, status=status, reason=reason
+        ),
+        _("Product filing"),
     )
 
 
