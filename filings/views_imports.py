@@ -31,7 +31,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Bureau
 from cbec_supervision.attachments import check_upload
 from cbec_supervision.listing import PAGE_SIZE, render_list
-from filings.api.imports import ExportDeclarationFilterSet, ImportBatchFilterSet
 from filings.catalogue_files import HEADERS, LAYOUT_OF_KIND
 from filings.choices import (
     CATALOGUE_TIER,
@@ -46,7 +45,7 @@ from filings.choices import (
     VerificationStatus,
 )
 from filings.classification import CERTAIN
-from filings.filtersets import IdFilter
+from filings.filtersets import ExportDeclarationFilterSet, IdFilter, ImportBatchFilterSet
 from filings.forms_imports import (
     BatchHeaderForm,
     CatalogueUploadForm,

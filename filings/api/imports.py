@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +32,6 @@ from cbec_supervision.drf import RolePermissions
 from filings.api.views import TEMPLATE_FORMATS, XLSX_CONTENT_TYPE, _IgnoreFormatParameter
 from filings.choices import (
     BatchMode,
-    BatchStatus,
     CatalogueKind,
     Confirmation,
     FilingStatus,
@@ -43,7 +40,13 @@ from filings.choices import (
     SupervisionLevel,
     Tier,
 )
-from filings.filtersets import IdFilter
+from filings.filtersets import (
+    CatalogueEditionFilterSet,
+    ExportDeclarationFilterSet,
+    ImportBatchFilterSet,
+    ImportItemFilterSet,
+    entries_search,
+)
 from filings.models import (
     CatalogueEdition,
     CatalogueEntry,
@@ -148,50 +151,6 @@ class CatalogueLoadSerializer(serializers.Serializer):
         allow_empty_file=True,
         help_text=gettext_lazy("The authority's file: CSV (UTF-8 or GB18030) or XLSX, in its published columns."),
     )
-
-
-class CatalogueEditionFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=CatalogueKind.choices, label=gettext_lazy("Catalogue"))
-    edition = django_filters.CharFilter(field_name="edition", lookup_expr="iexact", label=gettext_lazy("Edition"))
-    in_force = django_filters.BooleanFilter(method="filter_in_force", label=gettext_lazy("In force today"))
-
-    class Meta:
-        model = CatalogueEdition
-        fields = ["kind", "edition", "in_force"]
-
-    def filter_in_force(self, queryset, name, value):
-        if value is None:
-            return queryset
-        ids = [e.pk for e in CatalogueEdition.objects.in_force()]
-        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
-
-
-def entries_search(queryset, q: str):
-    """Entries whose name, an alias, the CAS number, the UN number or the HS prefix matches ``q``.
-
-    An HS code finds the entries whose prefix it starts with, and a prefix the entries under it.
-    Aliases are matched in Python: JSON text is stored ASCII-escaped on SQLite.
-    """
-    q = q.strip()
-    if not q:
-        return queryset
-    condition = Q(name__icontains=q) | Q(cas=q) | Q(seq=q)
-    un = q.upper().removeprefix("UN").strip()
-    if len(un) == 4 and un.isdecimal():
-        condition |= Q(un_number=un)
-    digits = q.replace(".", "").replace(" ", "")
-    if digits.isdecimal() and digits.isascii() and len(digits) <= 10:
-        condition |= Q(hs_prefix__startswith=digits) & ~Q(hs_prefix="")
-        condition |= Q(hs_prefix__in=[digits[:n] for n in range(4, len(digits) + 1)])
-    lowered = q.lower()
-    alias_ids = [
-        pk
-        for pk, aliases in queryset.exclude(aliases=[]).values_list("pk", "aliases")
-        if any(lowered in str(alias).lower() for alias in aliases or ())
-    ]
-    if alias_ids:
-        condition |= Q(pk__in=alias_ids)
-    return queryset.filter(condition)
 
 
 class CataloguePermissions(RolePermissions):
@@ -662,43 +621,6 @@ class ConfirmSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
-class ImportBatchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="batch_no", lookup_expr="icontains", label=gettext_lazy("Batch number"))
-    status = django_filters.MultipleChoiceFilter(choices=BatchStatus.choices, label=gettext_lazy("Status"))
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=gettext_lazy("Tier"))
-    mode = django_filters.ChoiceFilter(choices=BatchMode.choices, label=gettext_lazy("Mode"))
-    enterprise = IdFilter(field_name="enterprise", label=gettext_lazy("Operator"))
-    platform = IdFilter(field_name="platform", label=gettext_lazy("Platform"))
-    warehouse = IdFilter(field_name="warehouse", label=gettext_lazy("Warehouse"))
-    port_bureau = django_filters.CharFilter(field_name="port_bureau__code", label=gettext_lazy("Port bureau code"))
-    arrival_after = django_filters.DateFilter(field_name="arrival_date", lookup_expr="gte")
-    arrival_before = django_filters.DateFilter(field_name="arrival_date", lookup_expr="lte")
-    pending_confirmation = django_filters.BooleanFilter(
-        method="filter_pending_confirmation", label=gettext_lazy("Lines await an inspector's confirmation")
-    )
-
-    class Meta:
-        model = ImportBatch
-        fields = ["q", "status", "tier", "mode", "enterprise", "platform", "warehouse", "port_bureau"]
-
-    def filter_pending_confirmation(self, queryset, name, value):
-        if value is None:
-            return queryset
-        pending = Exists(ImportItem.objects.filter(batch=OuterRef("pk"), confirmation=Confirmation.PENDING))
-        return queryset.filter(pending if value else ~pending)
-
-
-class ImportItemFilterSet(django_filters.FilterSet):
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=gettext_lazy("Tier"))
-    confirmation = django_filters.ChoiceFilter(choices=Confirmation.choices, label=gettext_lazy("Confirmation"))
-    follow_up = django_filters.ChoiceFilter(choices=FollowUp.choices, label=gettext_lazy("Follow-up"))
-    product = IdFilter(field_name="product", label=gettext_lazy("Product"))
-
-    class Meta:
-        model = ImportItem
-        fields = ["tier", "confirmation", "follow_up", "product"]
-
-
 class ImportBatchViewSet(
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
@@ -893,29 +815,6 @@ class ExportDeclarationInputSerializer(serializers.Serializer):
     destination_country = serializers.CharField(help_text=gettext_lazy("ISO 3166 alpha-2"))
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
     value_cny = serializers.DecimalField(max_digits=14, decimal_places=2)
-
-
-class ExportDeclarationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    enterprise = IdFilter(field_name="enterprise", label=gettext_lazy("Enterprise"))
-    product = IdFilter(field_name="product", label=gettext_lazy("Product"))
-    destination_country = django_filters.CharFilter(
-        field_name="destination_country", lookup_expr="iexact", label=gettext_lazy("Destination")
-    )
-    order_no = django_filters.CharFilter(field_name="order_no", lookup_expr="iexact", label=gettext_lazy("Order"))
-    hs_code = django_filters.CharFilter(field_name="hs_code", lookup_expr="startswith", label=gettext_lazy("HS code"))
-    declared_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    declared_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
-
-    class Meta:
-        model = ExportDeclaration
-        fields = ["q", "enterprise", "product", "destination_country", "order_no", "hs_code"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(order_no__icontains=value) | Q(description__icontains=value))
 
 
 class ExportDeclarationViewSet(
