@@ -10,7 +10,6 @@ pass, and the answer is built from plain rows (``item_rows``) rather than a seri
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,7 +25,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from accounts.models import User
 from cbec_supervision.api import ScopedViewSetMixin
 from cbec_supervision.drf import RolePermissions
 from filings.api.views import TEMPLATE_FORMATS, XLSX_CONTENT_TYPE, _IgnoreFormatParameter
@@ -34,10 +32,8 @@ from filings.choices import (
     BatchMode,
     CatalogueKind,
     Confirmation,
-    FilingStatus,
     FollowUp,
     GoodsCategory,
-    SupervisionLevel,
     Tier,
 )
 from filings.filtersets import (
@@ -52,10 +48,8 @@ from filings.models import (
     CatalogueEntry,
     EnterpriseFiling,
     ExportDeclaration,
-    HSCode,
     ImportBatch,
     ImportItem,
-    ProductFiling,
     ProductTestReport,
     VerificationTask,
 )
@@ -63,9 +57,7 @@ from filings.services import import_files
 from filings.services.catalogues import catalogue_import
 from filings.services.imports import (
     MAX_LINES,
-    _line_errors,
-    classify_lines,
-    clean_line,
+    classify_dry_run,
     export_declare,
     import_batch_declare,
     import_item_confirm,
@@ -392,54 +384,6 @@ class DecisionSerializer(serializers.Serializer):
 class ClassifyResultSerializer(serializers.Serializer):
     items = DecisionSerializer(many=True)
     editions = serializers.DictField(child=serializers.DictField(), help_text=gettext_lazy("the editions applied"))
-
-
-def classify_dry_run(*, actor: User, items: Any) -> dict:
-    """Classify lines as a declaration would, storing nothing.
-
-    Enterprise users classify their own approved products and free descriptions, under their
-    enterprise's supervision level; staff classify any product they may see.
-    """
-    if not isinstance(items, list) or not items:
-        raise DjangoValidationError({"items": [_("Give at least one line to classify.")]})
-    if len(items) > MAX_LINES:
-        raise DjangoValidationError({"items": [_("At most %(n)d lines at a time.") % {"n": MAX_LINES}]})
-    known_hs8 = set(HSCode.objects.values_list("code", flat=True))
-    lines, bad = [], []
-    for number, raw in enumerate(items, start=1):
-        line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
-        if isinstance(raw, dict):
-            category = str(raw.get("category") or "").strip()
-            if category and category not in GoodsCategory.values:
-                errors["category"] = [_("The category is one of %(values)s.") % {"values": ", ".join(GoodsCategory)}]
-            line["category"] = category
-            line["materials"] = str(raw.get("materials") or "")[:2000]
-        lines.append(line)
-        if errors:
-            bad.append((number, errors))
-
-    enterprise = None
-    if actor.is_enterprise_user:
-        enterprise = EnterpriseFiling.objects.filter(pk=actor.enterprise_id).first() if actor.enterprise_id else None
-        products_qs = ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
-        unknown = _("Only the enterprise's own approved products can be classified.")
-    else:
-        products_qs = ProductFiling.objects.visible_to(actor)
-        unknown = _("No product filing with this id.")
-    product_ids = {line["product"] for line in lines if "product" in line}
-    products = {p.pk: p for p in products_qs.filter(pk__in=product_ids)} if product_ids else {}
-    for number, line in enumerate(lines, start=1):
-        if "product" in line and line["product"] not in products:
-            bad.append((number, {"product": [unknown]}))
-    if bad:
-        raise _line_errors(sorted(bad, key=lambda row: row[0]))
-
-    strict = enterprise is not None and enterprise.supervision_level == SupervisionLevel.STRICT
-    decisions, editions = classify_lines(lines, products=products, strict=strict)
-    return {
-        "items": [{"line_no": number, **d.as_dict()} for number, d in enumerate(decisions, start=1)],
-        "editions": editions,
-    }
 
 
 class ClassifyViewSet(viewsets.ViewSet):

@@ -29,6 +29,7 @@ from filings.choices import (
     Confirmation,
     FilingStatus,
     FollowUp,
+    GoodsCategory,
     SequenceKind,
     SupervisionLevel,
     VerificationStatus,
@@ -219,6 +220,54 @@ def _partner(value: Any, field: str, flag: str, errors: dict) -> EnterpriseFilin
         errors[field] = [_("Give the filing id of an approved %(what)s.") % {"what": label}]
         return None
     return filing
+
+
+def classify_dry_run(*, actor: Actor, items: Any) -> dict:
+    """Classify lines as a declaration would, storing nothing.
+
+    Enterprise users classify their own approved products and free descriptions, under their
+    enterprise's supervision level; staff classify any product they may see.
+    """
+    if not isinstance(items, list) or not items:
+        raise ValidationError({"items": [_("Give at least one line to classify.")]})
+    if len(items) > MAX_LINES:
+        raise ValidationError({"items": [_("At most %(n)d lines at a time.") % {"n": MAX_LINES}]})
+    known_hs8 = set(HSCode.objects.values_list("code", flat=True))
+    lines, bad = [], []
+    for number, raw in enumerate(items, start=1):
+        line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
+        if isinstance(raw, dict):
+            category = str(raw.get("category") or "").strip()
+            if category and category not in GoodsCategory.values:
+                errors["category"] = [_("The category is one of %(values)s.") % {"values": ", ".join(GoodsCategory)}]
+            line["category"] = category
+            line["materials"] = str(raw.get("materials") or "")[:2000]
+        lines.append(line)
+        if errors:
+            bad.append((number, errors))
+
+    enterprise = None
+    if actor.is_enterprise_user:
+        enterprise = EnterpriseFiling.objects.filter(pk=actor.enterprise_id).first() if actor.enterprise_id else None
+        products_qs = ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
+        unknown = _("Only the enterprise's own approved products can be classified.")
+    else:
+        products_qs = ProductFiling.objects.visible_to(actor)
+        unknown = _("No product filing with this id.")
+    product_ids = {line["product"] for line in lines if "product" in line}
+    products = {p.pk: p for p in products_qs.filter(pk__in=product_ids)} if product_ids else {}
+    for number, line in enumerate(lines, start=1):
+        if "product" in line and line["product"] not in products:
+            bad.append((number, {"product": [unknown]}))
+    if bad:
+        raise _line_errors(sorted(bad, key=lambda row: row[0]))
+
+    strict = enterprise is not None and enterprise.supervision_level == SupervisionLevel.STRICT
+    decisions, editions = classify_lines(lines, products=products, strict=strict)
+    return {
+        "items": [{"line_no": number, **d.as_dict()} for number, d in enumerate(decisions, start=1)],
+        "editions": editions,
+    }
 
 
 # --- declaring ----------------------------------------------------------------------------------
