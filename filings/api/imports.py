@@ -491,6 +491,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "status_display",
             "tier",
             "editions",
+            "strict_supervision",
             "item_count",
             "total_value_cny",
             "declared_by",

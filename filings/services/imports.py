@@ -358,6 +358,7 @@ def import_batch_declare(
         status=status,
         tier=None if direct else batch_tier(d.tier for d in decisions),
         editions=editions,
+        strict_supervision=strict,
         item_count=len(lines),
         total_value_cny=total_value,
         declared_by=None if isinstance(actor, str) else actor,

@@ -121,3 +121,22 @@ def test_the_lockout_reads_forwarded_addresses_only_behind_known_proxies(rf, pro
     request = rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", REMOTE_ADDR="10.0.0.9")
     with override_settings(NUM_PROXIES=proxies):
         assert client_ip(request) == expected
+
+
+def test_a_batch_of_an_enterprise_under_strict_supervision_says_why_its_lines_are_key_supervision(
+    world, approved_alice_co, client
+):
+    from filings.models import EnterpriseFiling
+    from filings.services.imports import import_batch_declare
+
+    EnterpriseFiling.objects.filter(pk=approved_alice_co.pk).update(supervision_level="strict")
+    batch = import_batch_declare(
+        actor=world.alice,
+        port_bureau="ZJ",
+        items=[{"description": "纯棉T恤", "hs_code": "6109100021", "quantity": 1, "value_cny": 10}],
+    )
+    assert (batch.tier, batch.strict_supervision, batch.status) == (2, True, "verification_required")
+    assert api_as(world.alice).get(f"/api/v1/import-batches/{batch.pk}/").json()["strict_supervision"] is True
+    client.force_login(world.zj_inspector)
+    page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="strict-supervision"' in page and "operator is under strict supervision" in page
