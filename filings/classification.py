@@ -210,7 +210,12 @@ class CompiledIndex:
                 kind = _TOKEN_KIND  # one-character names: only a whole token counts
             else:
                 kind = _CJK_KIND
-            self._automaton.add_word(key, (key, len(key), kind, tuple(refs.items())))
+            value = (key, len(key), kind, tuple(refs.items()))
+            # Case variants are added instead of lowering every text scanned: a scan is then one pass
+            # over the text as declared (mixed case such as "tOLuene" is not matched).
+            for variant in {key, key.upper(), key.capitalize(), key.title()}:
+                if len(variant) == len(key):
+                    self._automaton.add_word(variant, value)
         self._has_names = len(self._automaton) > 0
         if self._has_names:
             self._automaton.make_automaton()
@@ -219,7 +224,7 @@ class CompiledIndex:
 
     @staticmethod
     def _negated(text: str, start: int, begin: int = 0) -> bool:
-        before = text[max(begin, start - 4) : start].rstrip()
+        before = text[max(begin, start - 4) : start].rstrip().lower()
         return any(before.endswith(word) for word in _NEGATIONS)
 
     def match_names(self, text: str) -> list[tuple[str, EntryRef, float]]:
@@ -235,8 +240,8 @@ class CompiledIndex:
         found: dict[int, list[tuple[str, EntryRef, float]]] = {}
         if not self._has_names or not texts:
             return found
-        lowered = "\x00".join(texts).lower()
-        hits = [(end - value[1] + 1, end + 1, value) for end, value in self._automaton.iter(lowered)]
+        joined = "\x00".join(texts)
+        hits = [(end - value[1] + 1, end + 1, value) for end, value in self._automaton.iter(joined)]
         if not hits:
             return found
         # where each text starts in the joined string
@@ -248,20 +253,18 @@ class CompiledIndex:
             begin = starts[which]
             stop = begin + len(texts[which])
             if kind == _TOKEN_KIND:
-                before = lowered[start - 1] if start > begin else " "
-                after = lowered[end] if end < stop else " "
+                before = joined[start - 1] if start > begin else " "
+                after = joined[end] if end < stop else " "
                 if not (_TOKEN_SPLIT.match(before) and _TOKEN_SPLIT.match(after)):
                     continue
             elif kind == _ENGLISH_KIND:
-                if (start > begin and _is_word_char(lowered[start - 1])) or (
-                    end < stop and _is_word_char(lowered[end])
-                ):
+                if (start > begin and _is_word_char(joined[start - 1])) or (end < stop and _is_word_char(joined[end])):
                     continue
-                words = lowered[begin:start].split()
+                words = joined[begin:start].lower().split()
                 if words and words[-1] in ("no", "non", "without"):
                     continue
             # Longest first at each start: a name inside a longer matched name gives way to it.
-            if end <= covered_to or self._negated(lowered, start, begin):
+            if end <= covered_to or self._negated(joined, start, begin):
                 continue
             covered_to = end
             found.setdefault(which, []).extend((key, ref, certainty) for ref, certainty in refs)
@@ -287,7 +290,9 @@ def classify(item: Item, index: CompiledIndex, *, strict: bool = False) -> Decis
 
 def classify_many(items: Sequence[Item], index: CompiledIndex, *, strict: bool = False) -> list[Decision]:
     """``classify`` over many items (a batch), scanning all their texts for names in one pass."""
-    names = index.match_names_many([_text(item) for item in items])
+    names = index.match_names_many(
+        [f"{item.description}\n{item.materials}" if item.materials else item.description for item in items]
+    )
     # Most items carry only an HS code: their decision depends on the code alone, so it is
     # made once per code and shared (codes are a bounded set). The rest go through _decide.
     cache = index.hs_decisions[strict]
