@@ -40,6 +40,7 @@ _QUALIFIER = re.compile(r"[\[［(（][^\]］)）]*[\]］)）]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
 _TOKEN_SPLIT = re.compile(r"[\s,，;；、/|:：。.!！?？()（）\[\]【】0-9]")
+_FREE_AFTER = re.compile(r"[\s-]*free\b", re.IGNORECASE)
 _MIN_CJK_SUBSTRING = 2
 _MIN_ENGLISH = 5
 #: used and waste goods are barred by the guidance itself (废旧物品), whatever catalogue is loaded
@@ -262,6 +263,8 @@ class CompiledIndex:
                     continue
                 words = joined[begin:start].lower().split()
                 if words and words[-1] in ("no", "non", "without"):
+                    continue
+                if _FREE_AFTER.match(joined, end, stop):  # "toluene free", "toluene-free"
                     continue
             # Longest first at each start: a name inside a longer matched name gives way to it.
             if end <= covered_to or self._negated(joined, start, begin):

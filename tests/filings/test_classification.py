@@ -138,6 +138,8 @@ class TestNameMatching:
 
     def test_english_names_match_whole_words(self):
         assert classify(Item(description="Toluene based glue"), INDEX).tier == 1
+        assert classify(Item(description="GLUE, TOLUENE BASED"), INDEX).tier == 1
+        assert classify(Item(description="glue (toluene free)"), INDEX).tier == 3
         assert classify(Item(description="Toluenes"), INDEX).tier == 3
 
     @pytest.mark.parametrize(
