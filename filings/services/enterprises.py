@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,7 +362,11 @@ def _new_enterprise_user(
 
 
 def _save_enterprise_user(user: User, actor: Actor) -> None:
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same username taken at the same moment by someone else
+        raise ValidationError({"username": [_("This username is taken.")]}) from None
     groups = role_groups_sync()
     user.groups.set([groups[Role.ENTERPRISE]])
     audit_record(actor=actor, action="create", obj=user, after=snapshot(user))
