@@ -101,3 +101,10 @@ def test_the_html_list_runs_a_fixed_number_of_queries(world, client):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("filings:enterprise_list"))
     assert len(many) == len(few)
+
+
+def test_pages_outside_scope_get_the_systems_own_404(world, client):
+    client.force_login(world.alice)
+    response = client.get(f"/filings/enterprises/{world.bob_co.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert b'data-testid="error-404"' in response.content and b"you may not see it" in response.content
