@@ -105,12 +105,46 @@ class WorkflowActionsMixin:
         return Response(self.serializer_class(obj, context=self.get_serializer_context()).data, status=code)
 
 
+def decision_actions(serializer_class: type, noun: str) -> type:
+    """The competent bureau's six decisions on a filing, as API actions calling ``self._decide``."""
+
+    def make(name: str, target: str, doc: str, url_path: str | None = None):
+        def decide(self, request, pk=None):  # noqa: ARG001 - the router passes pk
+            return self._decide(request, target)
+
+        decide.__name__ = name
+        decide.__doc__ = doc % {"noun": noun}
+        decorated = action(detail=True, methods=["post"], url_path=url_path or name, url_name=url_path or name)(decide)
+        return extend_schema(request=ReasonSerializer, responses=serializer_class)(decorated)
+
+    return type(
+        f"{serializer_class.__name__}Decisions",
+        (),
+        {
+            "approve": make(
+                "approve", FilingStatus.APPROVED, "Approve a submitted %(noun)s; it gets its filing number."
+            ),
+            "return_": make(
+                "return_",
+                FilingStatus.RETURNED,
+                "Return a submitted %(noun)s for correction, with a reason.",
+                url_path="return",
+            ),
+            "reject": make("reject", FilingStatus.REJECTED, "Reject a submitted %(noun)s, with a reason."),
+            "suspend": make("suspend", FilingStatus.SUSPENDED, "Suspend an approved %(noun)s, with a reason."),
+            "reinstate": make("reinstate", FilingStatus.APPROVED, "Put a suspended %(noun)s back in force."),
+            "revoke": make("revoke", FilingStatus.REVOKED, "Revoke an approved or suspended %(noun)s, with a reason."),
+        },
+    )
+
+
 # --- enterprises --------------------------------------------------------------------------------
 
 
 class EnterpriseFilingViewSet(
     ScopedViewSetMixin,
     WorkflowActionsMixin,
+    decision_actions(EnterpriseFilingSerializer, "enterprise filing"),
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -171,42 +205,6 @@ class EnterpriseFilingViewSet(
     def submit(self, request, pk=None):
         """The enterprise sends its draft or returned filing for review."""
         return self._respond(services.enterprise_submit(actor=request.user, filing=self.get_object()))
-
-    @extend_schema(request=ReasonSerializer, responses=EnterpriseFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """The competent bureau approves a submitted filing; it gets its filing number."""
-        return self._decide(request, FilingStatus.APPROVED)
-
-    @extend_schema(request=ReasonSerializer, responses=EnterpriseFilingSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """Return a submitted filing for correction, with a reason."""
-        return self._decide(request, FilingStatus.RETURNED)
-
-    @extend_schema(request=ReasonSerializer, responses=EnterpriseFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        """Reject a submitted filing, with a reason."""
-        return self._decide(request, FilingStatus.REJECTED)
-
-    @extend_schema(request=ReasonSerializer, responses=EnterpriseFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def suspend(self, request, pk=None):
-        """Suspend an approved filing, with a reason."""
-        return self._decide(request, FilingStatus.SUSPENDED)
-
-    @extend_schema(request=ReasonSerializer, responses=EnterpriseFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def reinstate(self, request, pk=None):
-        """Put a suspended filing back in force."""
-        return self._decide(request, FilingStatus.APPROVED)
-
-    @extend_schema(request=ReasonSerializer, responses=EnterpriseFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        """Revoke an approved or suspended filing, with a reason."""
-        return self._decide(request, FilingStatus.REVOKED)
 
     @extend_schema(request=SetBureauSerializer, responses=EnterpriseFilingSerializer)
     @action(detail=True, methods=["post"], url_path="set-bureau", url_name="set-bureau")
@@ -277,6 +275,7 @@ class _IgnoreFormatParameter(DefaultContentNegotiation):
 class ProductFilingViewSet(
     ScopedViewSetMixin,
     WorkflowActionsMixin,
+    decision_actions(ProductFilingSerializer, "product filing"),
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -346,42 +345,6 @@ class ProductFilingViewSet(
     def submit(self, request, pk=None):
         """The enterprise sends the product for review; its own filing must be approved."""
         return self._respond(services.product_submit(actor=request.user, product=self.get_object()))
-
-    @extend_schema(request=ReasonSerializer, responses=ProductFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """The enterprise's competent bureau approves the product; it gets its filing number."""
-        return self._decide(request, FilingStatus.APPROVED)
-
-    @extend_schema(request=ReasonSerializer, responses=ProductFilingSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """Return a submitted product for correction, with a reason."""
-        return self._decide(request, FilingStatus.RETURNED)
-
-    @extend_schema(request=ReasonSerializer, responses=ProductFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        """Reject a submitted product, with a reason."""
-        return self._decide(request, FilingStatus.REJECTED)
-
-    @extend_schema(request=ReasonSerializer, responses=ProductFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def suspend(self, request, pk=None):
-        """Suspend an approved product filing, with a reason."""
-        return self._decide(request, FilingStatus.SUSPENDED)
-
-    @extend_schema(request=ReasonSerializer, responses=ProductFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def reinstate(self, request, pk=None):
-        """Put a suspended product filing back in force."""
-        return self._decide(request, FilingStatus.APPROVED)
-
-    @extend_schema(request=ReasonSerializer, responses=ProductFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        """Revoke an approved or suspended product filing, with a reason."""
-        return self._decide(request, FilingStatus.REVOKED)
 
     @extend_schema(request=ChangeRequestCreateSerializer, responses={201: ChangeRequestSerializer})
     @action(detail=True, methods=["post"], url_path="change-request", url_name="change-request")
