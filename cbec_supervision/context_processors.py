@@ -18,6 +18,11 @@ class NavItem:
     #: a count shown beside the label (the unread notifications)
     badge: int = 0
     testid: str = ""
+    #: a menu: the items it opens (url and icon of the menu itself are unused)
+    children: tuple[NavItem, ...] = ()
+
+    def flat(self) -> tuple[NavItem, ...]:
+        return self.children or (self,)
 
 
 def navigation(request) -> dict:
@@ -58,18 +63,33 @@ def navigation(request) -> dict:
                     testid="nav-verifications",
                 )
             )
+        # Staff see many pages: filings and imports are menus, so the bar stays on one line.
         items.append(
-            NavItem(_("Enterprise filings"), reverse("filings:enterprise_list"), "building", testid="nav-enterprises")
+            NavItem(
+                _("Filings"),
+                "",
+                "folder2-open",
+                testid="nav-filings-menu",
+                children=(
+                    NavItem(
+                        _("Enterprise filings"),
+                        reverse("filings:enterprise_list"),
+                        "building",
+                        testid="nav-enterprises",
+                    ),
+                    NavItem(_("Product filings"), reverse("filings:product_list"), "box-seam", testid="nav-products"),
+                ),
+            )
         )
-        items.append(NavItem(_("Product filings"), reverse("filings:product_list"), "box-seam", testid="nav-products"))
-        items.append(
-            NavItem(_("Import batches"), reverse("filings:batch_list"), "box-arrow-in-down", testid="nav-batches")
-        )
-        items.append(
-            NavItem(_("Catalogues"), reverse("filings:catalogue_list"), "journal-text", testid="nav-catalogues")
-        )
+        imports = [
+            NavItem(_("Import batches"), reverse("filings:batch_list"), "box-arrow-in-down", testid="nav-batches"),
+            NavItem(_("Catalogues"), reverse("filings:catalogue_list"), "journal-text", testid="nav-catalogues"),
+        ]
         if user.is_bureau_staff:
-            items.append(NavItem(_("Classify"), reverse("filings:classify"), "funnel", testid="nav-classify"))
+            imports[1:1] = [
+                NavItem(_("Classify"), reverse("filings:classify"), "funnel", testid="nav-classify"),
+            ]
+        items.append(NavItem(_("Imports"), "", "box-arrow-in-down", testid="nav-imports-menu", children=tuple(imports)))
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
         items.append(NavItem(_("API"), reverse("api-docs"), "braces", testid="nav-api"))
         if unread:
@@ -81,7 +101,15 @@ def navigation(request) -> dict:
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "gear", testid="nav-admin"))
     path = request.path
-    active = max((i for i in items if path.startswith(i.url)), key=lambda i: len(i.url), default=None)
+    links = [link for item in items for link in item.flat()]
+    active = max((i for i in links if i.url and path.startswith(i.url)), key=lambda i: len(i.url), default=None)
     if active is not None and active.url == "/" and path != "/":
         active = None
-    return {"nav_items": items, "nav_active": active, "unread_notifications": unread}
+    active_menu = next((item for item in items if active is not None and active in item.children), None)
+    return {
+        "nav_items": items,
+        "nav_links": links,
+        "nav_active": active,
+        "nav_active_menu": active_menu,
+        "unread_notifications": unread,
+    }

@@ -85,6 +85,7 @@ def test_a_batch_with_a_prohibited_line_is_refused_with_the_catalogue_entry_show
 
     # The port bureau's inspector finds the batch refused, with the same entry.
     sign_in(page, "zj_inspector")
+    page.click("[data-testid=nav-imports-menu]")
     page.click("[data-testid=nav-batches]")
     page.click(f"[data-testid=batch-table] >> text={batch.batch_no}")
     page.wait_for_selector("[data-testid=refused]")

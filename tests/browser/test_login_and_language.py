@@ -27,7 +27,9 @@ def test_inspector_logs_in_switches_language_and_logs_out(page):
     page.click("[data-testid=lang-en]")
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.inner_text("[data-testid=home-title]") == "Home"
-    assert "Enterprise filings" in page.inner_text("nav")
+    assert "Review queue" in page.inner_text("nav")
+    page.click("[data-testid=nav-filings-menu]")
+    assert page.is_visible("text=Enterprise filings")
 
     page.click("[data-testid=logout]")
     page.wait_for_url("**/accounts/login/**")

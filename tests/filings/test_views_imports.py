@@ -188,7 +188,7 @@ def test_exports_are_listed_within_scope(world, alice_co, role):
 
 def test_navigation_per_role(world):
     def nav(user):
-        return {item.testid for item in browser_as(user).get(reverse("home")).context["nav_items"]}
+        return {item.testid for item in browser_as(user).get(reverse("home")).context["nav_links"]}
 
     assert {"nav-imports", "nav-exports"} <= nav(world.alice)
     assert {"nav-verifications", "nav-batches", "nav-catalogues", "nav-classify"} <= nav(world.zj_inspector)
