@@ -469,34 +469,47 @@ def colleague_add(request, pk: int):
     return render(request, "filings/enterprise_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_change_request(request, pk: int):
-    filing = _own_enterprise_or_404(request, pk)
+def _change_request(request, *, enterprise, product, form_class, edit_form_class):
+    """Propose changes to an approved enterprise or product filing (the change request form)."""
+    target = product or enterprise
     if request.method == "POST":
-        form = EnterpriseChangeRequestForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
                 services.change_request_submit(
                     actor=request.user,
-                    enterprise=filing,
+                    enterprise=enterprise,
+                    product=product,
                     changes=form.changes(),
                     explanation=form.cleaned_data["explanation"],
                 )
             except PermissionDenied as exc:
                 _refused(request, exc)
-                return redirect(filing)
+                return redirect(target)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, _("Your change request was sent to the competent bureau."))
-                return redirect(filing)
+                return redirect(target)
     else:
-        form = EnterpriseChangeRequestForm(initial=EnterpriseFilingForm.initial_for(filing))
+        form = form_class(initial=edit_form_class.initial_for(target))
     return render(
         request,
         "filings/change_request_form.html",
-        {"target": filing, "enterprise": filing, "form": form, "is_product": False},
+        {"target": target, "enterprise": enterprise, "form": form, "is_product": product is not None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_change_request(request, pk: int):
+    filing = _own_enterprise_or_404(request, pk)
+    return _change_request(
+        request,
+        enterprise=filing,
+        product=None,
+        form_class=EnterpriseChangeRequestForm,
+        edit_form_class=EnterpriseFilingForm,
     )
 
 
@@ -735,31 +748,12 @@ def product_test_report_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def product_change_request(request, pk: int):
     product = _own_product_or_404(request, pk)
-    if request.method == "POST":
-        form = ProductChangeRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                services.change_request_submit(
-                    actor=request.user,
-                    enterprise=product.enterprise,
-                    product=product,
-                    changes=form.changes(),
-                    explanation=form.cleaned_data["explanation"],
-                )
-            except PermissionDenied as exc:
-                _refused(request, exc)
-                return redirect(product)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Your change request was sent to the competent bureau."))
-                return redirect(product)
-    else:
-        form = ProductChangeRequestForm(initial=ProductFilingForm.initial_for(product))
-    return render(
+    return _change_request(
         request,
-        "filings/change_request_form.html",
-        {"target": product, "enterprise": product.enterprise, "form": form, "is_product": True},
+        enterprise=product.enterprise,
+        product=product,
+        form_class=ProductChangeRequestForm,
+        edit_form_class=ProductFilingForm,
     )
 
 
