@@ -105,6 +105,10 @@ class WorkflowActionsMixin:
         return Response(self.serializer_class(obj, context=self.get_serializer_context()).data, status=code)
 
 
+#: the action names ``decision_actions`` adds (list them in the viewset's ``object_actions``)
+DECISIONS = ("approve", "return_", "reject", "suspend", "reinstate", "revoke")
+
+
 def decision_actions(serializer_class: type, noun: str) -> type:
     """The competent bureau's six decisions on a filing, as API actions calling ``self._decide``."""
 
@@ -161,12 +165,7 @@ class EnterpriseFilingViewSet(
     object_actions = (
         "history",
         "submit",
-        "approve",
-        "return_",
-        "reject",
-        "suspend",
-        "reinstate",
-        "revoke",
+        *DECISIONS,
         "set_bureau",
         "change_request",
         "users",
@@ -293,12 +292,7 @@ class ProductFilingViewSet(
     object_actions = (
         "history",
         "submit",
-        "approve",
-        "return_",
-        "reject",
-        "suspend",
-        "reinstate",
-        "revoke",
+        *DECISIONS,
         "change_request",
         "test_reports",
         "label",
