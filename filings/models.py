@@ -24,6 +24,7 @@ from filings.choices import (
     CatalogueKind,
     ChangeRequestStatus,
     Confirmation,
+    EnterpriseSystem,
     EnterpriseType,
     FilingStatus,
     FollowUp,
@@ -115,6 +116,9 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
     )
 
     objects = EnterpriseFilingQuerySet.as_manager()
+
+    #: labels of the codes in its JSON list fields, for the history timeline
+    history_choices = {"main_categories": GoodsCategory.choices, "systems": EnterpriseSystem.choices}
 
     class Meta:
         verbose_name = _("enterprise filing")

@@ -29,12 +29,18 @@ def _field(model, name: str):
         return None
 
 
-def _display(field, value):
-    """A stored value as people read it: choice labels, yes/no, local times, lists joined."""
+def _display(field, value, list_choices=None):
+    """A stored value as people read it: choice labels, yes/no, local times, lists joined.
+
+    ``list_choices`` labels the codes of a JSON list field (a model's ``history_choices``).
+    """
     if value is None or value == "":
         return "—"
-    if field is not None and field.choices:
-        labels = dict(field.flatchoices)
+    if isinstance(value, dict):
+        # A structured value (a classification): its tier says what matters; the rest is on the page.
+        return f"{gettext('Tier')} {value['tier']}" if value.get("tier") else "…"
+    if list_choices or (field is not None and field.choices):
+        labels = dict(list_choices or field.flatchoices)
         if isinstance(value, list):
             return "、".join(str(labels.get(v, v)) for v in value)
         return labels.get(value, value)
@@ -56,6 +62,7 @@ def history(obj, limit: int = 100):
     """The object's audit trail as sentences on a timeline, newest first."""
     events = list(AuditEvent.objects.for_object(obj).select_related("actor").order_by("-id")[:limit])
     model = type(obj)
+    list_choices = getattr(model, "history_choices", {})
     rows = []
     for event in events:
         label = AuditAction(event.action).label if event.action in AuditAction.values else event.action
@@ -66,8 +73,8 @@ def history(obj, limit: int = 100):
                 changes.append(
                     {
                         "field": str(field.verbose_name) if field is not None else name,
-                        "before": _display(field, before),
-                        "after": _display(field, after),
+                        "before": _display(field, before, list_choices.get(name)),
+                        "after": _display(field, after, list_choices.get(name)),
                     }
                 )
         rows.append({"event": event, "verb": label, "changes": changes})
