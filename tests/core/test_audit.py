@@ -149,8 +149,13 @@ def test_the_timeline_words_codes_and_structured_values_as_people_read_them(worl
     from filings.services import enterprise_update
 
     enterprise_update(actor=world.alice, filing=world.alice_co, systems=["traceability"], main_categories=["textile"])
-    audit_record(actor="test", action="update", obj=world.alice_co, before={"classification": None},
-                 after={"classification": {"tier": 2, "reasons": ["long", "structure"]}})
+    audit_record(
+        actor="test",
+        action="update",
+        obj=world.alice_co,
+        before={"classification": None},
+        after={"classification": {"tier": 2, "reasons": ["long", "structure"]}},
+    )
     client.force_login(world.zj_inspector)
     page = client.get(f"/filings/enterprises/{world.alice_co.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Traceability system" in page and "Textile" in page
