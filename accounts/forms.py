@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from filings.forms import ServiceErrorsMixin, region_code_validator
+from cbec_supervision.forms import ServiceErrorsMixin
+from filings.forms import region_code_validator
 from filings.validators import validate_phone, validate_uscc
 
 

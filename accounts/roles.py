@@ -7,10 +7,10 @@ from accounts.choices import Role
 _READ_REFERENCE = [
     "accounts.view_bureau",
     "accounts.view_bureauregion",
-    "filings.view_hscode",
+    "catalogues.view_hscode",
     # Catalogues are public rules: every role reads every edition and its entries.
-    "filings.view_catalogueedition",
-    "filings.view_catalogueentry",
+    "catalogues.view_catalogueedition",
+    "catalogues.view_catalogueentry",
 ]
 _READ_FILINGS = [
     "filings.view_enterprisefiling",
@@ -21,12 +21,12 @@ _READ_FILINGS = [
 _REVIEW_FILINGS = ["filings.review_enterprisefiling", "filings.review_productfiling"]
 #: declarations, their lines and on-site verifications: scoped per object by ``visible_to``
 _READ_DECLARATIONS = [
-    "filings.view_importbatch",
-    "filings.view_importitem",
-    "filings.view_verificationtask",
-    "filings.view_exportdeclaration",
+    "imports.view_importbatch",
+    "imports.view_importitem",
+    "imports.view_verificationtask",
+    "imports.view_exportdeclaration",
 ]
-_LOAD_CATALOGUES = ["filings.load_catalogueedition"]
+_LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -65,8 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "filings.change_productfiling",
         "filings.add_producttestreport",
         "filings.add_changerequest",
-        "filings.add_importbatch",
-        "filings.add_exportdeclaration",
+        "imports.add_importbatch",
+        "imports.add_exportdeclaration",
         "core.view_auditevent",
         "core.view_attachment",
         "core.add_attachment",

@@ -32,7 +32,7 @@ def main() -> int:
         call_command("load_reference_data", verbosity=0, stdout=quiet)
 
     from bench import classify as classify_bench
-    from filings.services.catalogues import compiled_index
+    from catalogues.services.editions import compiled_index
 
     figures: dict[str, float] = {"bench_scale": scale}
     index, _editions = compiled_index()

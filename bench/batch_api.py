@@ -122,7 +122,7 @@ def bench_batch_api(n_lines: int, user=None) -> float:
     ``user`` declares it: by default a fresh user of a fresh approved enterprise."""
     from django.conf import settings
 
-    from filings.services.catalogues import compiled_index
+    from catalogues.services.editions import compiled_index
 
     client = _client(user or declaring_user())
     body = json.dumps({"port_bureau": "ZJ", "mode": "bonded", "items": lines(n_lines)}, ensure_ascii=False)
@@ -148,7 +148,8 @@ def bench_bulk_floor(n_lines: int, enterprise=None) -> float:
     from django.db import transaction
 
     from accounts.models import Bureau
-    from filings.models import EnterpriseFiling, ImportBatch, ImportItem
+    from filings.models import EnterpriseFiling
+    from imports.models import ImportBatch, ImportItem
 
     class _Rollback(Exception):
         pass

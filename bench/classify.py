@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 
-from filings.classification import CompiledIndex, Item, classify, classify_many
+from catalogues.classification import CompiledIndex, Item, classify, classify_many
 
 GOODS = [
     ("儿童益智积木玩具", "9503008900", "ABS 塑料"),

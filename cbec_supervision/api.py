@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cbec_supervision.models import AuditEvent
@@ -69,3 +70,15 @@ class ScopedViewSetMixin:
         page = self.paginate_queryset(events)
         serializer = AuditEventSerializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+
+#: the file formats of upload templates
+TEMPLATE_FORMATS = ("xlsx", "csv")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class IgnoreFormatParameter(DefaultContentNegotiation):
+    """``?format=`` names a download's file format, not a renderer; errors are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

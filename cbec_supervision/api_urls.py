@@ -1,19 +1,20 @@
-"""/api/v1/: one router for every app, so the root lists every route."""
+"""/api/v1/: one router for every app, so the root lists every route.
 
+Each app that has an API declares its routes in ``<app>/api/urls.py`` as ``ROUTES`` (prefix, viewset,
+basename); they are collected here in INSTALLED_APPS order, the way the admin discovers
+``admin.py``, so the project package names no domain app.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.urls import path
+from django.utils.module_loading import module_has_submodule
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.api.views import BureauViewSet
 from cbec_supervision.api_views import MyNotificationViewSet
-from filings.api.imports import (
-    CatalogueEditionViewSet,
-    ClassifyViewSet,
-    ExportDeclarationViewSet,
-    ImportBatchViewSet,
-)
-from filings.api.views import ChangeRequestViewSet, EnterpriseFilingViewSet, ProductFilingViewSet
 
 
 class TokenView(ObtainAuthToken):
@@ -23,15 +24,17 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "token"
 
 
+def _app_routes():
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "api") and module_has_submodule(
+            import_module(f"{config.name}.api"), "urls"
+        ):
+            yield from import_module(f"{config.name}.api.urls").ROUTES
+
+
 router = DefaultRouter()
-router.register("bureaus", BureauViewSet, basename="bureau")
-router.register("enterprises", EnterpriseFilingViewSet, basename="enterprise")
-router.register("products", ProductFilingViewSet, basename="product")
-router.register("change-requests", ChangeRequestViewSet, basename="change-request")
-router.register("catalogues", CatalogueEditionViewSet, basename="catalogue")
-router.register("classify", ClassifyViewSet, basename="classify")
-router.register("import-batches", ImportBatchViewSet, basename="import-batch")
-router.register("export-declarations", ExportDeclarationViewSet, basename="export-declaration")
+for prefix, viewset, basename in _app_routes():
+    router.register(prefix, viewset, basename=basename)
 router.register("my-notifications", MyNotificationViewSet, basename="my-notification")
 
 app_name = "api"

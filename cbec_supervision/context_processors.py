@@ -44,9 +44,9 @@ def navigation(request) -> dict:
             )
             items.append(NavItem(_("My products"), reverse("filings:product_list"), "box-seam", testid="nav-products"))
             items.append(
-                NavItem(_("Imports"), reverse("filings:batch_list"), "box-arrow-in-down", testid="nav-imports")
+                NavItem(_("Imports"), reverse("imports:batch_list"), "box-arrow-in-down", testid="nav-imports")
             )
-            items.append(NavItem(_("Exports"), reverse("filings:export_list"), "box-arrow-up", testid="nav-exports"))
+            items.append(NavItem(_("Exports"), reverse("imports:export_list"), "box-arrow-up", testid="nav-exports"))
         items.append(
             NavItem(_("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications")
         )
@@ -58,7 +58,7 @@ def navigation(request) -> dict:
             items.append(
                 NavItem(
                     _("On-site verifications"),
-                    reverse("filings:verification_queue"),
+                    reverse("imports:verification_queue"),
                     "clipboard-check",
                     testid="nav-verifications",
                 )
@@ -82,12 +82,12 @@ def navigation(request) -> dict:
             )
         )
         imports = [
-            NavItem(_("Import batches"), reverse("filings:batch_list"), "box-arrow-in-down", testid="nav-batches"),
-            NavItem(_("Catalogues"), reverse("filings:catalogue_list"), "journal-text", testid="nav-catalogues"),
+            NavItem(_("Import batches"), reverse("imports:batch_list"), "box-arrow-in-down", testid="nav-batches"),
+            NavItem(_("Catalogues"), reverse("catalogues:catalogue_list"), "journal-text", testid="nav-catalogues"),
         ]
         if user.is_bureau_staff:
             imports[1:1] = [
-                NavItem(_("Classify"), reverse("filings:classify"), "funnel", testid="nav-classify"),
+                NavItem(_("Classify"), reverse("imports:classify"), "funnel", testid="nav-classify"),
             ]
         items.append(NavItem(_("Imports"), "", "box-arrow-in-down", testid="nav-imports-menu", children=tuple(imports)))
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
 from cbec_supervision.models import Notification
-from filings.choices import FILING_STATUS_COLOURS, BatchStatus, ChangeRequestStatus, FilingStatus, VerificationStatus
-from filings.models import ChangeRequest, EnterpriseFiling, ImportBatch, ProductFiling, VerificationTask
+from filings.choices import FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
+from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from imports.choices import BatchStatus, VerificationStatus
+from imports.models import ImportBatch, VerificationTask
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _enterprise_queues(user) -> list[Queue]:
         Queue(
             _("Batches awaiting verification"),
             awaiting,
-            f"{reverse('filings:batch_list')}?status={BatchStatus.VERIFICATION_REQUIRED}",
+            f"{reverse('imports:batch_list')}?status={BatchStatus.VERIFICATION_REQUIRED}",
             "warning" if awaiting else "secondary",
             _("import batches the port bureau verifies on site"),
         )
@@ -151,7 +153,7 @@ def _staff_queues(user) -> list[Queue]:
             Queue(
                 _("Open on-site verifications"),
                 verifications,
-                reverse("filings:verification_queue"),
+                reverse("imports:verification_queue"),
                 "warning" if verifications else "secondary",
                 _("import batches with key-supervision goods, oldest first"),
             ),

@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "axes",
     "cbec_supervision",
     "accounts",
+    "catalogues",
     "filings",
+    "imports",
     "risk_monitoring",
     "traceability",
     "anticounterfeit",
+    "demo",
 ]
 
 MIDDLEWARE = [

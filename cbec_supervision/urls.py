@@ -13,6 +13,8 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("accounts/", include("accounts.urls")),
     path("filings/", include("filings.urls")),
+    path("catalogues/", include("catalogues.urls")),
+    path("imports/", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cbec_supervision.api_urls")),

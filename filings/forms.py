@@ -7,13 +7,13 @@ message on the form field of that name, or at the top of the form when no field 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Bureau
+from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import (
     PLEDGE_KIND,
     SUBCATEGORY_CATEGORY,
@@ -31,40 +31,6 @@ region_code_validator = RegexValidator(r"^[0-9]{6}$", _("A region code has six d
 
 def _label(model, name: str):
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-_WIDGET_CLASSES = {
-    forms.CheckboxInput: "form-check-input",
-    forms.CheckboxSelectMultiple: "form-check-input",
-    forms.Select: "form-select form-select-sm",
-    forms.HiddenInput: "",
-}
-
-
-class ServiceErrorsMixin:
-    """Bootstrap classes on the widgets, and a service's ValidationError shown on the form."""
-
-    #: service error key -> form field, where the names differ
-    error_fields: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-    def style_fields(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "form-control form-control-sm")
-            if css and "class" not in widget.attrs:
-                widget.attrs["class"] = css
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for key, messages in exc.message_dict.items():
-            name = self.error_fields.get(key, key)
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class EnterpriseFilingForm(ServiceErrorsMixin, forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from filings import views, views_imports
+from filings import views
 
 app_name = "filings"
 urlpatterns = [
@@ -27,19 +27,4 @@ urlpatterns = [
     path("changes/<int:pk>/", views.change_request_detail, name="change_request_detail"),
     path("changes/<int:pk>/decide/<slug:action>/", views.change_request_decide, name="change_request_decide"),
     path("changes/<int:pk>/withdraw/", views.change_request_withdraw, name="change_request_withdraw"),
-    # Imports: catalogues, import batches, on-site verification, export declarations, the dry run.
-    path("catalogues/", views_imports.catalogue_list, name="catalogue_list"),
-    path("catalogues/upload/", views_imports.catalogue_upload, name="catalogue_upload"),
-    path("catalogues/<int:pk>/", views_imports.catalogue_detail, name="catalogue_detail"),
-    path("imports/", views_imports.batch_list, name="batch_list"),
-    path("imports/new/", views_imports.batch_create, name="batch_create"),
-    path("imports/template.<slug:fmt>", views_imports.batch_template, name="batch_template"),
-    path("imports/<int:pk>/", views_imports.batch_detail, name="batch_detail"),
-    path("imports/<int:pk>/lines/<int:item_pk>/confirm/", views_imports.item_confirm, name="item_confirm"),
-    path("imports/<int:pk>/verify/<slug:outcome>/", views_imports.batch_verify, name="batch_verify"),
-    path("verifications/", views_imports.verification_queue, name="verification_queue"),
-    path("exports/", views_imports.export_list, name="export_list"),
-    path("exports/upload/", views_imports.export_upload, name="export_upload"),
-    path("exports/template.<slug:fmt>", views_imports.export_template, name="export_template"),
-    path("classify/", views_imports.classify, name="classify"),
 ]

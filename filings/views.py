@@ -28,9 +28,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
+from catalogues.choices import TIER_COLOURS, Tier
+from catalogues.models import HSCode
 from cbec_supervision.attachments import attachment_create
 from cbec_supervision.listing import render_list
 from cbec_supervision.models import Attachment
+from cbec_supervision.webui import show_refusal
 from filings import services
 from filings.choices import (
     FILING_EDITABLE,
@@ -39,7 +42,6 @@ from filings.choices import (
     PLEDGE_KIND,
     REASON_REQUIRED,
     TEST_REPORT_KIND,
-    TIER_COLOURS,
     TRANSITION_ACTIONS,
     ChangeRequestStatus,
     EnterpriseSystem,
@@ -47,7 +49,6 @@ from filings.choices import (
     FilingStatus,
     GoodsCategory,
     ProductSubcategory,
-    Tier,
 )
 from filings.filtersets import EnterpriseFilingFilterSet, IdFilter, ProductFilingFilterSet
 from filings.forms import (
@@ -61,7 +62,7 @@ from filings.forms import (
     TestReportForm,
     UploadForm,
 )
-from filings.models import ChangeRequest, EnterpriseFiling, HSCode, ProductFiling
+from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 
 TIER_LABELS = dict(Tier.choices)
 #: rows shown per section of the review queue; the lists hold the rest
@@ -69,15 +70,6 @@ REVIEW_QUEUE_LIMIT = 200
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _refused(request, exc: Exception) -> None:
-    """Show a service's refusal as error messages."""
-    if isinstance(exc, PermissionDenied):
-        messages.error(request, str(exc) or _("You may not do this."))
-    else:
-        for message in exc.messages:
-            messages.error(request, message)
 
 
 def _is_own(user, enterprise_id: int) -> bool:
@@ -324,7 +316,7 @@ def enterprise_edit(request, pk: int):
             except ValidationError as exc:
                 form.add_service_errors(exc)
             except PermissionDenied as exc:
-                _refused(request, exc)
+                show_refusal(request, exc)
                 return redirect(filing)
             else:
                 messages.success(request, _("The filing was saved."))
@@ -358,7 +350,7 @@ def enterprise_submit(request, pk: int):
     try:
         filing = services.enterprise_submit(actor=request.user, filing=filing)
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(
             request,
@@ -378,11 +370,11 @@ def _decide(request, obj, action: str, decide, kind: str):
         try:
             obj = decide(decision.status, form.cleaned_data["reason"])
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect(obj)
         except ValidationError as exc:
             if "reason" not in exc.message_dict:
-                _refused(request, exc)
+                show_refusal(request, exc)
                 return redirect(obj)
             form.add_service_errors(exc)
         else:
@@ -425,7 +417,7 @@ def enterprise_set_bureau(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect(filing)
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -455,7 +447,7 @@ def colleague_add(request, pk: int):
                 email=form.cleaned_data["email"],
             )
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect(filing)
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -484,7 +476,7 @@ def _change_request(request, *, enterprise, product, form_class, edit_form_class
                     explanation=form.cleaned_data["explanation"],
                 )
             except PermissionDenied as exc:
-                _refused(request, exc)
+                show_refusal(request, exc)
                 return redirect(target)
             except ValidationError as exc:
                 form.add_service_errors(exc)
@@ -627,7 +619,7 @@ def product_create(request):
         try:
             product = services.product_create(actor=user, enterprise=enterprise, **form.service_fields())
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect("filings:product_list")
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -650,7 +642,7 @@ def product_edit(request, pk: int):
             try:
                 product = services.product_update(actor=request.user, product=product, **form.service_fields())
             except PermissionDenied as exc:
-                _refused(request, exc)
+                show_refusal(request, exc)
                 return redirect(product)
             except ValidationError as exc:
                 form.add_service_errors(exc)
@@ -671,7 +663,7 @@ def product_submit(request, pk: int):
     try:
         product = services.product_submit(actor=request.user, product=product)
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(
             request,
@@ -705,7 +697,7 @@ def product_label(request, pk: int):
         try:
             services.product_label_attach(actor=request.user, product=product, upload=form.cleaned_data["file"])
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect(product)
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -734,7 +726,7 @@ def product_test_report_add(request, pk: int):
                 upload=data["file"],
             )
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect(product)
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -802,7 +794,7 @@ def product_bulk(request):
         try:
             result = bulk.product_bulk_import(actor=user, enterprise=user.enterprise, upload=form.cleaned_data["file"])
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
         except ValidationError as exc:
             row_errors = _bulk_row_errors(bulk, exc)
             if row_errors is None:
@@ -933,11 +925,11 @@ def change_request_decide(request, pk: int, action: str):
                 actor=request.user, request=change, status=statuses[action], reason=form.cleaned_data["reason"]
             )
         except PermissionDenied as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
             return redirect(change)
         except ValidationError as exc:
             if "reason" not in exc.message_dict:
-                _refused(request, exc)
+                show_refusal(request, exc)
                 return redirect(change)
             form.add_service_errors(exc)
         else:
@@ -963,7 +955,7 @@ def change_request_withdraw(request, pk: int):
     try:
         services.change_request_withdraw(actor=request.user, request=change)
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The change request was withdrawn."))
     return redirect(change)

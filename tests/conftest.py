@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from accounts.models import Bureau
+from tests import builders
 from tests.factories import EnterpriseFilingFactory, UserFactory, bureau
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -102,3 +103,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data once into the test database, committed, for every test to share."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def approved_alice_co(world):
+    return builders.approve(world.alice_co, world.alice, world.zj_inspector)
+
+
+@pytest.fixture
+def toy(world, approved_alice_co):
+    return builders.services.product_create(actor=world.alice, enterprise=approved_alice_co, **builders.TOY)

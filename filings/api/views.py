@@ -22,10 +22,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from cbec_supervision.api import ScopedViewSetMixin
+from cbec_supervision.api import TEMPLATE_FORMATS, XLSX_CONTENT_TYPE, IgnoreFormatParameter, ScopedViewSetMixin
 from cbec_supervision.models import Attachment
 from filings import services
 from filings.api.serializers import (
@@ -49,9 +48,6 @@ from filings.filtersets import ChangeRequestFilterSet, EnterpriseFilingFilterSet
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services.changes import ENTERPRISE_CHANGEABLE
 from filings.services.enterprises import enterprise_create_own
-
-TEMPLATE_FORMATS = ("xlsx", "csv")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def api_filterset(filterset_class: type) -> type:
@@ -264,13 +260,6 @@ class EnterpriseFilingViewSet(
 # --- products -----------------------------------------------------------------------------------
 
 
-class _IgnoreFormatParameter(DefaultContentNegotiation):
-    """``?format=`` names the template's file format, not a renderer; errors are JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class ProductFilingViewSet(
     ScopedViewSetMixin,
     WorkflowActionsMixin,
@@ -414,7 +403,7 @@ class ProductFilingViewSet(
         parameters=[OpenApiParameter("format", str, enum=[*TEMPLATE_FORMATS], default="xlsx")],
         responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY},
     )
-    @action(detail=False, methods=["get"], content_negotiation_class=_IgnoreFormatParameter)
+    @action(detail=False, methods=["get"], content_negotiation_class=IgnoreFormatParameter)
     def template(self, request):
         """The bulk upload template, as ``xlsx`` (default) or ``csv``."""
         self._own_enterprise(request)

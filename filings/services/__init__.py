@@ -1,5 +1,6 @@
 """Every write on filings goes through these services: one transaction each, audited."""
 
+from catalogues.services.reference import hs_codes_load
 from filings.services.changes import change_request_decide, change_request_submit, change_request_withdraw
 from filings.services.enterprises import (
     ENTERPRISE_EDITABLE_FIELDS,
@@ -32,7 +33,6 @@ from filings.services.products import (
     product_test_report_add,
     product_update,
 )
-from filings.services.reference import hs_codes_load
 
 __all__ = [
     "ENTERPRISE_EDITABLE_FIELDS",

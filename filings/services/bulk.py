@@ -30,10 +30,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from catalogues.models import HSCode
 from cbec_supervision.attachments import check_upload
 from cbec_supervision.audit import Actor
 from filings.choices import SUBCATEGORY_CATEGORY, FilingStatus, GoodsCategory, ProductSubcategory
-from filings.models import EnterpriseFiling, HSCode, ProductFiling
+from filings.models import EnterpriseFiling, ProductFiling
 from filings.services.products import (
     _BOOL_FIELDS,
     PRODUCT_FIELDS,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -17,10 +16,13 @@ from django_countries import countries
 from stdnum import casrn, ean
 from stdnum.exceptions import ValidationError as StdnumError
 
+from catalogues.models import HSCode
+from catalogues.services import classify_filed_product
 from cbec_supervision.attachments import attachment_create
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.models import Attachment
 from cbec_supervision.notifications import notify
+from cbec_supervision.text import nfkc, split_list
 from cbec_supervision.workflow import check_transition, require_reason, require_reviewer
 from filings.choices import (
     FILING_EDITABLE,
@@ -34,9 +36,10 @@ from filings.choices import (
     GoodsCategory,
     ProductSubcategory,
     SequenceKind,
+    SupervisionLevel,
     TestVerdict,
 )
-from filings.models import EnterpriseFiling, HSCode, ProductFiling, ProductTestReport
+from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from filings.services.numbering import filing_number_issue
 
 Errors = dict[str, list[str]]
@@ -65,7 +68,6 @@ PRODUCT_FIELDS = (
     "label_text",
 )
 _BOOL_FIELDS = {"contains_hazardous_substances", "used"}
-_SPLIT = re.compile(r"[;,；，、\s]+")
 _CCC_RE = re.compile(r"^[0-9A-Z]{10,30}$")
 
 
@@ -73,23 +75,8 @@ def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def split_list(value: Any) -> list[str]:
-    """A list given as a list, or as text separated by ; , 、 or spaces."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        items = [str(v) for v in value]
-    else:
-        items = _SPLIT.split(str(value))
-    return [item.strip() for item in items if item and item.strip()]
-
-
 #: identifiers typed with full-width characters (１２０３, ＤＥ) are read as their ASCII forms
 _IDENTIFIER_FIELDS = {"hs_code", "un_number", "gtin", "ccc_certificate", "origin_country", "cas_numbers"}
-
-
-def nfkc(value: str) -> str:
-    return unicodedata.normalize("NFKC", value)
 
 
 def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | None = None) -> tuple[dict, Errors]:
@@ -274,15 +261,9 @@ def product_missing(product: ProductFiling, *, attachments: Iterable[Attachment]
 
 def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:
     """Tier and reasons of a product at submission, by the three-tier engine and the editions in force."""
-    from filings.choices import SupervisionLevel
-    from filings.classification import classify
-    from filings.services.catalogues import compiled_index, editions_applied
-    from filings.services.imports import engine_item
-
-    index, editions = compiled_index()
     strict = product.enterprise.supervision_level == SupervisionLevel.STRICT
-    decision = classify(engine_item({}, product), index, strict=strict)
-    return decision.tier, {**decision.as_dict(), "editions": editions_applied(editions)}
+    decision, editions = classify_filed_product(product, strict=strict)
+    return decision.tier, {**decision.as_dict(), "editions": editions}
 
 
 @transaction.atomic

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from accounts.choices import Role
+from catalogues.models import HSCode
 from filings.choices import FilingStatus
-from filings.models import EnterpriseFiling, HSCode, ProductFiling
+from filings.models import EnterpriseFiling, ProductFiling
 from tests.factories import DEFAULT_PASSWORD, UserFactory, bureau, make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

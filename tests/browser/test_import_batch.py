@@ -12,10 +12,12 @@ import pytest
 from django.utils import translation
 
 from accounts.choices import Role
-from filings.choices import BatchStatus
-from filings.models import EnterpriseFiling, HSCode, ImportBatch
+from catalogues.models import HSCode
+from filings.models import EnterpriseFiling
+from imports.choices import BatchStatus
+from imports.models import ImportBatch
+from tests.builders import approve
 from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, UserFactory, bureau
-from tests.filings.conftest import approve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

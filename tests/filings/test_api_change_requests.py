@@ -7,9 +7,9 @@ import pytest
 from filings import services
 from filings.choices import ChangeRequestStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from tests.builders import TOY
 from tests.conftest import api_as as _api_as
 from tests.factories import ChangeRequestFactory
-from tests.filings.conftest import TOY
 from tests.scoping import ScopedAccessTests
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from accounts.models import User
 from cbec_supervision.models import AuditEvent
 from filings.choices import FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling
+from tests.builders import COMPLETE_ENTERPRISE, complete
 from tests.conftest import api_as as _api_as
 from tests.factories import EnterpriseFilingFactory, UserFactory, make_uscc
-from tests.filings.conftest import COMPLETE_ENTERPRISE, complete
 
 pytestmark = pytest.mark.django_db
 

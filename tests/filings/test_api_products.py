@@ -12,14 +12,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from catalogues.models import HSCode
 from cbec_supervision.attachments import attachment_create
 from filings import services
 from filings.choices import FilingStatus
-from filings.models import HSCode, ProductFiling, ProductTestReport
+from filings.models import ProductFiling, ProductTestReport
 from filings.services.bulk import column_heading
+from tests.builders import TOY
 from tests.conftest import api_as as _api_as
 from tests.factories import ProductFilingFactory
-from tests.filings.conftest import TOY
 from tests.scoping import ScopedAccessTests
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from cbec_supervision.models import AuditEvent, Notification
 from filings import services
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
+from tests.builders import COMPLETE_ENTERPRISE, approve, complete
 from tests.factories import BranchBureauFactory, EnterpriseFilingFactory, UserFactory, make_uscc
-from tests.filings.conftest import COMPLETE_ENTERPRISE, approve, complete
 
 pytestmark = pytest.mark.django_db
 

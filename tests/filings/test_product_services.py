@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cbec_supervision.models import AuditEvent, Notification
 from filings import services
 from filings.choices import FilingStatus
-from tests.filings.conftest import TOY
+from tests.builders import TOY
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.test import override_settings
 
 from filings import services
 from filings.models import ProductFiling
-from filings.services.imports import clean_line
+from imports.services.declarations import clean_line
+from tests.builders import TOY
 from tests.conftest import api_as
-from tests.filings.conftest import TOY
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_a_batch_of_an_enterprise_under_strict_supervision_says_why_its_lines_ar
     world, approved_alice_co, client
 ):
     from filings.models import EnterpriseFiling
-    from filings.services.imports import import_batch_declare
+    from imports.services.declarations import import_batch_declare
 
     EnterpriseFiling.objects.filter(pk=approved_alice_co.pk).update(supervision_level="strict")
     batch = import_batch_declare(

@@ -23,8 +23,8 @@ from cbec_supervision.notifications import notify
 from filings import services
 from filings.choices import ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling, ProductTestReport
+from tests.builders import TOY, complete
 from tests.factories import ChangeRequestFactory, EnterpriseFilingFactory, ProductFilingFactory
-from tests.filings.conftest import TOY, complete
 
 pytestmark = pytest.mark.django_db
 

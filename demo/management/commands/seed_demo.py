@@ -1,0 +1,255 @@
+"""Demo data for trying the system: accounts for every role in two bureaus, two enterprises (idempotent)."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.models import Bureau, User
+from accounts.services import account_upsert
+from cbec_supervision.management.base import ProjectCommand
+from filings import services as filing_services
+from filings.choices import FilingStatus
+from filings.models import EnterpriseFiling
+from filings.services import enterprise_create
+
+DEMO_PASSWORD = "Demo-2026!"
+ACTOR = "command:seed_demo"
+
+DEMO_ENTERPRISES = [
+    {
+        "uscc": "91330100MA2CB7K3X8",
+        "name": "杭州云购跨境电子商务有限公司",
+        "region_code": "330106",
+        "types": ["platform", "operator"],
+        "legal_representative": "陈立新",
+        "contact_name": "王芳",
+        "contact_phone": "0571-87651234",
+        "address": "浙江省杭州市西湖区文三路 478 号",
+    },
+    {
+        "uscc": "91440101MA5D8QW2LG",
+        "name": "广州海通供应链管理有限公司",
+        "region_code": "440104",
+        "types": ["logistics", "operator"],
+        "legal_representative": "林振华",
+        "contact_name": "黄敏",
+        "contact_phone": "13926051234",
+        "address": "广东省广州市越秀区东风中路 318 号",
+    },
+]
+
+#: (username, role, bureau code, enterprise credit code, what the account is for)
+DEMO_ACCOUNTS = [
+    ("hq", "hq", None, None, "headquarters: national view"),
+    ("zj_admin", "bureau_admin", "ZJ", None, "Zhejiang bureau administrator"),
+    ("zj_inspector", "inspector", "ZJ", None, "Zhejiang bureau inspector"),
+    ("gd_admin", "bureau_admin", "GD", None, "Guangdong bureau administrator"),
+    ("gd_inspector", "inspector", "GD", None, "Guangdong bureau inspector"),
+    ("hz_platform", "enterprise", None, "91330100MA2CB7K3X8", "Hangzhou platform and operator (Zhejiang)"),
+    ("gz_logistics", "enterprise", None, "91440101MA5D8QW2LG", "Guangzhou logistics and operator (Guangdong)"),
+]
+
+
+_SYSTEMS = ["quality_management", "risk_reporting_recall", "traceability", "consumer_protection"]
+DEMO_COMPLETION = {
+    "hz": {
+        "main_categories": ["light_industry", "textile", "electrical"],
+        "platform_name": "云购全球",
+        "platform_url": "https://www.yungou-global.example.cn",
+        "systems": [*_SYSTEMS, "seller_admission_exit", "complaint_handling"],
+        "pledge_signed": True,
+        "email": "compliance@yungou-global.example.cn",
+    },
+    "gz": {
+        "main_categories": ["light_industry", "electrical"],
+        "systems": _SYSTEMS,
+        "pledge_signed": True,
+    },
+}
+_TOY = {
+    "name": "儿童益智积木",
+    "name_en": "Educational building blocks",
+    "listed_name": "【保税直发】丹麦进口儿童益智积木 1000 粒",
+    "brand": "Bricka",
+    "model": "BK-1000",
+    "hs_code": "9503008900",
+    "origin_country": "DK",
+    "manufacturer": "Bricka ApS",
+    "category": "light_industry",
+    "subcategory": "toys",
+    "materials": "ABS 塑料",
+    "gtin": "5702016616316",
+    "label_text": "警告：含小零件，不适合3岁以下儿童。",
+}
+DEMO_PRODUCTS = [
+    (_TOY, "approved"),
+    (
+        {
+            "name": "婴儿纯棉连体衣",
+            "name_en": "Baby cotton bodysuit",
+            "brand": "Nordlys",
+            "model": "NB-66",
+            "hs_code": "6111200000",
+            "origin_country": "SE",
+            "manufacturer": "Nordlys Barn AB",
+            "category": "textile",
+            "subcategory": "childrens_clothing",
+            "materials": "100% 棉",
+            "label_text": "婴幼儿用品，A类。",
+        },
+        "submitted",
+    ),
+    (
+        {
+            "name": "移动电源 10000mAh",
+            "name_en": "Power bank 10000mAh",
+            "brand": "Voltra",
+            "model": "VP-10",
+            "hs_code": "8507600090",
+            "origin_country": "KR",
+            "manufacturer": "Voltra Co., Ltd.",
+            "category": "electrical",
+            "subcategory": "power_banks",
+            "un_number": "3480",
+            "label_text": "锂离子电池，请勿靠近火源。",
+        },
+        "returned",
+    ),
+    (
+        {
+            "name": "便携式榨汁杯",
+            "brand": "Frisk",
+            "model": "FJ-2",
+            "category": "electrical",
+            "subcategory": "small_appliances",
+        },
+        "draft",
+    ),
+]
+
+
+class Command(ProjectCommand):
+    help = "Create demo enterprises and accounts for every role. Idempotent: a second run changes nothing new."
+
+    def handle(self, *args, **options):
+        if not Bureau.objects.filter(code="ZJ").exists():
+            call_command("load_reference_data", stdout=self.stdout)
+        with transaction.atomic():
+            for data in DEMO_ENTERPRISES:
+                if not EnterpriseFiling.objects.filter(uscc=data["uscc"]).exists():
+                    enterprise_create(actor=ACTOR, **data)
+            for username, role, bureau, uscc, _purpose in DEMO_ACCOUNTS:
+                if User.objects.filter(username=username).exists():
+                    continue
+                account_upsert(
+                    actor=ACTOR,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    bureau_code=bureau,
+                    enterprise_uscc=uscc,
+                )
+            self._seed_filings()
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        for username, role, _bureau, _uscc, purpose in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<14} {role:<13} {purpose}")
+
+    def _seed_filings(self) -> None:
+        """The Hangzhou platform approved with products in every state; Guangzhou awaiting review."""
+        hz = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[0]["uscc"])
+        gz = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[1]["uscc"])
+        hz_user, gz_user = User.objects.get(username="hz_platform"), User.objects.get(username="gz_logistics")
+        zj_inspector = User.objects.get(username="zj_inspector")
+        if hz.status == FilingStatus.DRAFT:
+            filing_services.enterprise_update(actor=hz_user, filing=hz, **DEMO_COMPLETION["hz"])
+            filing_services.enterprise_submit(actor=hz_user, filing=hz)
+            filing_services.enterprise_approve(actor=zj_inspector, filing=hz)
+        if gz.status == FilingStatus.DRAFT:
+            filing_services.enterprise_update(actor=gz_user, filing=gz, **DEMO_COMPLETION["gz"])
+            filing_services.enterprise_submit(actor=gz_user, filing=gz)
+        hz.refresh_from_db()
+        if not hz.products.exists():
+            for data, outcome in DEMO_PRODUCTS:
+                product = filing_services.product_create(actor=hz_user, enterprise=hz, **data)
+                if outcome in ("submitted", "approved", "returned"):
+                    filing_services.product_submit(actor=hz_user, product=product)
+                if outcome == "approved":
+                    filing_services.product_approve(actor=zj_inspector, product=product)
+                if outcome == "returned":
+                    filing_services.product_return(
+                        actor=zj_inspector, product=product, reason="中文标签缺少警示语，请补充后重新提交。"
+                    )
+        if not hz.import_batches.exists():
+            self._seed_imports(hz, hz_user)
+
+    def _seed_imports(self, hz: EnterpriseFiling, user) -> None:
+        """Batches in each outcome: verification required, refused, released, direct mail; two exports."""
+        from imports.services.declarations import export_declare, import_batch_declare
+
+        toy = hz.products.get(name=_TOY["name"])
+        tee = {
+            "description": "纯棉成人T恤",
+            "hs_code": "6109100021",
+            "quantity": 500,
+            "unit": "件",
+            "value_cny": "17500.00",
+            "origin_country": "VN",
+        }
+        import_batch_declare(
+            actor=user,
+            port_bureau="ZJ",
+            items=[{"product": toy.pk, "quantity": 200, "unit": "盒", "value_cny": "39800.00"}, tee],
+        )
+        import_batch_declare(
+            actor=user,
+            port_bureau="ZJ",
+            items=[
+                {
+                    "description": "氰化钠 分析纯 500g",
+                    "hs_code": "2837111000",
+                    "cas_numbers": ["143-33-9"],
+                    "quantity": 10,
+                    "unit": "瓶",
+                    "value_cny": "1200.00",
+                    "origin_country": "DE",
+                },
+                tee,
+            ],
+        )
+        import_batch_declare(actor=user, port_bureau="NB", items=[tee, {**tee, "description": "纯棉儿童T恤"}])
+        import_batch_declare(
+            actor=user,
+            port_bureau="ZJ",
+            mode="direct_mail",
+            items=[
+                {
+                    "description": "女士真丝围巾",
+                    "hs_code": "6214100000",
+                    "quantity": 1,
+                    "unit": "条",
+                    "value_cny": "680.00",
+                    "origin_country": "IT",
+                }
+            ],
+        )
+        export_declare(
+            actor=user,
+            declarations=[
+                {
+                    "order_no": "EX-2026-0001",
+                    "product": toy.pk,
+                    "destination_country": "US",
+                    "quantity": 50,
+                    "value_cny": "9950.00",
+                },
+                {
+                    "order_no": "EX-2026-0002",
+                    "description": "丝绸睡衣",
+                    "hs_code": "6208220000",
+                    "destination_country": "JP",
+                    "quantity": 20,
+                    "value_cny": "7600.00",
+                },
+            ],
+        )

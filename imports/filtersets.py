@@ -1,0 +1,72 @@
+"""FilterSets of import batches, their lines and export declarations, shared by the HTML lists and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from catalogues.choices import FollowUp, Tier
+from cbec_supervision.filters import IdFilter
+from imports.choices import BatchMode, BatchStatus, Confirmation
+from imports.models import ExportDeclaration, ImportBatch, ImportItem
+
+
+class ImportBatchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="batch_no", lookup_expr="icontains", label=_("Batch number"))
+    status = django_filters.MultipleChoiceFilter(choices=BatchStatus.choices, label=_("Status"))
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    mode = django_filters.ChoiceFilter(choices=BatchMode.choices, label=_("Mode"))
+    enterprise = IdFilter(field_name="enterprise", label=_("Operator"))
+    platform = IdFilter(field_name="platform", label=_("Platform"))
+    warehouse = IdFilter(field_name="warehouse", label=_("Warehouse"))
+    port_bureau = django_filters.CharFilter(field_name="port_bureau__code", label=_("Port bureau code"))
+    arrival_after = django_filters.DateFilter(field_name="arrival_date", lookup_expr="gte")
+    arrival_before = django_filters.DateFilter(field_name="arrival_date", lookup_expr="lte")
+    pending_confirmation = django_filters.BooleanFilter(
+        method="filter_pending_confirmation", label=_("Lines await an inspector's confirmation")
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "status", "tier", "mode", "enterprise", "platform", "warehouse", "port_bureau"]
+
+    def filter_pending_confirmation(self, queryset, name, value):
+        if value is None:
+            return queryset
+        pending = Exists(ImportItem.objects.filter(batch=OuterRef("pk"), confirmation=Confirmation.PENDING))
+        return queryset.filter(pending if value else ~pending)
+
+
+class ImportItemFilterSet(django_filters.FilterSet):
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    confirmation = django_filters.ChoiceFilter(choices=Confirmation.choices, label=_("Confirmation"))
+    follow_up = django_filters.ChoiceFilter(choices=FollowUp.choices, label=_("Follow-up"))
+    product = IdFilter(field_name="product", label=_("Product"))
+
+    class Meta:
+        model = ImportItem
+        fields = ["tier", "confirmation", "follow_up", "product"]
+
+
+class ExportDeclarationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
+    product = IdFilter(field_name="product", label=_("Product"))
+    destination_country = django_filters.CharFilter(
+        field_name="destination_country", lookup_expr="iexact", label=_("Destination")
+    )
+    order_no = django_filters.CharFilter(field_name="order_no", lookup_expr="iexact", label=_("Order"))
+    hs_code = django_filters.CharFilter(field_name="hs_code", lookup_expr="startswith", label=_("HS code"))
+    declared_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    declared_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = ExportDeclaration
+        fields = ["q", "enterprise", "product", "destination_country", "order_no", "hs_code"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(order_no__icontains=value) | Q(description__icontains=value))

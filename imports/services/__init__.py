@@ -1,0 +1,1 @@
+"""Every write on import batches, verification and export declarations goes through these services."""

@@ -1,0 +1,513 @@
+"""Import declarations: batches classified into the three tiers, on-site verification, export declarations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+from stdnum import casrn
+
+from accounts.models import Bureau
+from catalogues.choices import FollowUp
+from catalogues.classification import CERTAIN, Decision, batch_tier
+from catalogues.models import HSCode
+from catalogues.services import classify_lines
+from cbec_supervision.audit import Actor, audit_record, snapshot
+from cbec_supervision.notifications import notify
+from cbec_supervision.text import nfkc, split_list
+from cbec_supervision.workflow import check_transition, require_reviewer
+from filings.choices import FilingStatus, GoodsCategory, SequenceKind, SupervisionLevel
+from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
+from filings.services.numbering import filing_number_issue
+from imports import hooks
+from imports.choices import (
+    BATCH_TRANSITIONS,
+    VERIFICATION_TRANSITIONS,
+    BatchMode,
+    BatchStatus,
+    Confirmation,
+    VerificationStatus,
+)
+from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
+
+MAX_LINES = 20_000
+_CAS_RE = re.compile(r"^[0-9]{2,7}-[0-9]{2}-[0-9]$")
+_ID_RE = re.compile(r"[0-9]{1,19}")
+#: what the columns hold: quantity 14 digits with 3 places, value 14 with 2, a batch's total 16 with 2
+_AMOUNT_LIMITS = {"quantity": Decimal(10) ** 11, "value_cny": Decimal(10) ** 12}
+_TOTAL_LIMIT = Decimal(10) ** 14
+
+
+# --- checking declared lines --------------------------------------------------------------------
+
+
+#: decimal places of each amount column
+_PLACES = {"quantity": Decimal("0.001"), "value_cny": Decimal("0.01")}
+
+
+_INVALID = object()
+
+
+def _decimal(value: Any, places: Decimal):
+    """None when empty; the number rounded to the column's places; ``_INVALID`` for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _INVALID
+    try:
+        number = Decimal(nfkc(str(value)).strip())
+        if not number.is_finite() or not -30 < number.adjusted() < 30:
+            return _INVALID
+        return number.quantize(places)
+    except (InvalidOperation, ValueError):
+        return _INVALID
+
+
+def clean_line(raw: Any, *, known_hs8: Collection[str], require_amounts: bool = True) -> tuple[dict, dict]:
+    """(cleaned line, {field: [messages]}) for one declared line; used by the dry run too."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(raw, dict):
+        return {}, {"non_field_errors": [_("Each line is an object with its fields.")]}
+    line: dict[str, Any] = {}
+    product = raw.get("product")
+    if product not in (None, ""):
+        if isinstance(product, bool) or not _ID_RE.fullmatch(str(product)) or int(product) > 2**63 - 1:
+            errors["product"] = [_("Give the id of a product filing.")]
+        else:
+            line["product"] = int(product)
+    line["description"] = str(raw.get("description") or "").replace("\x00", "").strip()[:500]
+    hs = re.sub(r"[\s.]", "", nfkc(str(raw.get("hs_code") or "")))
+    if hs:
+        if not re.fullmatch(r"[0-9]{10}", hs):
+            errors["hs_code"] = [_("An HS code has 10 digits.")]
+        elif hs[:8] not in known_hs8:
+            errors["hs_code"] = [_("%(code)s is not a China Customs commodity code.") % {"code": hs[:8]}]
+    line["hs_code"] = hs
+    cas_raw = raw.get("cas_numbers") or []
+    if not isinstance(cas_raw, (list, tuple, str)):
+        errors["cas_numbers"] = [_("Give CAS numbers as a list.")]
+        cas_raw = []
+    cas = [nfkc(c) for c in split_list(cas_raw)]
+    bad = [c for c in cas if not _CAS_RE.match(c) or not casrn.is_valid(c)]
+    if bad:
+        errors["cas_numbers"] = [_("%(value)s is not a valid CAS number.") % {"value": v} for v in bad]
+    line["cas_numbers"] = cas
+    un = re.sub(r"^UN\s*", "", nfkc(str(raw.get("un_number") or "")).upper())
+    if un and not re.fullmatch(r"[0-9]{4}", un):
+        errors["un_number"] = [_("A UN number has four digits, e.g. 1203.")]
+    line["un_number"] = un
+    used = raw.get("used", False)
+    if not isinstance(used, bool) and used not in (0, 1, "true", "false", "0", "1", ""):
+        errors["used"] = [_("Used is true or false.")]
+    line["used"] = used in (True, 1, "true", "1")
+    for field in ("quantity", "value_cny"):
+        number = _decimal(raw.get(field), _PLACES[field])
+        if number is _INVALID:
+            errors[field] = [_("Give a number, e.g. 12.5.")]
+            number = None
+        elif number is None:
+            if require_amounts:
+                errors[field] = [_("A number is required.")]
+        elif number < 0 or (field == "quantity" and number == 0):
+            errors[field] = [_("Must be more than zero.") if field == "quantity" else _("Cannot be negative.")]
+        elif abs(number) >= _AMOUNT_LIMITS[field]:
+            errors[field] = [_("This number is too large.")]
+        line[field] = number
+    line["unit"] = str(raw.get("unit") or "").replace("\x00", "").strip()[:20]
+    origin = nfkc(str(raw.get("origin_country") or "")).strip().upper()
+    if origin and origin not in countries:
+        errors["origin_country"] = [_("Give the country of origin as an ISO 3166 two-letter code, e.g. DE.")]
+    line["origin_country"] = origin
+    if "product" not in line and "product" not in errors and not (line["description"] and line["hs_code"]):
+        errors.setdefault("description", []).append(
+            _("A line names a filed product, or describes the goods and gives their HS code.")
+        )
+    return line, errors
+
+
+def _line_errors(errors_by_line: list[tuple[int, dict]]) -> ValidationError:
+    messages = []
+    for number, errors in errors_by_line[:200]:
+        for field, field_messages in errors.items():
+            for message in field_messages:
+                messages.append(
+                    _("Line %(line)d, %(field)s: %(message)s") % {"line": number, "field": field, "message": message}
+                )
+    if len(errors_by_line) > 200:
+        messages.append(_("… and %(n)d more lines with errors.") % {"n": len(errors_by_line) - 200})
+    return ValidationError({"items": messages})
+
+
+def _require_enterprise_user(actor: Actor) -> EnterpriseFiling:
+    if isinstance(actor, str) or not actor.is_enterprise_user or not actor.enterprise_id:
+        raise PermissionDenied(_("Only enterprise users declare goods."))
+    return EnterpriseFiling.objects.get(pk=actor.enterprise_id)
+
+
+def _partner(value: Any, field: str, flag: str, errors: dict) -> EnterpriseFiling | None:
+    if value in (None, ""):
+        return None
+    filing = None
+    if isinstance(value, EnterpriseFiling):
+        filing = value
+    elif _ID_RE.fullmatch(str(value)) and int(value) <= 2**63 - 1:
+        filing = EnterpriseFiling.objects.filter(pk=int(value)).first()
+    if filing is None or not getattr(filing, flag) or filing.status != FilingStatus.APPROVED:
+        label = _("platform") if field == "platform" else _("logistics and warehousing enterprise")
+        errors[field] = [_("Give the filing id of an approved %(what)s.") % {"what": label}]
+        return None
+    return filing
+
+
+def classify_dry_run(*, actor: Actor, items: Any) -> dict:
+    """Classify lines as a declaration would, storing nothing.
+
+    Enterprise users classify their own approved products and free descriptions, under their
+    enterprise's supervision level; staff classify any product they may see.
+    """
+    if not isinstance(items, list) or not items:
+        raise ValidationError({"items": [_("Give at least one line to classify.")]})
+    if len(items) > MAX_LINES:
+        raise ValidationError({"items": [_("At most %(n)d lines at a time.") % {"n": MAX_LINES}]})
+    known_hs8 = set(HSCode.objects.values_list("code", flat=True))
+    lines, bad = [], []
+    for number, raw in enumerate(items, start=1):
+        line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
+        if isinstance(raw, dict):
+            category = str(raw.get("category") or "").strip()
+            if category and category not in GoodsCategory.values:
+                errors["category"] = [_("The category is one of %(values)s.") % {"values": ", ".join(GoodsCategory)}]
+            line["category"] = category
+            line["materials"] = str(raw.get("materials") or "")[:2000]
+        lines.append(line)
+        if errors:
+            bad.append((number, errors))
+
+    enterprise = None
+    if actor.is_enterprise_user:
+        enterprise = EnterpriseFiling.objects.filter(pk=actor.enterprise_id).first() if actor.enterprise_id else None
+        products_qs = ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
+        unknown = _("Only the enterprise's own approved products can be classified.")
+    else:
+        products_qs = ProductFiling.objects.visible_to(actor)
+        unknown = _("No product filing with this id.")
+    product_ids = {line["product"] for line in lines if "product" in line}
+    products = {p.pk: p for p in products_qs.filter(pk__in=product_ids)} if product_ids else {}
+    for number, line in enumerate(lines, start=1):
+        if "product" in line and line["product"] not in products:
+            bad.append((number, {"product": [unknown]}))
+    if bad:
+        raise _line_errors(sorted(bad, key=lambda row: row[0]))
+
+    strict = enterprise is not None and enterprise.supervision_level == SupervisionLevel.STRICT
+    decisions, editions = classify_lines(lines, products=products, strict=strict)
+    return {
+        "items": [{"line_no": number, **d.as_dict()} for number, d in enumerate(decisions, start=1)],
+        "editions": editions,
+    }
+
+
+# --- declaring ----------------------------------------------------------------------------------
+
+
+def _status_for(mode: str, decisions: Sequence[Decision]) -> str:
+    if mode == BatchMode.DIRECT_MAIL:
+        return BatchStatus.POSTAL
+    if any(d.tier == 1 and not d.needs_confirmation for d in decisions):
+        return BatchStatus.REFUSED
+    if any(d.tier <= 2 for d in decisions):
+        return BatchStatus.VERIFICATION_REQUIRED
+    return BatchStatus.RELEASED
+
+
+@transaction.atomic
+def import_batch_declare(
+    *,
+    actor: Actor,
+    items: Any,
+    port_bureau: str | Bureau | None,
+    mode: str = BatchMode.BONDED,
+    platform: Any = None,
+    warehouse: Any = None,
+    arrival_date: dt.date | None = None,
+) -> ImportBatch:
+    """Declare and submit a batch in one step: every line classified, the batch routed by its tier.
+
+    Bonded batches: any certain tier-1 line refuses the batch; key-supervision lines, or lines whose
+    tier rests on a suspected name match, call for on-site verification; otherwise it is released.
+    Direct-mail batches are recorded and routed to the express and postal regime, without tiers.
+    """
+    enterprise = _require_enterprise_user(actor)
+    errors: dict[str, list[str]] = {}
+    if enterprise.status != FilingStatus.APPROVED:
+        errors["enterprise"] = [_("Goods can be declared once the enterprise's filing is approved.")]
+    if mode not in BatchMode.values:
+        errors["mode"] = [_("The mode is bonded or direct_mail.")]
+    bureau = (
+        port_bureau
+        if isinstance(port_bureau, Bureau)
+        else (Bureau.objects.filter(code=str(port_bureau or "").strip().upper()).exclude(level="hq").first())
+    )
+    if bureau is None:
+        errors["port_bureau"] = [_("Give the code of the port bureau, e.g. ZJ.")]
+    platform_filing = _partner(platform, "platform", "is_platform", errors)
+    warehouse_filing = _partner(warehouse, "warehouse", "is_logistics", errors)
+    if not isinstance(items, list) or not items:
+        errors["items"] = [_("Declare at least one line.")]
+    elif len(items) > MAX_LINES:
+        errors["items"] = [_("At most %(n)d lines in one batch.") % {"n": MAX_LINES}]
+    if errors:
+        raise ValidationError(errors)
+
+    known_hs8 = set(HSCode.objects.values_list("code", flat=True))
+    lines, bad = [], []
+    for number, raw in enumerate(items, start=1):
+        line, line_errors = clean_line(raw, known_hs8=known_hs8)
+        lines.append(line)
+        if line_errors:
+            bad.append((number, line_errors))
+    product_ids = {line["product"] for line in lines if "product" in line}
+    products = {
+        p.pk: p
+        for p in ProductFiling.objects.filter(pk__in=product_ids, enterprise=enterprise, status=FilingStatus.APPROVED)
+    }
+    for number, line in enumerate(lines, start=1):
+        if "product" in line and line["product"] not in products:
+            bad.append((number, {"product": [_("Only the enterprise's own approved products can be declared.")]}))
+    if bad:
+        raise _line_errors(sorted(bad, key=lambda row: row[0]))
+    total_value = sum((line["value_cny"] for line in lines), Decimal(0))
+    if total_value >= _TOTAL_LIMIT:
+        raise ValidationError({"items": [_("The batch's total value is too large; declare it in several batches.")]})
+
+    strict = enterprise.supervision_level == SupervisionLevel.STRICT
+    decisions, editions = classify_lines(lines, products=products, strict=strict)
+    status = _status_for(mode, decisions)
+    direct = mode == BatchMode.DIRECT_MAIL
+    batch = ImportBatch.objects.create(
+        batch_no=filing_number_issue(bureau=bureau, kind=SequenceKind.IMPORT_BATCH),
+        enterprise=enterprise,
+        platform=platform_filing,
+        warehouse=warehouse_filing,
+        mode=mode,
+        port_bureau=bureau,
+        arrival_date=arrival_date,
+        status=status,
+        tier=None if direct else batch_tier(d.tier for d in decisions),
+        editions=editions,
+        strict_supervision=strict,
+        item_count=len(lines),
+        total_value_cny=total_value,
+        declared_by=None if isinstance(actor, str) else actor,
+    )
+    rows = []
+    for number, (line, decision) in enumerate(zip(lines, decisions, strict=True), start=1):
+        product = products.get(line.get("product"))
+        rows.append(
+            ImportItem(
+                batch=batch,
+                line_no=number,
+                product=product,
+                description=line["description"] or (product.name if product else ""),
+                hs_code=line["hs_code"] or (product.hs_code if product else ""),
+                cas_numbers=line["cas_numbers"],
+                un_number=line["un_number"],
+                used=line["used"],
+                quantity=line["quantity"],
+                unit=line["unit"],
+                value_cny=line["value_cny"],
+                origin_country=line["origin_country"] or (product.origin_country.code if product else ""),
+                tier=None if direct else decision.tier,
+                reasons=[r.as_dict() for r in decision.reasons],
+                follow_up=FollowUp.POSTAL_REGIME if direct else decision.follow_up,
+                confirmation=Confirmation.PENDING if decision.needs_confirmation and not direct else "",
+            )
+        )
+    ImportItem.objects.bulk_create(rows, batch_size=2000)
+    if status == BatchStatus.VERIFICATION_REQUIRED:
+        VerificationTask.objects.create(batch=batch, bureau=bureau)
+    tiers = Counter(str(d.tier) for d in decisions) if not direct else {}
+    audit_record(actor=actor, action="submit", obj=batch, after={**snapshot(batch), "tiers": dict(tiers)})
+    if status == BatchStatus.REFUSED:
+        hooks.items_refused(batch, [row for row in rows if row.tier == 1])
+    return batch
+
+
+# --- on-site verification -----------------------------------------------------------------------
+
+
+def _recompute_item(item: ImportItem, strict: bool) -> None:
+    tiers = [r["tier"] for r in item.reasons]
+    tier = min(tiers) if tiers else 3
+    if strict:
+        tier = min(tier, 2)
+    item.tier = tier
+    item.follow_up = {1: FollowUp.REFUSE_ENTRY, 2: FollowUp.ONSITE_VERIFICATION}.get(
+        tier, FollowUp.POST_MARKET_SAMPLING
+    )
+
+
+@transaction.atomic
+def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note: str = "") -> ImportItem:
+    """An inspector confirms or dismisses a suspected (name) match; a dismissed one no longer counts."""
+    # The batch first, as verification_decide locks it: two confirmations on one batch queue up, and
+    # each recomputes the batch tier from settled lines.
+    batch_id = ImportItem.objects.values_list("batch_id", flat=True).get(pk=item.pk)
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",)).select_related("port_bureau", "enterprise").get(pk=batch_id)
+    )
+    item = ImportItem.objects.select_for_update().get(pk=item.pk)
+    require_reviewer(actor, batch.port_bureau)
+    if item.confirmation != Confirmation.PENDING or batch.status != BatchStatus.VERIFICATION_REQUIRED:
+        raise ValidationError({"confirmation": [_("This line is not awaiting confirmation.")]})
+    before = snapshot(item)
+    item.confirmation = Confirmation.CONFIRMED if confirmed else Confirmation.DISMISSED
+    if not confirmed:
+        item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
+        _recompute_item(item, batch.enterprise.supervision_level == SupervisionLevel.STRICT)
+    item.save()
+    audit_record(actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note)
+    tier = batch_tier(batch.items.values_list("tier", flat=True))
+    if tier != batch.tier:
+        batch_before = snapshot(batch)
+        batch.tier = tier
+        batch.save()
+        audit_record(actor=actor, action="update", obj=batch, before=batch_before, after=snapshot(batch), reason=note)
+    return item
+
+
+@transaction.atomic
+def verification_decide(
+    *,
+    actor: Actor,
+    task: VerificationTask,
+    passed: bool,
+    note: str = "",
+    accepted_reports: Sequence[ProductTestReport] = (),
+) -> VerificationTask:
+    """Record the on-site verification: third-party results accepted, findings, and the outcome.
+
+    Passing releases the batch; failing refuses it. A batch with a confirmed prohibited line, or a
+    line still awaiting confirmation, cannot pass.
+    """
+    task = VerificationTask.objects.select_for_update().select_related("batch", "bureau").get(pk=task.pk)
+    require_reviewer(actor, task.bureau)
+    target = VerificationStatus.PASSED if passed else VerificationStatus.FAILED
+    check_transition(task, target, VERIFICATION_TRANSITIONS)
+    batch = ImportBatch.objects.select_for_update().get(pk=task.batch_id)
+    if passed:
+        if batch.items.filter(confirmation=Confirmation.PENDING).exists():
+            raise ValidationError({"status": [_("Confirm or dismiss every suspected match first.")]})
+        if batch.items.filter(tier=1).exists():
+            raise ValidationError({"status": [_("A batch with a prohibited line cannot pass.")]})
+    else:
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": [_("Record the findings that fail the batch.")]})
+    product_ids = set(batch.items.exclude(product=None).values_list("product_id", flat=True))
+    for report in accepted_reports:
+        if report.product_id not in product_ids:
+            raise ValidationError({"accepted_reports": [_("Only reports on this batch's products can be accepted.")]})
+    before = snapshot(task)
+    task.status = target
+    task.note = note
+    task.decided_by = None if isinstance(actor, str) else actor
+    task.decided_at = timezone.now()
+    task.save()
+    task.accepted_reports.set(accepted_reports)
+    audit_record(
+        actor=actor,
+        action="approve" if passed else "reject",
+        obj=task,
+        before=before,
+        after={**snapshot(task), "accepted_reports": [r.pk for r in accepted_reports]},
+        reason=note,
+    )
+    batch_status = BatchStatus.RELEASED if passed else BatchStatus.REFUSED
+    check_transition(batch, batch_status, BATCH_TRANSITIONS)
+    batch_before = snapshot(batch)
+    batch.status = batch_status
+    batch.save()
+    audit_record(actor=actor, action="update", obj=batch, before=batch_before, after=snapshot(batch), reason=note)
+    notify(
+        recipients=batch.enterprise.users.filter(is_active=True),
+        kind="batch_released" if passed else "batch_refused",
+        params={"batch_no": batch.batch_no, "reason": note},
+        url=batch.get_absolute_url(),
+    )
+    return task
+
+
+# --- export declarations (全申报) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def export_declare(*, actor: Actor, declarations: Any) -> list[ExportDeclaration]:
+    """Record export orders under full declaration, all or none. Each: order_no, destination_country,
+    value_cny, and a filed product or a description (quantity, hs_code optional)."""
+    enterprise = _require_enterprise_user(actor)
+    if enterprise.status != FilingStatus.APPROVED:
+        raise ValidationError({"enterprise": [_("Exports can be declared once the enterprise's filing is approved.")]})
+    if not isinstance(declarations, list) or not declarations:
+        raise ValidationError({"declarations": [_("Declare at least one export order.")]})
+    known_hs8 = set(HSCode.objects.values_list("code", flat=True))
+    existing = set(ExportDeclaration.objects.filter(enterprise=enterprise).values_list("order_no", flat=True))
+    products = {p.pk: p for p in ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)}
+    rows, bad, seen = [], [], set()
+    for number, raw in enumerate(declarations, start=1):
+        line, errors = clean_line(
+            {**raw, "quantity": raw.get("quantity", 1) if isinstance(raw, dict) else None}
+            if isinstance(raw, dict)
+            else raw,
+            known_hs8=known_hs8,
+        )
+        if not isinstance(raw, dict):
+            bad.append((number, errors))
+            continue
+        order_no = str(raw.get("order_no") or "").replace("\x00", "").strip()[:60]
+        if not order_no:
+            errors["order_no"] = [_("The order number is required.")]
+        elif order_no in existing or order_no in seen:
+            errors["order_no"] = [_("Order %(no)s is already declared.") % {"no": order_no}]
+        seen.add(order_no)
+        destination = nfkc(str(raw.get("destination_country") or "")).strip().upper()
+        if destination not in countries:
+            errors["destination_country"] = [_("Give the destination as an ISO 3166 two-letter code, e.g. US.")]
+        if "product" in line and line["product"] not in products:
+            errors["product"] = [_("Only the enterprise's own approved products can be declared.")]
+        if errors:
+            bad.append((number, errors))
+            continue
+        product = products.get(line.get("product"))
+        rows.append(
+            ExportDeclaration(
+                enterprise=enterprise,
+                product=product,
+                order_no=order_no,
+                description=line["description"] or (product.name if product else ""),
+                hs_code=line["hs_code"] or (product.hs_code if product else ""),
+                destination_country=destination,
+                quantity=line["quantity"],
+                value_cny=line["value_cny"],
+                declared_by=None if isinstance(actor, str) else actor,
+            )
+        )
+    if bad:
+        raise _line_errors(bad)
+    created = ExportDeclaration.objects.bulk_create(rows, batch_size=2000)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=enterprise,
+        after={"export_declarations": len(created), "orders": [r.order_no for r in created[:50]]},
+    )
+    return created

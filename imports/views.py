@@ -1,0 +1,606 @@
+"""Import pages: import batches and their classification, on-site verification, export
+declarations (全申报) and the classification dry run. Thin views over ``imports.services``.
+
+Every object is looked up through ``visible_to(request.user)`` (outside it: 404). Writes are POSTs
+that call one service; a refusal (ValidationError, PermissionDenied) is shown on the form it came
+from or as a message, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Bureau
+from catalogues.choices import TIER_COLOURS, FollowUp
+from catalogues.models import HSCode
+from catalogues.presentation import TIER_LABELS, editions_rows, reason_rows
+from catalogues.services.classify import classify_lines
+from cbec_supervision.listing import PAGE_SIZE, render_list
+from cbec_supervision.webui import file_response, show_refusal
+from filings.choices import FilingStatus, SupervisionLevel
+from filings.models import ProductTestReport
+from imports.choices import BatchStatus, Confirmation, VerificationStatus
+from imports.filtersets import ExportDeclarationFilterSet, ImportBatchFilterSet
+from imports.forms import (
+    BatchHeaderForm,
+    ClassifyFormSet,
+    ClassifyPasteForm,
+    ExportUploadForm,
+    ImportLineFormSet,
+    ItemConfirmForm,
+    VerificationFailForm,
+    VerificationPassForm,
+    country_choices,
+    product_choices,
+)
+from imports.models import ExportDeclaration, ImportBatch, VerificationTask
+from imports.services import files as import_files
+from imports.services.declarations import (
+    clean_line,
+    export_declare,
+    import_batch_declare,
+    import_item_confirm,
+    verification_decide,
+)
+
+CONFIRMATION_COLOURS = {
+    Confirmation.PENDING: "warning",
+    Confirmation.CONFIRMED: "danger",
+    Confirmation.DISMISSED: "secondary",
+}
+#: the task's status as the batch page says it ("Open" alone reads as a verb in Chinese)
+VERIFICATION_LABELS = {
+    VerificationStatus.OPEN: gettext_lazy("Awaiting verification"),
+    VerificationStatus.PASSED: gettext_lazy("Passed"),
+    VerificationStatus.FAILED: gettext_lazy("Failed"),
+}
+VERIFICATION_COLOURS = {
+    VerificationStatus.OPEN: "warning",
+    VerificationStatus.PASSED: "success",
+    VerificationStatus.FAILED: "danger",
+}
+#: distinct prohibited entries listed on a refused batch are gathered from at most this many lines
+REFUSED_LINES_SCANNED = 2000
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _in_jurisdiction(user, bureau: Bureau | None) -> bool:
+    """Whether the user is staff of ``bureau`` or of its parent direct bureau (who may decide)."""
+    return bool(
+        bureau is not None
+        and user.is_bureau_staff
+        and (bureau.pk == user.bureau_id or bureau.parent_id == user.bureau_id)
+    )
+
+
+def _require_enterprise_user(request) -> None:
+    if not (request.user.is_enterprise_user and request.user.enterprise_id):
+        raise Http404
+
+
+# --- import batches -----------------------------------------------------------------------------
+
+
+class ImportBatchListFilterSet(ImportBatchFilterSet):
+    """The API's FilterSet, with the filters a person uses on the page."""
+
+    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
+    port_bureau = django_filters.ModelChoiceFilter(
+        field_name="port_bureau",
+        to_field_name="code",
+        queryset=Bureau.objects.exclude(level="hq").order_by("code"),
+        label=gettext_lazy("Port bureau"),
+    )
+    uscc = django_filters.CharFilter(
+        field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Operator credit code")
+    )
+    enterprise = None
+    platform = None
+    warehouse = None
+    arrival_after = None
+    arrival_before = None
+    pending_confirmation = None
+
+    class Meta(ImportBatchFilterSet.Meta):
+        fields = ["q", "status", "tier", "mode", "port_bureau", "uscc"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(batch_no__icontains=value) | Q(enterprise__name__icontains=value))
+
+
+class EnterpriseBatchFilterSet(ImportBatchListFilterSet):
+    """What an enterprise filters its own batches by."""
+
+    uscc = None
+
+    class Meta(ImportBatchListFilterSet.Meta):
+        fields = ["q", "status", "tier", "mode", "port_bureau"]
+
+
+@login_required
+@require_GET
+def batch_list(request):
+    user = request.user
+    queryset = ImportBatch.objects.visible_to(user).select_related("enterprise", "port_bureau")
+    filterset_class = EnterpriseBatchFilterSet if user.is_enterprise_user else ImportBatchListFilterSet
+    return render_list(
+        request,
+        queryset=queryset,
+        filterset_class=filterset_class,
+        template="imports/batch_list.html",
+        context={"tier_labels": TIER_LABELS},
+    )
+
+
+def _batch_outcome_message(batch: ImportBatch) -> str:
+    if batch.status == BatchStatus.REFUSED:
+        return _("Batch %(no)s was declared and refused entry: it has prohibited lines.") % {"no": batch.batch_no}
+    if batch.status == BatchStatus.VERIFICATION_REQUIRED:
+        return _("Batch %(no)s was declared; it awaits on-site verification by %(bureau)s.") % {
+            "no": batch.batch_no,
+            "bureau": batch.port_bureau.name,
+        }
+    if batch.status == BatchStatus.POSTAL:
+        return _("Batch %(no)s was recorded and routed to the express and postal regime.") % {"no": batch.batch_no}
+    return _("Batch %(no)s was declared and released.") % {"no": batch.batch_no}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_create(request):
+    _require_enterprise_user(request)
+    user = request.user
+    enterprise = user.enterprise
+    posted = request.method == "POST"
+    header = BatchHeaderForm(request.POST if posted else None, request.FILES if posted else None, enterprise=enterprise)
+    lines = ImportLineFormSet(
+        request.POST if posted else None, prefix="line", form_kwargs={"products": product_choices(enterprise)}
+    )
+    row_errors = None
+    from_file = False
+    if posted and header.is_valid() and lines.is_valid():
+        upload = header.cleaned_data["file"]
+        from_file = bool(upload)
+        try:
+            if upload:
+                read = import_files.batch_file_read(upload, enterprise=enterprise)
+                items = read.lines
+            else:
+                items, numbers, _indexes = lines.lines()
+                if items:
+                    import_files.batch_lines_check(items, rows=numbers, enterprise=enterprise)
+            batch = import_batch_declare(actor=user, items=items, **header.service_fields())
+        except PermissionDenied as exc:
+            show_refusal(request, exc)
+        except ValidationError as exc:
+            row_errors = import_files.row_errors(exc)
+            if row_errors is None:
+                header.add_service_errors(exc)
+            else:
+                header.add_error(None, _("Nothing was declared: correct the lines listed below."))
+                if not from_file:
+                    for error in row_errors:
+                        form = lines.forms[error["row"] - 1]
+                        field = error["field"] if error["field"] in form.fields else None
+                        form.add_error(field, error["message"])
+        else:
+            level = {
+                BatchStatus.REFUSED: messages.ERROR,
+                BatchStatus.VERIFICATION_REQUIRED: messages.WARNING,
+                BatchStatus.POSTAL: messages.INFO,
+            }.get(batch.status, messages.SUCCESS)
+            messages.add_message(request, level, _batch_outcome_message(batch))
+            return redirect(batch)
+    return render(
+        request,
+        "imports/batch_form.html",
+        {
+            "header": header,
+            "lines": lines,
+            "row_errors": row_errors,
+            "from_file": from_file,
+            "enterprise": enterprise,
+            "enterprise_approved": enterprise.status == FilingStatus.APPROVED,
+            "countries": country_choices(),
+            "max_lines": import_files.MAX_ROWS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_template(request, fmt: str):  # noqa: ARG001 - a view
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return file_response(*import_files.batch_template(fmt))
+
+
+def _prohibited_entries(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The distinct prohibited catalogue entries of a batch's lines, with how many lines each."""
+    found: dict[tuple, dict[str, Any]] = {}
+    rows = batch.items.filter(tier=1).order_by("line_no").values_list("line_no", "reasons")[:REFUSED_LINES_SCANNED]
+    for line_no, reasons in rows:
+        for reason in reason_rows(reasons, batch.editions):
+            if reason.tier != 1:
+                continue
+            key = (reason.kind, reason.edition, reason.entry)
+            slot = found.setdefault(key, {"reason": reason, "lines": []})
+            if line_no not in slot["lines"]:
+                slot["lines"].append(line_no)
+    return list(found.values())
+
+
+def _batch_reports(batch: ImportBatch):
+    """The third-party test reports on the batch's filed products: what verification may accept."""
+    product_ids = batch.items.exclude(product=None).values("product_id")
+    return ProductTestReport.objects.filter(product_id__in=product_ids).select_related("product")
+
+
+def _can_open_products(user, batch: ImportBatch) -> bool:
+    if user.is_hq:
+        return True
+    if user.is_enterprise_user:
+        return user.enterprise_id == batch.enterprise_id
+    return _in_jurisdiction(user, batch.enterprise.bureau)
+
+
+LINE_FILTERS = {
+    "1": Q(tier=1),
+    "2": Q(tier=2),
+    "3": Q(tier=3),
+    "pending": Q(confirmation=Confirmation.PENDING),
+}
+
+
+@login_required
+@require_GET
+def batch_detail(request, pk: int):
+    user = request.user
+    queryset = ImportBatch.objects.visible_to(user).select_related(
+        "enterprise__bureau", "platform", "warehouse", "port_bureau__parent", "declared_by"
+    )
+    batch = get_object_or_404(queryset, pk=pk)
+    task = VerificationTask.objects.filter(batch=batch).select_related("decided_by", "bureau").first()
+    counts = batch.items.aggregate(
+        total=Count("pk"),
+        tier1=Count("pk", filter=Q(tier=1)),
+        tier2=Count("pk", filter=Q(tier=2)),
+        tier3=Count("pk", filter=Q(tier=3)),
+        pending=Count("pk", filter=Q(confirmation=Confirmation.PENDING)),
+    )
+    show = request.GET.get("show", "")
+    items = batch.items.select_related("product").order_by(F("tier").asc(nulls_last=True), "line_no")
+    if show in LINE_FILTERS:
+        items = items.filter(LINE_FILTERS[show])
+    else:
+        show = ""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.reason_rows = reason_rows(item.reasons, batch.editions)
+        item.confirmation_colour = CONFIRMATION_COLOURS.get(item.confirmation, "secondary")
+    query = QueryDict(mutable=True)
+    if show:
+        query["show"] = show
+    can_verify = (
+        task is not None
+        and task.status == VerificationStatus.OPEN
+        and batch.status == BatchStatus.VERIFICATION_REQUIRED
+        and _in_jurisdiction(user, batch.port_bureau)
+    )
+    reports = list(_batch_reports(batch)) if can_verify else []
+    accepted = list(task.accepted_reports.select_related("product")) if task and task.status != "open" else []
+    return render(
+        request,
+        "imports/batch_detail.html",
+        {
+            "batch": batch,
+            "task": task,
+            "task_colour": VERIFICATION_COLOURS.get(task.status, "secondary") if task else "",
+            "task_label": VERIFICATION_LABELS.get(task.status, "") if task else "",
+            "counts": counts,
+            "page_obj": page,
+            "rows": page.object_list,
+            "querystring": query.urlencode(),
+            "back": request.GET.urlencode(),
+            "show": show,
+            "editions": editions_rows(batch.editions),
+            "prohibited": _prohibited_entries(batch) if batch.status == BatchStatus.REFUSED else [],
+            "can_verify": can_verify,
+            "can_open_products": _can_open_products(user, batch),
+            "reports": reports,
+            "accepted": accepted,
+            "pass_form": VerificationPassForm(reports=_batch_reports(batch)) if can_verify else None,
+            "fail_form": VerificationFailForm() if can_verify else None,
+            "is_own": user.is_enterprise_user and user.enterprise_id == batch.enterprise_id,
+            "tier_labels": TIER_LABELS,
+        },
+    )
+
+
+def _back_to(batch: ImportBatch, back: str, anchor: str = "") -> str:
+    """The batch page with the list state it was left in (only its own parameters are kept)."""
+    given = QueryDict(back or "")
+    query = QueryDict(mutable=True)
+    for key in ("show", "page"):
+        value = given.get(key, "")
+        if value and value.isalnum() and len(value) <= 10:
+            query[key] = value
+    url = batch.get_absolute_url()
+    if query:
+        url = f"{url}?{query.urlencode()}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_POST
+def item_confirm(request, pk: int, item_pk: int):
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+    item = get_object_or_404(batch.items.all(), pk=item_pk)
+    form = ItemConfirmForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    confirmed = form.cleaned_data["decision"] == "confirm"
+    try:
+        import_item_confirm(actor=request.user, item=item, confirmed=confirmed, note=form.cleaned_data["note"])
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
+    else:
+        if confirmed:
+            messages.success(request, _("Line %(line)d: the suspected match was confirmed.") % {"line": item.line_no})
+        else:
+            messages.success(
+                request,
+                _("Line %(line)d: the suspected match was dismissed; the line was classified again.")
+                % {"line": item.line_no},
+            )
+    return redirect(_back_to(batch, request.POST.get("back", ""), f"line-{item.line_no}"))
+
+
+@login_required
+@require_POST
+def batch_verify(request, pk: int, outcome: str):
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+    task = get_object_or_404(VerificationTask, batch=batch)
+    if outcome == "pass":
+        form = VerificationPassForm(request.POST, reports=_batch_reports(batch))
+    elif outcome == "fail":
+        form = VerificationFailForm(request.POST)
+    else:
+        raise Http404
+    if not form.is_valid():
+        if outcome == "fail" and "note" in form.errors:
+            messages.error(request, _("Record the findings that fail the batch."))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect(_back_to(batch, "", "verification"))
+    try:
+        verification_decide(
+            actor=request.user,
+            task=task,
+            passed=outcome == "pass",
+            note=form.cleaned_data["note"],
+            accepted_reports=list(form.cleaned_data.get("accepted_reports") or ()),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
+        return redirect(_back_to(batch, "", "verification"))
+    if outcome == "pass":
+        messages.success(request, _("On-site verification passed: batch %(no)s is released.") % {"no": batch.batch_no})
+    else:
+        messages.success(
+            request, _("On-site verification failed: batch %(no)s is refused entry.") % {"no": batch.batch_no}
+        )
+    return redirect(batch)
+
+
+@login_required
+@require_GET
+def verification_queue(request):
+    """Open on-site verifications of the user's bureau (and its branches), oldest first."""
+    user = request.user
+    if not (user.is_bureau_staff or user.is_hq):
+        raise Http404
+    queryset = VerificationTask.objects.visible_to(user).filter(status=VerificationStatus.OPEN)
+    if not user.is_hq:
+        queryset = queryset.filter(Q(bureau_id=user.bureau_id) | Q(bureau__parent_id=user.bureau_id))
+    queryset = (
+        queryset.select_related("batch__enterprise", "bureau")
+        .annotate(
+            key_lines=Count("batch__items", filter=Q(batch__items__tier=2)),
+            prohibited_lines=Count("batch__items", filter=Q(batch__items__tier=1)),
+            pending_lines=Count("batch__items", filter=Q(batch__items__confirmation=Confirmation.PENDING)),
+        )
+        .order_by("created_at", "id")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for task in page.object_list:
+        task.days_waiting = (now - task.created_at).days
+    return render(
+        request,
+        "imports/verification_queue.html",
+        {"page_obj": page, "rows": page.object_list, "querystring": ""},
+    )
+
+
+# --- export declarations ------------------------------------------------------------------------
+
+
+class ExportListFilterSet(ExportDeclarationFilterSet):
+    """The API's FilterSet, with the filters a person uses on the page."""
+
+    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
+    uscc = django_filters.CharFilter(
+        field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Credit code")
+    )
+    enterprise = None
+    product = None
+    order_no = None
+    declared_after = None
+    declared_before = None
+
+    class Meta(ExportDeclarationFilterSet.Meta):
+        fields = ["q", "destination_country", "hs_code", "uscc"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(order_no__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value)
+        )
+
+
+class EnterpriseExportFilterSet(ExportListFilterSet):
+    uscc = None
+
+    class Meta(ExportListFilterSet.Meta):
+        fields = ["q", "destination_country", "hs_code"]
+
+
+@login_required
+@require_GET
+def export_list(request):
+    user = request.user
+    queryset = ExportDeclaration.objects.visible_to(user).select_related("enterprise", "product")
+    filterset_class = EnterpriseExportFilterSet if user.is_enterprise_user else ExportListFilterSet
+    return render_list(request, queryset=queryset, filterset_class=filterset_class, template="imports/export_list.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_upload(request):
+    _require_enterprise_user(request)
+    user = request.user
+    enterprise = user.enterprise
+    posted = request.method == "POST"
+    form = ExportUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    row_errors = None
+    if posted and form.is_valid():
+        try:
+            read = import_files.export_file_read(form.cleaned_data["file"], enterprise=enterprise)
+            created = export_declare(actor=user, declarations=read.lines)
+        except PermissionDenied as exc:
+            show_refusal(request, exc)
+        except ValidationError as exc:
+            row_errors = import_files.row_errors(exc)
+            if row_errors is None:
+                form.add_service_errors(exc)
+            else:
+                form.add_error(
+                    None, _("Nothing was declared: correct the rows listed below and upload the file again.")
+                )
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d export order was declared.", "%(count)d export orders were declared.", len(created))
+                % {"count": len(created)},
+            )
+            return redirect("imports:export_list")
+    return render(
+        request,
+        "imports/export_upload.html",
+        {
+            "form": form,
+            "row_errors": row_errors,
+            "enterprise": enterprise,
+            "enterprise_approved": enterprise.status == FilingStatus.APPROVED,
+            "max_rows": import_files.MAX_ROWS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_template(request, fmt: str):  # noqa: ARG001 - a view
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return file_response(*import_files.export_template(fmt))
+
+
+# --- the dry run --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def classify(request):
+    """The classification engine on a few lines, nothing stored: for enterprises and inspectors."""
+    user = request.user
+    posted = request.method == "POST"
+    formset = ClassifyFormSet(request.POST if posted else None, prefix="line")
+    paste = ClassifyPasteForm(request.POST if posted else None)
+    results = None
+    editions: list[dict[str, Any]] = []
+    if posted and formset.is_valid() and paste.is_valid():
+        raw_lines = paste.lines() + formset.lines()
+        if not raw_lines:
+            paste.add_error(None, _("Enter or paste at least one line."))
+        else:
+            known_hs8 = set(HSCode.objects.values_list("code", flat=True))
+            checked = []
+            for raw in raw_lines:
+                line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
+                # A declaration needs the HS code; the dry run classifies what it is given.
+                missing_hs = errors.pop("description", None) is not None and not line.get("hs_code")
+                checked.append((line, errors, missing_hs))
+            good = [line for line, errors, _missing in checked if not errors]
+            strict = bool(
+                user.is_enterprise_user
+                and user.enterprise_id
+                and user.enterprise.supervision_level == SupervisionLevel.STRICT
+            )
+            decisions, applied = classify_lines(good, strict=strict) if good else ([], {})
+            editions = editions_rows(applied)
+            decided = iter(decisions)
+            results = []
+            for number, (raw, (line, errors, missing_hs)) in enumerate(zip(raw_lines, checked, strict=True), start=1):
+                row: dict[str, Any] = {"number": number, "line": raw, "errors": [], "missing_hs": missing_hs}
+                if errors:
+                    row["errors"] = [
+                        (import_files.FIELD_LABELS.get(field, field), message)
+                        for field, field_messages in errors.items()
+                        for message in field_messages
+                    ]
+                else:
+                    decision = next(decided)
+                    row.update(
+                        tier=decision.tier,
+                        tier_label=TIER_LABELS[decision.tier],
+                        tier_colour=TIER_COLOURS[decision.tier],
+                        follow_up=FollowUp(decision.follow_up).label,
+                        needs_confirmation=decision.needs_confirmation,
+                        strict=decision.strict_supervision,
+                        reasons=reason_rows([r.as_dict() for r in decision.reasons], applied),
+                    )
+                    row["cas"] = "; ".join(line["cas_numbers"])
+                results.append(row)
+    return render(
+        request,
+        "imports/classify.html",
+        {
+            "formset": formset,
+            "paste": paste,
+            "results": results,
+            "editions": editions,
+        },
+    )

@@ -1,0 +1,94 @@
+"""Import declaration services: the audit trail, the hand-over of refused goods, the postal regime."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cbec_supervision.models import AuditEvent
+from imports.models import ImportBatch
+from imports.services.declarations import import_batch_declare, import_item_confirm, verification_decide
+
+pytestmark = pytest.mark.django_db
+
+TEE = {"description": "纯棉成人T恤", "hs_code": "6109100021", "quantity": 10, "value_cny": "350.00"}
+CYANIDE = {
+    "description": "氰化钠",
+    "hs_code": "2837111000",
+    "cas_numbers": ["143-33-9"],
+    "quantity": 1,
+    "value_cny": "100",
+}
+
+
+def test_a_declaration_is_one_audit_event_with_its_tier_counts(world, approved_alice_co):
+    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, TEE, CYANIDE])
+    event = AuditEvent.objects.for_object(batch).get()
+    assert event.action == "submit" and event.actor == world.alice
+    assert event.after["tiers"] == {"3": 2, "1": 1} and event.after["status"] == "refused"
+
+
+def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, monkeypatch):
+    from imports import hooks
+
+    handed = []
+    monkeypatch.setattr(hooks, "items_refused", lambda batch, items: handed.append((batch, items)))
+    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, CYANIDE])
+    ((refused_batch, items),) = handed
+    assert refused_batch == batch and [i.line_no for i in items] == [2]
+
+
+def test_direct_mail_is_recorded_without_tiers(world, approved_alice_co):
+    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", mode="direct_mail", items=[CYANIDE])
+    assert (batch.status, batch.tier) == ("postal", None)
+    assert list(batch.items.values_list("tier", "follow_up")) == [(None, "postal_regime")]
+
+
+def test_only_enterprise_users_declare_and_only_when_approved(world):
+    with pytest.raises(PermissionDenied):
+        import_batch_declare(actor=world.zj_inspector, port_bureau="ZJ", items=[TEE])
+    with pytest.raises(ValidationError) as info:
+        import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE])
+    assert "enterprise" in info.value.message_dict
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_bad_line_stops_the_whole_batch_with_its_line_number(world, approved_alice_co):
+    with pytest.raises(ValidationError) as info:
+        import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "hs_code": "9999999999"}])
+    assert info.value.message_dict["items"][0].startswith("Line 2, hs_code")
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_suspected_line_waits_for_the_port_bureau_and_dismissing_it_lets_the_batch_pass(world, approved_alice_co):
+    batch = import_batch_declare(
+        actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "description": "含甲醛溶液的清洁剂"}]
+    )
+    assert (batch.status, batch.tier) == ("verification_required", 1)
+    line = batch.items.get(line_no=2)
+    assert line.confirmation == "pending"
+    with pytest.raises(PermissionDenied):
+        import_item_confirm(actor=world.gd_inspector, item=line, confirmed=False)
+    with pytest.raises(ValidationError, match="Confirm or dismiss"):
+        verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
+    import_item_confirm(actor=world.zj_inspector, item=line, confirmed=False, note="清洁剂成分表不含甲醛")
+    batch.refresh_from_db()
+    assert batch.tier == 3
+    verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True, note="")
+    batch.refresh_from_db()
+    assert batch.status == "released"
+    assert [e.action for e in AuditEvent.objects.for_object(batch)] == ["submit", "update", "update"]
+
+
+def test_a_confirmed_prohibited_line_cannot_pass(world, approved_alice_co):
+    batch = import_batch_declare(
+        actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}]
+    )
+    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=True)
+    with pytest.raises(ValidationError, match="prohibited"):
+        verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
+    with pytest.raises(ValidationError, match="findings"):
+        verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note=" ")
+    verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="确认含甲醛溶液")
+    batch.refresh_from_db()
+    assert batch.status == "refused"
