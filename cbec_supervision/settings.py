@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_celery_beat",
     "axes",
+    "django_tables2",
     "cbec_supervision",
     "accounts",
     "catalogues",
