@@ -1,5 +1,6 @@
-"""Import pages: import batches and their classification, on-site verification, export
-declarations (全申报) and the classification dry run. Thin views over ``imports.services``.
+"""Import batch pages: list, declare, detail with its lines, confirmation and on-site verification.
+
+Thin views over ``imports.services``.
 
 Every object is looked up through ``visible_to(request.user)`` (outside it: 404). Writes are POSTs
 that call one service; a refusal (ValidationError, PermissionDenied) is shown on the form it came
@@ -20,25 +21,19 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Bureau
-from catalogues.choices import TIER_COLOURS, FollowUp
-from catalogues.models import HSCode
 from catalogues.presentation import TIER_LABELS, editions_rows, reason_rows
-from catalogues.services.classify import classify_lines
 from cbec_supervision.listing import PAGE_SIZE, render_list
 from cbec_supervision.webui import file_response, show_refusal
-from filings.choices import FilingStatus, SupervisionLevel
+from filings.choices import FilingStatus
 from filings.models import ProductTestReport
 from imports.choices import BatchStatus, Confirmation, VerificationStatus
-from imports.filtersets import ExportDeclarationFilterSet, ImportBatchFilterSet
+from imports.filtersets import ImportBatchFilterSet
 from imports.forms import (
     BatchHeaderForm,
-    ClassifyFormSet,
-    ClassifyPasteForm,
-    ExportUploadForm,
     ImportLineFormSet,
     ItemConfirmForm,
     VerificationFailForm,
@@ -46,52 +41,21 @@ from imports.forms import (
     country_choices,
     product_choices,
 )
-from imports.models import ExportDeclaration, ImportBatch, VerificationTask
+from imports.models import ImportBatch, VerificationTask
 from imports.services import files as import_files
 from imports.services.declarations import (
-    clean_line,
-    export_declare,
     import_batch_declare,
     import_item_confirm,
     verification_decide,
 )
-
-CONFIRMATION_COLOURS = {
-    Confirmation.PENDING: "warning",
-    Confirmation.CONFIRMED: "danger",
-    Confirmation.DISMISSED: "secondary",
-}
-#: the task's status as the batch page says it ("Open" alone reads as a verb in Chinese)
-VERIFICATION_LABELS = {
-    VerificationStatus.OPEN: gettext_lazy("Awaiting verification"),
-    VerificationStatus.PASSED: gettext_lazy("Passed"),
-    VerificationStatus.FAILED: gettext_lazy("Failed"),
-}
-VERIFICATION_COLOURS = {
-    VerificationStatus.OPEN: "warning",
-    VerificationStatus.PASSED: "success",
-    VerificationStatus.FAILED: "danger",
-}
-#: distinct prohibited entries listed on a refused batch are gathered from at most this many lines
-REFUSED_LINES_SCANNED = 2000
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def _in_jurisdiction(user, bureau: Bureau | None) -> bool:
-    """Whether the user is staff of ``bureau`` or of its parent direct bureau (who may decide)."""
-    return bool(
-        bureau is not None
-        and user.is_bureau_staff
-        and (bureau.pk == user.bureau_id or bureau.parent_id == user.bureau_id)
-    )
-
-
-def _require_enterprise_user(request) -> None:
-    if not (request.user.is_enterprise_user and request.user.enterprise_id):
-        raise Http404
-
+from imports.views.common import (
+    CONFIRMATION_COLOURS,
+    REFUSED_LINES_SCANNED,
+    VERIFICATION_COLOURS,
+    VERIFICATION_LABELS,
+    _in_jurisdiction,
+    _require_enterprise_user,
+)
 
 # --- import batches -----------------------------------------------------------------------------
 
@@ -440,167 +404,4 @@ def verification_queue(request):
         request,
         "imports/verification_queue.html",
         {"page_obj": page, "rows": page.object_list, "querystring": ""},
-    )
-
-
-# --- export declarations ------------------------------------------------------------------------
-
-
-class ExportListFilterSet(ExportDeclarationFilterSet):
-    """The API's FilterSet, with the filters a person uses on the page."""
-
-    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    uscc = django_filters.CharFilter(
-        field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Credit code")
-    )
-    enterprise = None
-    product = None
-    order_no = None
-    declared_after = None
-    declared_before = None
-
-    class Meta(ExportDeclarationFilterSet.Meta):
-        fields = ["q", "destination_country", "hs_code", "uscc"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(order_no__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value)
-        )
-
-
-class EnterpriseExportFilterSet(ExportListFilterSet):
-    uscc = None
-
-    class Meta(ExportListFilterSet.Meta):
-        fields = ["q", "destination_country", "hs_code"]
-
-
-@login_required
-@require_GET
-def export_list(request):
-    user = request.user
-    queryset = ExportDeclaration.objects.visible_to(user).select_related("enterprise", "product")
-    filterset_class = EnterpriseExportFilterSet if user.is_enterprise_user else ExportListFilterSet
-    return render_list(request, queryset=queryset, filterset_class=filterset_class, template="imports/export_list.html")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def export_upload(request):
-    _require_enterprise_user(request)
-    user = request.user
-    enterprise = user.enterprise
-    posted = request.method == "POST"
-    form = ExportUploadForm(request.POST if posted else None, request.FILES if posted else None)
-    row_errors = None
-    if posted and form.is_valid():
-        try:
-            read = import_files.export_file_read(form.cleaned_data["file"], enterprise=enterprise)
-            created = export_declare(actor=user, declarations=read.lines)
-        except PermissionDenied as exc:
-            show_refusal(request, exc)
-        except ValidationError as exc:
-            row_errors = import_files.row_errors(exc)
-            if row_errors is None:
-                form.add_service_errors(exc)
-            else:
-                form.add_error(
-                    None, _("Nothing was declared: correct the rows listed below and upload the file again.")
-                )
-        else:
-            messages.success(
-                request,
-                ngettext("%(count)d export order was declared.", "%(count)d export orders were declared.", len(created))
-                % {"count": len(created)},
-            )
-            return redirect("imports:export_list")
-    return render(
-        request,
-        "imports/export_upload.html",
-        {
-            "form": form,
-            "row_errors": row_errors,
-            "enterprise": enterprise,
-            "enterprise_approved": enterprise.status == FilingStatus.APPROVED,
-            "max_rows": import_files.MAX_ROWS,
-        },
-    )
-
-
-@login_required
-@require_GET
-def export_template(request, fmt: str):  # noqa: ARG001 - a view
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    return file_response(*import_files.export_template(fmt))
-
-
-# --- the dry run --------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def classify(request):
-    """The classification engine on a few lines, nothing stored: for enterprises and inspectors."""
-    user = request.user
-    posted = request.method == "POST"
-    formset = ClassifyFormSet(request.POST if posted else None, prefix="line")
-    paste = ClassifyPasteForm(request.POST if posted else None)
-    results = None
-    editions: list[dict[str, Any]] = []
-    if posted and formset.is_valid() and paste.is_valid():
-        raw_lines = paste.lines() + formset.lines()
-        if not raw_lines:
-            paste.add_error(None, _("Enter or paste at least one line."))
-        else:
-            known_hs8 = set(HSCode.objects.values_list("code", flat=True))
-            checked = []
-            for raw in raw_lines:
-                line, errors = clean_line(raw, known_hs8=known_hs8, require_amounts=False)
-                # A declaration needs the HS code; the dry run classifies what it is given.
-                missing_hs = errors.pop("description", None) is not None and not line.get("hs_code")
-                checked.append((line, errors, missing_hs))
-            good = [line for line, errors, _missing in checked if not errors]
-            strict = bool(
-                user.is_enterprise_user
-                and user.enterprise_id
-                and user.enterprise.supervision_level == SupervisionLevel.STRICT
-            )
-            decisions, applied = classify_lines(good, strict=strict) if good else ([], {})
-            editions = editions_rows(applied)
-            decided = iter(decisions)
-            results = []
-            for number, (raw, (line, errors, missing_hs)) in enumerate(zip(raw_lines, checked, strict=True), start=1):
-                row: dict[str, Any] = {"number": number, "line": raw, "errors": [], "missing_hs": missing_hs}
-                if errors:
-                    row["errors"] = [
-                        (import_files.FIELD_LABELS.get(field, field), message)
-                        for field, field_messages in errors.items()
-                        for message in field_messages
-                    ]
-                else:
-                    decision = next(decided)
-                    row.update(
-                        tier=decision.tier,
-                        tier_label=TIER_LABELS[decision.tier],
-                        tier_colour=TIER_COLOURS[decision.tier],
-                        follow_up=FollowUp(decision.follow_up).label,
-                        needs_confirmation=decision.needs_confirmation,
-                        strict=decision.strict_supervision,
-                        reasons=reason_rows([r.as_dict() for r in decision.reasons], applied),
-                    )
-                    row["cas"] = "; ".join(line["cas_numbers"])
-                results.append(row)
-    return render(
-        request,
-        "imports/classify.html",
-        {
-            "formset": formset,
-            "paste": paste,
-            "results": results,
-            "editions": editions,
-        },
     )

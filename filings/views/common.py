@@ -1,0 +1,177 @@
+"""Helpers the filing pages share: ownership checks, decisions, labels, attachments.
+
+Every object is looked up through ``visible_to(request.user)`` (outside it: 404). Writes are POSTs
+that call one service; a refusal (ValidationError, PermissionDenied) is shown on the form it came
+from or as a message, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from catalogues.choices import Tier
+from cbec_supervision.models import Attachment
+from filings.choices import (
+    FILING_EDITABLE,
+    LABEL_KIND,
+    PLEDGE_KIND,
+    REASON_REQUIRED,
+    TEST_REPORT_KIND,
+    TRANSITION_ACTIONS,
+    EnterpriseSystem,
+    EnterpriseType,
+    FilingStatus,
+    GoodsCategory,
+    ProductSubcategory,
+)
+from filings.models import EnterpriseFiling, ProductFiling
+
+TIER_LABELS = dict(Tier.choices)
+#: rows shown per section of the review queue; the lists hold the rest
+REVIEW_QUEUE_LIMIT = 200
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _is_own(user, enterprise_id: int) -> bool:
+    return user.is_enterprise_user and user.enterprise_id == enterprise_id
+
+
+def _own_enterprise_or_404(request, pk: int) -> EnterpriseFiling:
+    filing = get_object_or_404(EnterpriseFiling.objects.visible_to(request.user).select_related("bureau"), pk=pk)
+    if not _is_own(request.user, filing.pk):
+        raise Http404
+    return filing
+
+
+def _visible_product(request, pk: int) -> ProductFiling:
+    queryset = ProductFiling.objects.visible_to(request.user).select_related("enterprise__bureau", "decided_by")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _own_product_or_404(request, pk: int) -> ProductFiling:
+    product = _visible_product(request, pk)
+    if not _is_own(request.user, product.enterprise_id):
+        raise Http404
+    return product
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str
+    status: str
+    label: str
+    colour: str
+    icon: str
+    needs_reason: bool
+
+
+_DECISION_LOOK = {
+    # action -> (label, button colour, icon)
+    "approve": (gettext_lazy("Approve"), "success", "check-lg"),
+    "return": (gettext_lazy("Return for correction"), "warning", "arrow-return-left"),
+    "reject": (gettext_lazy("Reject"), "danger", "x-octagon"),
+    "suspend": (gettext_lazy("Suspend"), "warning", "pause-circle"),
+    "reinstate": (gettext_lazy("Reinstate"), "success", "play-circle"),
+    "revoke": (gettext_lazy("Revoke"), "dark", "slash-circle"),
+}
+_DECISION_DONE = {
+    "approve": gettext_lazy("Approved. Filing number: %(filing_no)s."),
+    "return": gettext_lazy("Returned for correction; the enterprise has been notified."),
+    "reject": gettext_lazy("Rejected; the enterprise has been notified."),
+    "suspend": gettext_lazy("Suspended; the enterprise has been notified."),
+    "reinstate": gettext_lazy("Reinstated; the filing is in force again."),
+    "revoke": gettext_lazy("Revoked; the enterprise has been notified."),
+}
+
+
+def _decisions(obj) -> list[Decision]:
+    """The decisions the review workflow allows from the object's current status."""
+    found = []
+    for (current, target), action in TRANSITION_ACTIONS.items():
+        if current == obj.status and action in _DECISION_LOOK:
+            label, colour, icon = _DECISION_LOOK[action]
+            found.append(Decision(action, target, label, colour, icon, target in REASON_REQUIRED))
+    return found
+
+
+def _decision_or_404(action: str) -> Decision:
+    """The decision named ``action`` (whatever the status: the service judges the transition)."""
+    if action not in _DECISION_LOOK:
+        raise Http404
+    target = next(t for (_c, t), a in TRANSITION_ACTIONS.items() if a == action)
+    label, colour, icon = _DECISION_LOOK[action]
+    return Decision(action, target, label, colour, icon, target in REASON_REQUIRED)
+
+
+def _display(field: str, value) -> str:
+    """A stored filing value as people read it."""
+    labels = {
+        "types": EnterpriseType,
+        "main_categories": GoodsCategory,
+        "systems": EnterpriseSystem,
+        "category": GoodsCategory,
+        "subcategory": ProductSubcategory,
+    }
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field in labels:
+        choices = dict(labels[field].choices)
+        items = value if isinstance(value, list) else [value]
+        return "; ".join(str(choices.get(item, item)) for item in items)
+    if field == "origin_country":
+        return f"{countries.name(value) or value} ({value})"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def _field_label(model, field: str) -> str:
+    if field == "types":
+        return _("Enterprise type")
+    try:
+        return capfirst(model._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
+_KIND_LABELS = {
+    PLEDGE_KIND: gettext_lazy("Signed quality-integrity pledge"),
+    LABEL_KIND: gettext_lazy("Chinese label"),
+    TEST_REPORT_KIND: gettext_lazy("Test report"),
+    **dict(EnterpriseSystem.choices),
+}
+
+
+def _attachments(obj) -> list[Attachment]:
+    """The object's attachments in one query, each with a readable ``kind_label``."""
+    rows = list(Attachment.objects.for_object(obj).select_related("uploaded_by"))
+    for row in rows:
+        row.kind_label = _KIND_LABELS.get(row.kind, row.kind)
+    return rows
+
+
+def _checks_missing(obj) -> bool:
+    """The checklist matters while the enterprise completes the filing and while the bureau reviews it."""
+    return obj.status in (*FILING_EDITABLE, FilingStatus.SUBMITTED)
+
+
+def _days_waiting(since: dt.datetime | None) -> int | None:
+    return None if since is None else (timezone.now() - since).days
+
+
+def _change_requests(queryset):
+    return queryset.select_related("submitted_by", "decided_by", "product").order_by("-created_at", "-id")

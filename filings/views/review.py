@@ -1,0 +1,171 @@
+"""The review queue and change requests.
+
+Every object is looked up through ``visible_to(request.user)`` (outside it: 404). Writes are POSTs
+that call one service; a refusal (ValidationError, PermissionDenied) is shown on the form it came
+from or as a message, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cbec_supervision.webui import show_refusal
+from filings import services
+from filings.choices import (
+    ChangeRequestStatus,
+    FilingStatus,
+)
+from filings.forms import (
+    DecisionForm,
+)
+from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from filings.views.common import (
+    _DECISION_LOOK,
+    REVIEW_QUEUE_LIMIT,
+    TIER_LABELS,
+    Decision,
+    _days_waiting,
+    _display,
+    _field_label,
+    _is_own,
+)
+
+# --- review queue and change requests -----------------------------------------------------------
+
+
+@login_required
+def review_queue(request):
+    """What the competent bureau has to decide, oldest first; overdue rows stand out."""
+    user = request.user
+    if not (user.is_bureau_staff or user.is_hq):
+        raise Http404
+    enterprises = list(
+        EnterpriseFiling.objects.visible_to(user)
+        .filter(status=FilingStatus.SUBMITTED)
+        .select_related("bureau")
+        .order_by("submitted_at", "id")[:REVIEW_QUEUE_LIMIT]
+    )
+    products = list(
+        ProductFiling.objects.visible_to(user)
+        .filter(status=FilingStatus.SUBMITTED)
+        .select_related("enterprise__bureau")
+        .order_by("submitted_at", "id")[:REVIEW_QUEUE_LIMIT]
+    )
+    changes = list(
+        ChangeRequest.objects.visible_to(user)
+        .filter(status=ChangeRequestStatus.PENDING)
+        .select_related("enterprise__bureau", "product", "submitted_by")
+        .order_by("created_at", "id")[:REVIEW_QUEUE_LIMIT]
+    )
+    review_days = dt.timedelta(days=settings.FILING_REVIEW_DAYS)
+    now = timezone.now()
+    for row in enterprises + products:
+        row.days_waiting = _days_waiting(row.submitted_at)
+    for row in changes:
+        row.days_waiting = _days_waiting(row.created_at)
+        # The same deadline as for filings, counted from the request.
+        row.is_overdue = row.created_at + review_days < now
+    return render(
+        request,
+        "filings/review_queue.html",
+        {
+            "enterprises": enterprises,
+            "products": products,
+            "changes": changes,
+            "review_days": settings.FILING_REVIEW_DAYS,
+            "limit": REVIEW_QUEUE_LIMIT,
+            "tier_labels": TIER_LABELS,
+        },
+    )
+
+
+@login_required
+def change_request_detail(request, pk: int):
+    queryset = ChangeRequest.objects.visible_to(request.user).select_related(
+        "enterprise__bureau", "product", "submitted_by", "decided_by"
+    )
+    change = get_object_or_404(queryset, pk=pk)
+    model = ProductFiling if change.product_id else EnterpriseFiling
+    rows = [
+        {
+            "field": field,
+            "label": _field_label(model, field),
+            "original": _display(field, (change.original or {}).get(field)),
+            "proposed": _display(field, value),
+        }
+        for field, value in change.changes.items()
+    ]
+    pending = change.status == ChangeRequestStatus.PENDING
+    return render(
+        request,
+        "filings/change_request_detail.html",
+        {
+            "change": change,
+            "rows": rows,
+            "can_review": pending and request.user.is_bureau_staff,
+            "can_withdraw": pending and _is_own(request.user, change.enterprise_id),
+            "form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_request_decide(request, pk: int, action: str):
+    change = get_object_or_404(ChangeRequest.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+    statuses = {"approve": ChangeRequestStatus.APPROVED, "reject": ChangeRequestStatus.REJECTED}
+    if action not in statuses:
+        raise Http404
+    if request.method == "GET" and not request.user.is_bureau_staff:
+        raise Http404
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_request_decide(
+                actor=request.user, request=change, status=statuses[action], reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as exc:
+            show_refusal(request, exc)
+            return redirect(change)
+        except ValidationError as exc:
+            if "reason" not in exc.message_dict:
+                show_refusal(request, exc)
+                return redirect(change)
+            form.add_service_errors(exc)
+        else:
+            done = {
+                "approve": _("The change request was approved; the changes are in force."),
+                "reject": _("The change request was rejected; the enterprise has been notified."),
+            }
+            messages.success(request, done[action])
+            return redirect(change)
+    label, colour, icon = _DECISION_LOOK[action]
+    decision = Decision(action, statuses[action], label, colour, icon, action == "reject")
+    return render(
+        request,
+        "filings/decision_form.html",
+        {"object": change, "decision": decision, "form": form, "kind": _("Change request")},
+    )
+
+
+@login_required
+@require_POST
+def change_request_withdraw(request, pk: int):
+    change = get_object_or_404(ChangeRequest.objects.visible_to(request.user), pk=pk)
+    try:
+        services.change_request_withdraw(actor=request.user, request=change)
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("The change request was withdrawn."))
+    return redirect(change)
