@@ -214,7 +214,7 @@ def _prohibited_entries(batch: ImportBatch) -> list[dict[str, Any]]:
 def _batch_reports(batch: ImportBatch):
     """The third-party test reports on the batch's filed products: what verification may accept."""
     product_ids = batch.items.exclude(product=None).values("product_id")
-    return ProductTestReport.objects.filter(product_id__in=product_ids).select_related("product")
+    return ProductTestReport.objects.filter(product_id__in=product_ids).select_related("product", "attachment")
 
 
 def _can_open_products(user, batch: ImportBatch) -> bool:
