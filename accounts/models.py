@@ -20,6 +20,17 @@ class BureauQuerySet(ScopedQuerySet):
             return self.none()
         return self.all()
 
+    def jurisdiction_of(self, bureau: Bureau | int | None) -> BureauQuerySet:
+        """The bureaus whose work the staff of ``bureau`` answer for: itself and its branch bureaus.
+
+        The one jurisdiction rule in SQL; ``Bureau.is_in_jurisdiction_of`` is its twin for a row
+        already loaded. Use it as a subquery (``bureau__in=...``): it costs no round trip.
+        """
+        bureau_id = bureau.pk if isinstance(bureau, Bureau) else bureau
+        if bureau_id is None:
+            return self.none()
+        return self.filter(Q(pk=bureau_id) | Q(parent_id=bureau_id))
+
 
 class Bureau(models.Model):
     """An inspection authority: headquarters, one of the 35 direct bureaus, or a branch bureau."""
@@ -48,6 +59,13 @@ class Bureau(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_in_jurisdiction_of(self, bureau_id: int | None) -> bool:
+        """Whether the staff of bureau ``bureau_id`` answer for this bureau (itself or its parent).
+
+        The same rule as ``Bureau.objects.jurisdiction_of``, without a query.
+        """
+        return bureau_id is not None and bureau_id in (self.pk, self.parent_id)
 
 
 class BureauRegion(models.Model):
@@ -104,6 +122,20 @@ class User(AbstractUser):
     @property
     def is_enterprise_user(self) -> bool:
         return self.role == Role.ENTERPRISE and not self.is_superuser
+
+    def jurisdiction(self) -> BureauQuerySet:
+        """The bureaus this user answers for, as a lazy queryset (a subquery where it is used).
+
+        Staff of a bureau: that bureau and its branch bureaus. Everyone else, headquarters included
+        (which oversees rather than decides): none.
+        """
+        if not self.is_bureau_staff:
+            return Bureau.objects.none()
+        return Bureau.objects.jurisdiction_of(self.bureau_id)
+
+    def has_jurisdiction_over(self, bureau: Bureau | None) -> bool:
+        """Whether this user is staff of ``bureau`` or of its parent direct bureau (no query)."""
+        return self.is_bureau_staff and bureau is not None and bureau.is_in_jurisdiction_of(self.bureau_id)
 
     @cached_property
     def role_label(self) -> str:

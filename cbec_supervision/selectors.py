@@ -145,7 +145,7 @@ def _staff_queues(user) -> list[Queue]:
         # The port bureau verifies: tasks of the user's bureau and its branch bureaus.
         verifications = (
             VerificationTask.objects.filter(status=VerificationStatus.OPEN)
-            .filter(Q(bureau_id=user.bureau_id) | Q(bureau__parent_id=user.bureau_id))
+            .filter(bureau__in=user.jurisdiction())
             .count()
         )
         queues.insert(

@@ -32,11 +32,25 @@ def require_reason(reason: str | None) -> str:
     return reason
 
 
-def require_reviewer(actor, bureau) -> None:
-    """Only staff of the competent bureau (or of its parent direct bureau) may decide."""
+def may_review(actor, bureau, permission: str = "") -> bool:
+    """Whether ``actor`` may decide for ``bureau``: staff of it or of its parent direct bureau,
+    holding ``permission`` (e.g. ``"filings.review_productfiling"``) when one is named.
+
+    Pages use it to offer decision buttons only where the service would accept the decision.
+    """
     if isinstance(actor, str):
-        return  # a task or command acting for the system
-    if not actor.is_bureau_staff:
+        return True  # a task or command acting for the system
+    if not actor.has_jurisdiction_over(bureau):
+        return False
+    return not permission or actor.has_perm(permission)
+
+
+def require_reviewer(actor, bureau, permission: str = "") -> None:
+    """Only staff of the competent bureau (or of its parent direct bureau) may decide, and only
+    with ``permission`` when one is named; PermissionDenied otherwise."""
+    if isinstance(actor, str):
+        return
+    if not actor.has_jurisdiction_over(bureau):
         raise PermissionDenied(_("Only inspectors of the competent bureau may decide on this."))
-    if bureau.pk != actor.bureau_id and bureau.parent_id != actor.bureau_id:
-        raise PermissionDenied(_("Only inspectors of the competent bureau may decide on this."))
+    if permission and not actor.has_perm(permission):
+        raise PermissionDenied(_("Your account may not decide on this."))

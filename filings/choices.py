@@ -35,6 +35,9 @@ FILING_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 #: statuses in which the enterprise may still edit its filing directly
 FILING_EDITABLE = (FilingStatus.DRAFT, FilingStatus.RETURNED)
+#: statuses in which every bureau's staff may read a filing ("file once, shared nationwide"): the
+#: filing has a filing number; a suspension or revocation is quality information other bureaus need
+FILING_SHARED = (FilingStatus.APPROVED, FilingStatus.SUSPENDED, FilingStatus.REVOKED)
 
 #: Bootstrap colour of each status badge
 FILING_STATUS_COLOURS: dict[str, str] = {

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import (
     CHANGE_REQUEST_COLOURS,
+    FILING_SHARED,
     FILING_STATUS_COLOURS,
     ChangeRequestStatus,
     EnterpriseSystem,
@@ -76,6 +78,9 @@ class ReviewFields(models.Model):
 class EnterpriseFilingQuerySet(ScopedQuerySet):
     scope_bureau_paths = ("bureau",)
     scope_enterprise_paths = ("pk",)
+    # Shared nationally once approved; drafts and pending or refused filings stay with the
+    # competent bureau and the enterprise. Writes stay with the competent bureau (the services).
+    scope_shared_with_staff = Q(status__in=FILING_SHARED)
 
 
 class EnterpriseFiling(ReviewFields, TimeStampedModel):
@@ -106,6 +111,9 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
     )
 
     objects = EnterpriseFilingQuerySet.as_manager()
+
+    #: what a decision on it (and on a change to it) needs, beside the jurisdiction
+    review_permission = "filings.review_enterprisefiling"
 
     #: labels of the codes in its JSON list fields, for the history timeline
     history_choices = {"main_categories": GoodsCategory.choices, "systems": EnterpriseSystem.choices}
@@ -139,6 +147,7 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
 class ProductFilingQuerySet(ScopedQuerySet):
     scope_bureau_paths = ("enterprise__bureau",)
     scope_enterprise_paths = ("enterprise",)
+    scope_shared_with_staff = Q(status__in=FILING_SHARED)
 
 
 class ProductFiling(ReviewFields, TimeStampedModel):
@@ -172,6 +181,9 @@ class ProductFiling(ReviewFields, TimeStampedModel):
 
     objects = ProductFilingQuerySet.as_manager()
 
+    #: what a decision on it (and on a change to it) needs, beside the jurisdiction
+    review_permission = "filings.review_productfiling"
+
     class Meta:
         verbose_name = _("product filing")
         verbose_name_plural = _("product filings")
@@ -191,8 +203,8 @@ class ProductFiling(ReviewFields, TimeStampedModel):
 
 
 class TestReportQuerySet(ScopedQuerySet):
-    scope_bureau_paths = ("product__enterprise__bureau",)
-    scope_enterprise_paths = ("product__enterprise",)
+    # Whoever may read the product reads its test reports (and their files, which the product owns).
+    scope_follows = "product"
 
 
 class ProductTestReport(models.Model):
@@ -231,6 +243,7 @@ class ProductTestReport(models.Model):
 
 
 class ChangeRequestQuerySet(ScopedQuerySet):
+    # Proposals and decisions on them are the competent bureau's work: not shared with other bureaus.
     scope_bureau_paths = ("enterprise__bureau",)
     scope_enterprise_paths = ("enterprise",)
 

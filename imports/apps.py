@@ -7,3 +7,18 @@ class ImportsConfig(AppConfig):
 
     name = "imports"
     verbose_name = _("Imports and exports")
+
+    def ready(self) -> None:
+        from cbec_supervision.scoping import register_paths
+
+        # The port bureau verifying a batch opens the filings on it: the products on its lines
+        # (and so their test reports and report files) and the operator, platform and warehouse.
+        register_paths("filings.ProductFiling", bureau_paths=["import_items__batch__port_bureau"])
+        register_paths(
+            "filings.EnterpriseFiling",
+            bureau_paths=[
+                "import_batches__port_bureau",
+                "platform_import_batches__port_bureau",
+                "warehouse_import_batches__port_bureau",
+            ],
+        )

@@ -251,7 +251,8 @@ class EnterpriseFilingViewSet(
             user = services.enterprise_user_add(actor=request.user, enterprise=filing, **body.validated_data)
             return Response(EnterpriseUserSerializer(user).data, status=status.HTTP_201_CREATED)
         own = request.user.is_enterprise_user and request.user.enterprise_id == filing.pk
-        if not (own or request.user.has_perm("accounts.view_user")):
+        staff = request.user.is_hq or request.user.has_jurisdiction_over(filing.bureau)
+        if not (own or (staff and request.user.has_perm("accounts.view_user"))):
             raise PermissionDenied(_("Only the enterprise's own users and bureau administrators see its accounts."))
         page = self.paginate_queryset(filing.users.order_by("username", "id"))
         return self.get_paginated_response(EnterpriseUserSerializer(page, many=True).data)

@@ -179,7 +179,7 @@ def change_request_decide(*, actor: Actor, request: ChangeRequest, status: str, 
     )
     if status not in (ChangeRequestStatus.APPROVED, ChangeRequestStatus.REJECTED):
         raise ValueError(status)
-    require_reviewer(actor, request.enterprise.bureau)
+    require_reviewer(actor, request.enterprise.bureau, request.target.review_permission)
     check_transition(request, status, CHANGE_REQUEST_TRANSITIONS)
     if status == ChangeRequestStatus.REJECTED:
         reason = require_reason(reason)

@@ -261,7 +261,7 @@ def enterprise_submit(*, actor: Actor, filing: EnterpriseFiling) -> EnterpriseFi
 def enterprise_decide(*, actor: Actor, filing: EnterpriseFiling, status: str, reason: str = "") -> EnterpriseFiling:
     """A decision of the competent bureau: approve, return, reject, suspend, reinstate or revoke."""
     filing = EnterpriseFiling.objects.select_for_update().select_related("bureau").get(pk=filing.pk)
-    require_reviewer(actor, filing.bureau)
+    require_reviewer(actor, filing.bureau, EnterpriseFiling.review_permission)
     current = check_transition(filing, status, FILING_TRANSITIONS)
     if status in REASON_REQUIRED:
         reason = require_reason(reason)
@@ -320,7 +320,7 @@ def enterprise_revoke(*, actor: Actor, filing: EnterpriseFiling, reason: str) ->
 def enterprise_set_bureau(*, actor: Actor, filing: EnterpriseFiling, bureau: Bureau, reason: str) -> EnterpriseFiling:
     """Correct the competent bureau derived from the region code (an inspector's decision, with a reason)."""
     filing = EnterpriseFiling.objects.select_for_update().select_related("bureau").get(pk=filing.pk)
-    require_reviewer(actor, filing.bureau)
+    require_reviewer(actor, filing.bureau, EnterpriseFiling.review_permission)
     reason = require_reason(reason)
     if bureau.level == "hq":
         raise ValidationError({"bureau": [_("Headquarters is not a competent bureau.")]})

@@ -303,7 +303,7 @@ def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
 def product_decide(*, actor: Actor, product: ProductFiling, status: str, reason: str = "") -> ProductFiling:
     """A decision of the enterprise's competent bureau on a product filing."""
     product = ProductFiling.objects.select_for_update().select_related("enterprise__bureau").get(pk=product.pk)
-    require_reviewer(actor, product.enterprise.bureau)
+    require_reviewer(actor, product.enterprise.bureau, ProductFiling.review_permission)
     current = check_transition(product, status, FILING_TRANSITIONS)
     if status in REASON_REQUIRED:
         reason = require_reason(reason)

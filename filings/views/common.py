@@ -34,7 +34,7 @@ from filings.choices import (
     GoodsCategory,
     ProductSubcategory,
 )
-from filings.models import EnterpriseFiling, ProductFiling
+from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 
 TIER_LABELS = dict(Tier.choices)
 #: rows shown per section of the review queue; the lists hold the rest
@@ -173,5 +173,8 @@ def _days_waiting(since: dt.datetime | None) -> int | None:
     return None if since is None else (timezone.now() - since).days
 
 
-def _change_requests(queryset):
+def _change_requests(queryset, user):
+    """A filing's change requests the user may see: they stay with the competent bureau and the
+    enterprise, while an approved filing is read by every bureau."""
+    queryset = queryset.filter(pk__in=ChangeRequest.objects.visible_to(user).values("pk"))
     return queryset.select_related("submitted_by", "decided_by", "product").order_by("-created_at", "-id")

@@ -21,6 +21,7 @@ from cbec_supervision.attachments import attachment_create
 from cbec_supervision.listing import render_list
 from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
+from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
     FILING_EDITABLE,
@@ -77,7 +78,10 @@ def enterprise_list(request):
 def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dict:
     user = request.user
     own = _is_own(user, filing.pk)
-    reviewer = user.is_bureau_staff
+    reviewer = may_review(user, filing.bureau, EnterpriseFiling.review_permission)
+    # The enterprise, its competent bureau and headquarters; others read an approved filing only,
+    # without its accounts and change requests.
+    in_charge = own or user.is_hq or user.has_jurisdiction_over(filing.bureau)
     attachments = _attachments(filing)
     by_kind: dict[str, list[Attachment]] = {}
     for attachment in attachments:
@@ -100,7 +104,7 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         submitted=Count("pk", filter=Q(status=FilingStatus.SUBMITTED)),
     )
     editable = filing.status in FILING_EDITABLE
-    change_requests = list(_change_requests(filing.change_requests.filter(product__isnull=True)))
+    change_requests = list(_change_requests(filing.change_requests.filter(product__isnull=True), user))
     return {
         "filing": filing,
         "attachments": attachments,
@@ -115,7 +119,8 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         "decisions": _decisions(filing) if reviewer else [],
         "decision_form": DecisionForm(),
         "bureau_form": forms_given.get("bureau_form") or (BureauCorrectionForm(filing=filing) if reviewer else None),
-        "colleagues": list(filing.users.order_by("date_joined", "pk")),
+        "colleagues": list(filing.users.order_by("date_joined", "pk")) if in_charge else [],
+        "in_charge": in_charge,
         "colleague_form": forms_given.get("colleague_form") or (ColleagueForm() if own else None),
         "change_requests": change_requests,
         "has_pending_change": any(c.status == ChangeRequestStatus.PENDING for c in change_requests),

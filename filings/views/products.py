@@ -23,6 +23,7 @@ from catalogues.choices import TIER_COLOURS, Tier
 from catalogues.models import HSCode
 from cbec_supervision.listing import render_list
 from cbec_supervision.webui import show_refusal
+from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
     FILING_EDITABLE,
@@ -103,11 +104,11 @@ def product_list(request):
 def _product_context(request, product: ProductFiling, **forms_given) -> dict:
     user = request.user
     own = _is_own(user, product.enterprise_id)
-    reviewer = user.is_bureau_staff
+    reviewer = may_review(user, product.enterprise.bureau, ProductFiling.review_permission)
     editable = product.status in FILING_EDITABLE
     attachments = _attachments(product)
     reports = list(product.test_reports.select_related("attachment"))
-    change_requests = list(_change_requests(product.change_requests.all()))
+    change_requests = list(_change_requests(product.change_requests.all(), user))
     hs = HSCode.objects.filter(code=product.hs_code[:8]).first() if len(product.hs_code) >= 8 else None
     others = ProductFiling.objects.filter(enterprise_id=product.enterprise_id).exclude(pk=product.pk).count()
     open_for_reports = product.status not in (FilingStatus.REJECTED, FilingStatus.REVOKED)
@@ -141,6 +142,7 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
         "editable": editable,
         "is_own": own,
         "can_review": reviewer,
+        "in_charge": own or user.is_hq or user.has_jurisdiction_over(product.enterprise.bureau),
         "decisions": _decisions(product) if reviewer else [],
         "decision_form": DecisionForm(),
         "label_form": forms_given.get("label_form") or (UploadForm() if own and editable else None),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cbec_supervision.webui import show_refusal
+from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
     ChangeRequestStatus,
@@ -112,7 +113,8 @@ def change_request_detail(request, pk: int):
         {
             "change": change,
             "rows": rows,
-            "can_review": pending and request.user.is_bureau_staff,
+            "can_review": pending
+            and may_review(request.user, change.enterprise.bureau, change.target.review_permission),
             "can_withdraw": pending and _is_own(request.user, change.enterprise_id),
             "form": DecisionForm(),
         },

@@ -53,7 +53,6 @@ from imports.views.common import (
     REFUSED_LINES_SCANNED,
     VERIFICATION_COLOURS,
     VERIFICATION_LABELS,
-    _in_jurisdiction,
     _require_enterprise_user,
 )
 
@@ -215,7 +214,7 @@ def _prohibited_entries(batch: ImportBatch) -> list[dict[str, Any]]:
 def _batch_reports(batch: ImportBatch):
     """The third-party test reports on the batch's filed products: what verification may accept."""
     product_ids = batch.items.exclude(product=None).values("product_id")
-    return ProductTestReport.objects.filter(product_id__in=product_ids).select_related("product")
+    return ProductTestReport.objects.filter(product_id__in=product_ids).select_related("product", "attachment")
 
 
 def _can_open_products(user, batch: ImportBatch) -> bool:
@@ -223,7 +222,9 @@ def _can_open_products(user, batch: ImportBatch) -> bool:
         return True
     if user.is_enterprise_user:
         return user.enterprise_id == batch.enterprise_id
-    return _in_jurisdiction(user, batch.enterprise.bureau)
+    # The competent bureau, and the port bureau verifying the batch (the filings on it are visible
+    # to it, see imports.apps).
+    return user.has_jurisdiction_over(batch.enterprise.bureau) or user.has_jurisdiction_over(batch.port_bureau)
 
 
 LINE_FILTERS = {
@@ -267,7 +268,7 @@ def batch_detail(request, pk: int):
         task is not None
         and task.status == VerificationStatus.OPEN
         and batch.status == BatchStatus.VERIFICATION_REQUIRED
-        and _in_jurisdiction(user, batch.port_bureau)
+        and user.has_jurisdiction_over(batch.port_bureau)
     )
     reports = list(_batch_reports(batch)) if can_verify else []
     accepted = list(task.accepted_reports.select_related("product")) if task and task.status != "open" else []
@@ -386,7 +387,7 @@ def verification_queue(request):
         raise Http404
     queryset = VerificationTask.objects.visible_to(user).filter(status=VerificationStatus.OPEN)
     if not user.is_hq:
-        queryset = queryset.filter(Q(bureau_id=user.bureau_id) | Q(bureau__parent_id=user.bureau_id))
+        queryset = queryset.filter(bureau__in=user.jurisdiction())
     queryset = (
         queryset.select_related("batch__enterprise", "bureau")
         .annotate(

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Bureau
 from imports.choices import Confirmation, VerificationStatus
 
 CONFIRMATION_COLOURS = {
@@ -36,15 +35,6 @@ REFUSED_LINES_SCANNED = 2000
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _in_jurisdiction(user, bureau: Bureau | None) -> bool:
-    """Whether the user is staff of ``bureau`` or of its parent direct bureau (who may decide)."""
-    return bool(
-        bureau is not None
-        and user.is_bureau_staff
-        and (bureau.pk == user.bureau_id or bureau.parent_id == user.bureau_id)
-    )
 
 
 def _require_enterprise_user(request) -> None:

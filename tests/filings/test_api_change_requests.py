@@ -52,7 +52,11 @@ def product_change(world, approved_alice_co):
 
 
 class TestChangeRequestScope(ScopedAccessTests):
-    """Alice Co's change request is seen by Alice, the Zhejiang bureau and headquarters; none edits it."""
+    """Alice Co's change request is seen by Alice, the Zhejiang bureau and headquarters; none edits it.
+
+    Not by another bureau nor by the port bureau of Alice Co's batch: proposals are the competent
+    bureau's work, while the approved filing they change is shared.
+    """
 
     route = "change-requests"
     visible_to = frozenset({"owner", "same_bureau_inspector", "hq"})

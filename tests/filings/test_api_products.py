@@ -21,7 +21,7 @@ from filings.services.bulk import column_heading
 from tests.builders import TOY
 from tests.conftest import api_as as _api_as
 from tests.factories import ProductFilingFactory
-from tests.scoping import ScopedAccessTests
+from tests.scoping import ScopedAccessTests, port_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -63,15 +63,19 @@ def status_of(product) -> str:
 
 
 class TestProductFilingScope(ScopedAccessTests):
-    """Alice Co's product is seen by Alice, the Zhejiang bureau and headquarters; only Alice edits it."""
+    """Alice Co's draft product is seen by Alice, the Zhejiang bureau, headquarters and the port
+    bureau of a batch naming it, not another bureau; only Alice edits it."""
 
     route = "products"
-    visible_to = frozenset({"owner", "same_bureau_inspector", "hq"})
+    visible_to = frozenset({"owner", "same_bureau_inspector", "port_bureau_inspector", "hq"})
     editable_by = frozenset({"owner"})
     update_payload = {"brand": "Duplo"}
 
     def make_object(self, world):
         return ProductFilingFactory(enterprise=world.alice_co)
+
+    def put_on_a_batch(self, world, obj):
+        port_batch(world, product=obj)
 
     def make_more_objects(self, world, count):
         # Each with a test report and two files, so the count covers every related list.

@@ -41,7 +41,10 @@ def declare(user, body, expect: int = 201):
 
 
 class TestExportDeclarationScope(ScopedAccessTests):
-    """Alice Co's export orders are seen by Alice, the Zhejiang bureau and headquarters; never edited."""
+    """Alice Co's export orders are seen by Alice, the Zhejiang bureau and headquarters; never edited.
+
+    Not by the port bureau of Alice Co's import batch: exports are no part of that work.
+    """
 
     route = "export-declarations"
     visible_to = frozenset({"owner", "same_bureau_inspector", "hq"})

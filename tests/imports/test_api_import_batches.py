@@ -22,8 +22,8 @@ from imports.models import ImportBatch, ImportItem, VerificationTask
 from imports.services.declarations import import_batch_declare
 from tests.builders import TOY, approve
 from tests.conftest import api_as as _api_as
-from tests.factories import EnterpriseFilingFactory, UserFactory
-from tests.scoping import ScopedAccessTests
+from tests.factories import EnterpriseFilingFactory, UserFactory, bureau
+from tests.scoping import PORT_BUREAU, ScopedAccessTests
 
 pytestmark = pytest.mark.django_db
 
@@ -133,15 +133,20 @@ def alice_co_approved(world) -> EnterpriseFiling:
 
 
 class TestImportBatchScope(ScopedAccessTests):
-    """Alice Co's batch is seen by Alice, the Zhejiang bureau and headquarters; nobody edits its lines."""
+    """Alice Co's batch is seen by Alice, the Zhejiang bureau, its port bureau and headquarters;
+    nobody edits its lines."""
 
     route = "import-batches"
-    visible_to = frozenset({"owner", "same_bureau_inspector", "hq"})
+    visible_to = frozenset({"owner", "same_bureau_inspector", "port_bureau_inspector", "hq"})
     editable_by = None
 
     def make_object(self, world):
         alice_co_approved(world)
         return import_batch_declare(actor=world.alice, items=[BABY_GARMENTS], port_bureau="ZJ")
+
+    def put_on_a_batch(self, world, obj):
+        # The object is the batch: declared at the port bureau's port instead.
+        ImportBatch.objects.filter(pk=obj.pk).update(port_bureau=bureau(PORT_BUREAU))
 
     def make_more_objects(self, world, count):
         # Released and verification-required batches alike, so the page covers the verification too.
