@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cbec_supervision.webui import show_refusal
 from filings import services
 from filings.choices import (
+    FILING_DECISIONS,
     ChangeRequestStatus,
     FilingStatus,
 )
@@ -30,7 +31,6 @@ from filings.forms import (
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.views.common import (
-    _DECISION_LOOK,
     REVIEW_QUEUE_LIMIT,
     TIER_LABELS,
     Decision,
@@ -149,8 +149,8 @@ def change_request_decide(request, pk: int, action: str):
             }
             messages.success(request, done[action])
             return redirect(change)
-    label, colour, icon = _DECISION_LOOK[action]
-    decision = Decision(action, statuses[action], label, colour, icon, action == "reject")
+    look = FILING_DECISIONS[action]  # a change request's approve and reject look like a filing's
+    decision = Decision(action, statuses[action], look.label, look.colour, look.icon, action == "reject")
     return render(
         request,
         "filings/decision_form.html",
