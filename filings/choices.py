@@ -160,6 +160,9 @@ class TestVerdict(models.TextChoices):
     FAIL = "fail", _("Fail")
 
 
+TEST_VERDICT_COLOURS: dict[str, str] = {TestVerdict.PASS: "success", TestVerdict.FAIL: "danger"}
+
+
 class SequenceKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise filing")
     PRODUCT = "product", _("Product filing")

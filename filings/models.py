@@ -16,6 +16,7 @@ from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import (
     CHANGE_REQUEST_COLOURS,
     FILING_STATUS_COLOURS,
+    TEST_VERDICT_COLOURS,
     ChangeRequestStatus,
     EnterpriseSystem,
     EnterpriseType,
@@ -228,6 +229,10 @@ class ProductTestReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lab} {self.report_no}"
+
+    @property
+    def verdict_colour(self) -> str:
+        return TEST_VERDICT_COLOURS.get(self.verdict, "secondary")
 
 
 class ChangeRequestQuerySet(ScopedQuerySet):
