@@ -28,7 +28,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -39,6 +39,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cbec_supervision.text import split_list
 
@@ -425,7 +426,7 @@ def xlsx_template(template: Template) -> bytes:
     """The template as an XLSX workbook: the headings on the first sheet, the instructions on the second."""
     layout = template.layout
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)
     sheet.title = template.sheet_title
     for index, column in enumerate(layout.columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.heading)

@@ -84,7 +84,7 @@ def _decide(actor: Actor, filing: Filing, reason: str, decision: FilingDecision 
     audit_record(
         actor=actor, action=decision.audit_action, obj=filing, before=before, after=snapshot(filing), reason=reason
     )
-    enterprise = filing if is_enterprise else filing.enterprise
+    enterprise = filing if isinstance(filing, EnterpriseFiling) else filing.enterprise
     notify(
         recipients=enterprise.users.filter(is_active=True),
         kind=decision.notification_kind("enterprise" if is_enterprise else "product"),
