@@ -10,14 +10,17 @@ Any malformed row stops the whole file with its row number (the header is row 1)
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from stdnum import casrn
 from stdnum.exceptions import ValidationError as StdnumError
+
+from cbec_supervision import tabular
+from cbec_supervision.tabular import TabularError
 
 CHEMICAL = "chemical"
 DANGEROUS = "dangerous"
@@ -66,59 +69,59 @@ class ParsedEntry:
     highly_toxic: bool = False
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+#: each layout's columns for ``cbec_supervision.tabular``: the first header named is the published one
+LAYOUTS = {
+    layout: tabular.Layout(
+        columns=tuple(tabular.Column(column, names[0], aliases=names[1:]) for column, names in headers.items()),
+        required=REQUIRED[layout],
+        max_rows=MAX_ROWS,
+        strict=False,  # the authority's files may carry columns of their own
+    )
+    for layout, headers in HEADERS.items()
+}
 
 
-def _rows(content: bytes, filename: str) -> list[list[str]]:
-    if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+def _rows(content: bytes, filename: str) -> list[Any]:
+    if tabular.is_xlsx(content, filename):
         try:
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same error to the user
+            return list(tabular.xlsx_rows(io.BytesIO(content)))
+        except TabularError as exc:
+            cause = exc.__cause__ or exc
             raise CatalogueFileError(
-                _("not a readable XLSX workbook (%(error)s)") % {"error": exc.__class__.__name__}
+                _("not a readable XLSX workbook (%(error)s)") % {"error": cause.__class__.__name__}
             ) from None
-        sheet = workbook.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CatalogueFileError(_("the file is neither UTF-8 nor GB18030 text, nor an XLSX workbook"))
+    try:
+        text = tabular.decode_text(content)
+    except TabularError:
+        raise CatalogueFileError(_("the file is neither UTF-8 nor GB18030 text, nor an XLSX workbook")) from None
     if "\x00" in text:
         raise CatalogueFileError(_("the file is not text"))
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        return list(tabular.csv_rows(text))
+    except TabularError as exc:
+        raise CatalogueFileError(exc.message) from None
 
 
-def _columns(header: list[str], layout: str) -> dict[str, int]:
-    wanted = HEADERS[layout]
-    positions: dict[str, int] = {}
-    normalised = [h.strip().lstrip("\ufeff") for h in header]
-    for column, names in wanted.items():
-        for name in names:
-            if name in normalised:
-                positions[column] = normalised.index(name)
-                break
-    missing = [wanted[c][0] for c in REQUIRED[layout] if c not in positions]
-    if missing:
-        expected = ",".join(names[0] for names in wanted.values())
-        raise CatalogueFileError(
-            _("the header must be %(expected)s; missing %(missing)s")
-            % {"expected": expected, "missing": ", ".join(missing)},
-            row=1,
+def _records(rows: list[Any], layout: str) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {column: text}) of each entry row, the header matched by ``tabular``."""
+    try:
+        records = tabular.read_table(
+            rows,
+            LAYOUTS[layout],
+            too_many=lambda most: _("more than %(n)d rows") % {"n": most},
+            no_rows=_("the file has a header but no entries"),
         )
-    return positions
+    except TabularError as exc:
+        if exc.code == "missing_columns":
+            wanted = HEADERS[layout]
+            expected = ",".join(names[0] for names in wanted.values())
+            missing = ", ".join(wanted[c][0] for c in exc.params["missing"])
+            raise CatalogueFileError(
+                _("the header must be %(expected)s; missing %(missing)s") % {"expected": expected, "missing": missing},
+                row=1,
+            ) from None
+        raise CatalogueFileError(exc.message, row=exc.row) from None
+    return [(number, {c: tabular.cell_text(v) for c, v in cells.items()}) for number, cells in records]
 
 
 def parse_catalogue(kind: str, content: bytes, filename: str = "") -> list[ParsedEntry]:
@@ -127,21 +130,10 @@ def parse_catalogue(kind: str, content: bytes, filename: str = "") -> list[Parse
     if layout is None:
         raise CatalogueFileError(_("unknown catalogue kind %(kind)s") % {"kind": kind})
     rows = _rows(content, filename)
-    if not rows:
+    if all(tabular.is_blank(cell) for row in rows for cell in row):
         raise CatalogueFileError(_("the file is empty"))
-    positions = _columns(rows[0], layout)
-    entries: list[ParsedEntry] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(rows[1:], start=2):
-        if not any(raw):
-            continue
-        if len(entries) >= MAX_ROWS:
-            raise CatalogueFileError(_("more than %(n)d rows") % {"n": MAX_ROWS}, row=number)
-        values = {c: (raw[i] if i < len(raw) else "") for c, i in positions.items()}
-        entries.append(_entry(layout, kind, values, number, seen))
-    if not entries:
-        raise CatalogueFileError(_("the file has a header but no entries"))
-    return entries
+    return [_entry(layout, kind, values, number, seen) for number, values in _records(rows, layout)]
 
 
 def _entry(layout: str, kind: str, values: dict[str, str], row: int, seen: dict[str, int]) -> ParsedEntry:

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePath
 from typing import Any
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogues.choices import CATALOGUE_TIER, TIER_COLOURS, CatalogueKind
 from catalogues.files import HEADERS, LAYOUT_OF_KIND
+from catalogues.filtersets import CatalogueEntryFilterSet
 from catalogues.forms import CatalogueUploadForm
-from catalogues.models import CatalogueEdition, CatalogueEntry
+from catalogues.models import CatalogueEdition
 from catalogues.presentation import TIER_LABELS
 from catalogues.services import catalogue_import
 from cbec_supervision.attachments import check_upload
-from cbec_supervision.filters import IdFilter
 from cbec_supervision.listing import render_list
 from cbec_supervision.webui import show_refusal
 
@@ -63,38 +59,6 @@ def catalogue_list(request):
     )
 
 
-class CatalogueEntryFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    highly_toxic = django_filters.BooleanFilter(field_name="highly_toxic", label=gettext_lazy("Highly toxic"))
-    entry = IdFilter(field_name="pk", widget=forms.HiddenInput)
-
-    class Meta:
-        model = CatalogueEntry
-        fields = ["q", "highly_toxic", "entry"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        digits = value.upper().removeprefix("UN").strip()
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(aliases__icontains=value)
-            # SQLite keeps JSON text with non-ASCII characters escaped (\uXXXX); PostgreSQL does not.
-            | Q(aliases__icontains=json.dumps(value)[1:-1])
-            | Q(cas=value)
-            | Q(seq=value)
-            | Q(un_number=digits)
-            | Q(hs_prefix__startswith=value)
-            | Q(category__icontains=value)
-            | Q(remark__icontains=value)
-        )
-
-
-class HSCatalogueEntryFilterSet(CatalogueEntryFilterSet):
-    highly_toxic = None
-
-
 @login_required
 @require_GET
 def catalogue_detail(request, pk: int):
@@ -104,7 +68,7 @@ def catalogue_detail(request, pk: int):
     return render_list(
         request,
         queryset=edition.entries.order_by("row", "pk"),
-        filterset_class=CatalogueEntryFilterSet if layout == "chemical" else HSCatalogueEntryFilterSet,
+        filterset_class=CatalogueEntryFilterSet.for_layout(layout),
         template="catalogues/catalogue_detail.html",
         context={
             "edition": edition,

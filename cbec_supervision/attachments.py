@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from pathlib import PurePath
+from typing import Any
 
 import filetype
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.models import Attachment
+from cbec_supervision.tabular import table_rows
 
 # Extension -> MIME type the content must be detected as. Text formats have no signature; they
 # are accepted when they decode as text (UTF-8 or GB18030) and hold no NUL bytes.
@@ -98,6 +101,17 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> tuple
         digest.update(chunk)
     upload.seek(0)
     return mime, digest.hexdigest()
+
+
+def table_upload_rows(upload: UploadedFile, *, wrong_type: str) -> Iterator[Sequence[Any]]:
+    """The rows of an uploaded .xlsx or .csv table (``cbec_supervision.tabular``), once its name, size
+    and content are checked; ``wrong_type`` is the refusal of any other file. Raises ValidationError
+    ({"file": [...]}) for the upload, TabularError (when the rows are read) for the file's content."""
+    if PurePath(upload.name or "").suffix.lower() not in (".xlsx", ".csv"):
+        raise ValidationError({"file": [wrong_type]})
+    check_upload(upload)  # size, emptiness, and content matching the name
+    upload.seek(0)
+    return table_rows(upload.read(), upload.name or "")
 
 
 @transaction.atomic

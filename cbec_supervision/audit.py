@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from cbec_supervision.choices import AuditAction
 from cbec_supervision.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -103,13 +104,19 @@ def _lock_chain() -> None:
 def audit_record(
     *,
     actor: Actor | None,
-    action: str,
+    action: AuditAction | str,
     obj: models.Model,
     before: dict | None = None,
     after: dict | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event for ``obj`` to the chain. Call it inside the service's transaction."""
+    """Append one event for ``obj`` to the chain. Call it inside the service's transaction.
+
+    ``action`` is an ``AuditAction`` (or its value); anything else raises ValueError.
+    """
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to cbec_supervision.choices.AuditAction")
+    action = AuditAction(action).value
     _lock_chain()
     user, label = _actor_parts(actor)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)

@@ -1,4 +1,7 @@
-"""Audit actions: values and how the timeline words them."""
+"""Audit actions: values and how the timeline words them.
+
+``audit_record`` accepts these and nothing else, so every event reads as a sentence on the timeline.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,4 +19,5 @@ class AuditAction(models.TextChoices):
     SUSPEND = "suspend", _("suspended")
     REINSTATE = "reinstate", _("reinstated")
     REVOKE = "revoke", _("revoked")
+    WITHDRAW = "withdraw", _("withdrew")
     HEARTBEAT = "heartbeat", _("recorded a heartbeat of")

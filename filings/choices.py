@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from cbec_supervision.choices import AuditAction
 
 
 class EnterpriseType(models.TextChoices):
@@ -159,23 +163,134 @@ class TestVerdict(models.TextChoices):
     FAIL = "fail", _("Fail")
 
 
+TEST_VERDICT_COLOURS: dict[str, str] = {TestVerdict.PASS: "success", TestVerdict.FAIL: "danger"}
+
+
 class SequenceKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise filing")
     PRODUCT = "product", _("Product filing")
     IMPORT_BATCH = "import_batch", _("Import batch")
 
 
-#: the action word audited for each move of a filing's status
+class FilingAction(models.TextChoices):
+    """The competent bureau's decisions on an enterprise or product filing."""
+
+    APPROVE = "approve", _("Approve")
+    RETURN = "return", _("Return for correction")
+    REJECT = "reject", _("Reject")
+    SUSPEND = "suspend", _("Suspend")
+    REINSTATE = "reinstate", _("Reinstate")
+    REVOKE = "revoke", _("Revoke")
+
+
+@dataclass(frozen=True)
+class FilingDecision:
+    """What one decision does: from which statuses, to which, what it asks and what it leaves behind."""
+
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    reason_required: bool
+    #: the notification sent to the enterprise's users is ``"<enterprise|product>_<notice>"``
+    notice: str
+    audit_action: str
+    #: the decision's button: Bootstrap colour and Bootstrap icon
+    colour: str
+    icon: str
+
+    @property
+    def label(self) -> str:
+        return FilingAction(self.action).label
+
+    def notification_kind(self, noun: str) -> str:
+        """The notification kind for ``noun`` "enterprise" or "product", e.g. ``product_suspended``."""
+        return f"{noun}_{self.notice}"
+
+
+#: the one table of decisions on filings (the decision service, the API actions and the buttons read it)
+FILING_DECISIONS: dict[str, FilingDecision] = {
+    d.action: d
+    for d in (
+        FilingDecision(
+            FilingAction.APPROVE,
+            (FilingStatus.SUBMITTED,),
+            FilingStatus.APPROVED,
+            False,
+            "approved",
+            AuditAction.APPROVE,
+            "success",
+            "check-lg",
+        ),
+        FilingDecision(
+            FilingAction.RETURN,
+            (FilingStatus.SUBMITTED,),
+            FilingStatus.RETURNED,
+            True,
+            "returned",
+            AuditAction.RETURN,
+            "warning",
+            "arrow-return-left",
+        ),
+        FilingDecision(
+            FilingAction.REJECT,
+            (FilingStatus.SUBMITTED,),
+            FilingStatus.REJECTED,
+            True,
+            "rejected",
+            AuditAction.REJECT,
+            "danger",
+            "x-octagon",
+        ),
+        FilingDecision(
+            FilingAction.SUSPEND,
+            (FilingStatus.APPROVED,),
+            FilingStatus.SUSPENDED,
+            True,
+            "suspended",
+            AuditAction.SUSPEND,
+            "warning",
+            "pause-circle",
+        ),
+        FilingDecision(
+            FilingAction.REINSTATE,
+            (FilingStatus.SUSPENDED,),
+            FilingStatus.APPROVED,
+            False,
+            "reinstated",
+            AuditAction.REINSTATE,
+            "success",
+            "play-circle",
+        ),
+        FilingDecision(
+            FilingAction.REVOKE,
+            (FilingStatus.APPROVED, FilingStatus.SUSPENDED),
+            FilingStatus.REVOKED,
+            True,
+            "revoked",
+            AuditAction.REVOKE,
+            "dark",
+            "slash-circle",
+        ),
+    )
+}
+
+#: the action word audited for each move of a filing's status (submitting, then every decision)
 TRANSITION_ACTIONS: dict[tuple[str, str], str] = {
-    (FilingStatus.DRAFT, FilingStatus.SUBMITTED): "submit",
-    (FilingStatus.RETURNED, FilingStatus.SUBMITTED): "submit",
-    (FilingStatus.SUBMITTED, FilingStatus.APPROVED): "approve",
-    (FilingStatus.SUBMITTED, FilingStatus.RETURNED): "return",
-    (FilingStatus.SUBMITTED, FilingStatus.REJECTED): "reject",
-    (FilingStatus.APPROVED, FilingStatus.SUSPENDED): "suspend",
-    (FilingStatus.SUSPENDED, FilingStatus.APPROVED): "reinstate",
-    (FilingStatus.APPROVED, FilingStatus.REVOKED): "revoke",
-    (FilingStatus.SUSPENDED, FilingStatus.REVOKED): "revoke",
+    (FilingStatus.DRAFT, FilingStatus.SUBMITTED): AuditAction.SUBMIT,
+    (FilingStatus.RETURNED, FilingStatus.SUBMITTED): AuditAction.SUBMIT,
+    **{
+        (source, decision.target): decision.audit_action
+        for decision in FILING_DECISIONS.values()
+        for source in decision.sources
+    },
 }
 #: moves that need a written reason
-REASON_REQUIRED = {FilingStatus.RETURNED, FilingStatus.REJECTED, FilingStatus.SUSPENDED, FilingStatus.REVOKED}
+REASON_REQUIRED = {d.target for d in FILING_DECISIONS.values() if d.reason_required}
+
+
+def filing_decision_for(current: str, target: str) -> FilingDecision | None:
+    """The decision that moves a filing from ``current`` to ``target`` (None when no decision does)."""
+    return next(
+        (d for d in FILING_DECISIONS.values() if d.target == target and current in d.sources),
+        None,
+    )

@@ -18,6 +18,7 @@ from filings.choices import (
     CHANGE_REQUEST_COLOURS,
     FILING_SHARED,
     FILING_STATUS_COLOURS,
+    TEST_VERDICT_COLOURS,
     ChangeRequestStatus,
     EnterpriseSystem,
     EnterpriseType,
@@ -240,6 +241,10 @@ class ProductTestReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lab} {self.report_no}"
+
+    @property
+    def verdict_colour(self) -> str:
+        return TEST_VERDICT_COLOURS.get(self.verdict, "secondary")
 
 
 class ChangeRequestQuerySet(ScopedQuerySet):

@@ -47,6 +47,17 @@ class VerificationStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+#: the task's status as the batch page says it ("Open" alone reads as a verb in Chinese)
+VERIFICATION_LABELS = {
+    VerificationStatus.OPEN: _("Awaiting verification"),
+    VerificationStatus.PASSED: _("Passed"),
+    VerificationStatus.FAILED: _("Failed"),
+}
+VERIFICATION_COLOURS = {
+    VerificationStatus.OPEN: "warning",
+    VerificationStatus.PASSED: "success",
+    VerificationStatus.FAILED: "danger",
+}
 VERIFICATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
     VerificationStatus.OPEN: (VerificationStatus.PASSED, VerificationStatus.FAILED),
     VerificationStatus.PASSED: (),
@@ -58,3 +69,10 @@ class Confirmation(models.TextChoices):
     PENDING = "pending", _("Awaiting an inspector's confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+CONFIRMATION_COLOURS = {
+    Confirmation.PENDING: "warning",
+    Confirmation.CONFIRMED: "danger",
+    Confirmation.DISMISSED: "secondary",
+}

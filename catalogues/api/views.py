@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from catalogues.choices import CatalogueKind
-from catalogues.filtersets import CatalogueEditionFilterSet, entries_search
+from catalogues.filtersets import CatalogueEditionFilterSet, CatalogueEntryFilterSet
 from catalogues.models import CatalogueEdition, CatalogueEntry
 from catalogues.services import catalogue_import
 from cbec_supervision.api import ScopedViewSetMixin
@@ -154,14 +154,23 @@ class CatalogueEditionViewSet(
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="name, alias, CAS number, UN number or HS code")],
+        parameters=[
+            OpenApiParameter("q", str, description="name, alias, CAS number, UN number or HS code"),
+            OpenApiParameter("highly_toxic", bool),
+            OpenApiParameter("entry", int, description="one entry, by id"),
+        ],
         responses=CatalogueEntrySerializer(many=True),
         filters=False,
     )
     @action(detail=True, methods=["get"])
     def entries(self, request, pk=None):
-        """The edition's entries, in file order; ``?q=`` searches them."""
+        """The edition's entries, in file order; ``?q=`` searches them as the catalogue page does."""
         edition = self.get_object()
-        queryset = entries_search(edition.entries.order_by("row", "id"), request.query_params.get("q", ""))
+        entries = CatalogueEntryFilterSet(
+            request.query_params, queryset=edition.entries.order_by("row", "id"), request=request
+        )
+        if not entries.is_valid():
+            raise ValidationError(entries.errors)
+        queryset = entries.qs
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CatalogueEntrySerializer(page, many=True).data)

@@ -43,7 +43,7 @@ from filings.api.serializers import (
     TestReportCreateSerializer,
     TestReportSerializer,
 )
-from filings.choices import ChangeRequestStatus, FilingStatus
+from filings.choices import FILING_DECISIONS, ChangeRequestStatus, FilingAction
 from filings.filtersets import ChangeRequestFilterSet, EnterpriseFilingFilterSet, ProductFilingFilterSet
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services.changes import ENTERPRISE_CHANGEABLE
@@ -102,38 +102,47 @@ class WorkflowActionsMixin:
 
 
 #: the action names ``decision_actions`` adds (list them in the viewset's ``object_actions``)
-DECISIONS = ("approve", "return_", "reject", "suspend", "reinstate", "revoke")
+DECISIONS = tuple(f"{action}_" if action == FilingAction.RETURN else str(action) for action in FILING_DECISIONS)
+
+_DECISION_DOCS = {
+    FilingAction.APPROVE: "Approve a submitted %(noun)s; it gets its filing number.",
+    FilingAction.RETURN: "Return a submitted %(noun)s for correction, with a reason.",
+    FilingAction.REJECT: "Reject a submitted %(noun)s, with a reason.",
+    FilingAction.SUSPEND: "Suspend an approved %(noun)s, with a reason.",
+    FilingAction.REINSTATE: "Put a suspended %(noun)s back in force.",
+    FilingAction.REVOKE: "Revoke an approved or suspended %(noun)s, with a reason.",
+}
 
 
 def decision_actions(serializer_class: type, noun: str) -> type:
-    """The competent bureau's six decisions on a filing, as API actions calling ``self._decide``."""
+    """The competent bureau's decisions on a filing (``FILING_DECISIONS``), as API actions calling
+    ``filing_decide``; ``return`` is a Python keyword, so its method is ``return_``."""
 
-    def make(name: str, target: str, doc: str, url_path: str | None = None):
+    def _decide(self, request, action_name: str) -> Response:
+        filing = self.get_object()
+        reason = self._reason(request)
+        return self._respond(
+            services.filing_decide(actor=request.user, filing=filing, action=action_name, reason=reason)
+        )
+
+    def make(name: str, action_name: str):
         def decide(self, request, pk=None):  # noqa: ARG001 - the router passes pk
-            return self._decide(request, target)
+            return self._decide(request, action_name)
 
         decide.__name__ = name
-        decide.__doc__ = doc % {"noun": noun}
-        decorated = action(detail=True, methods=["post"], url_path=url_path or name, url_name=url_path or name)(decide)
+        decide.__doc__ = _DECISION_DOCS[action_name] % {"noun": noun}
+        decorated = action(detail=True, methods=["post"], url_path=action_name, url_name=action_name)(decide)
         return extend_schema(request=ReasonSerializer, responses=serializer_class)(decorated)
 
     return type(
         f"{serializer_class.__name__}Decisions",
         (),
         {
-            "approve": make(
-                "approve", FilingStatus.APPROVED, "Approve a submitted %(noun)s; it gets its filing number."
-            ),
-            "return_": make(
-                "return_",
-                FilingStatus.RETURNED,
-                "Return a submitted %(noun)s for correction, with a reason.",
-                url_path="return",
-            ),
-            "reject": make("reject", FilingStatus.REJECTED, "Reject a submitted %(noun)s, with a reason."),
-            "suspend": make("suspend", FilingStatus.SUSPENDED, "Suspend an approved %(noun)s, with a reason."),
-            "reinstate": make("reinstate", FilingStatus.APPROVED, "Put a suspended %(noun)s back in force."),
-            "revoke": make("revoke", FilingStatus.REVOKED, "Revoke an approved or suspended %(noun)s, with a reason."),
+            "_decide": _decide,
+            **{
+                name: make(name, str(action_name))
+                for name, action_name in zip(DECISIONS, FILING_DECISIONS, strict=True)
+            },
         },
     )
 
@@ -186,13 +195,6 @@ class EnterpriseFilingViewSet(
     def perform_update(self, serializer):
         serializer.instance = services.enterprise_update(
             actor=self.request.user, filing=serializer.instance, **serializer.validated_data
-        )
-
-    def _decide(self, request, target: str) -> Response:
-        filing = self.get_object()
-        reason = self._reason(request)
-        return self._respond(
-            services.enterprise_decide(actor=request.user, filing=filing, status=target, reason=reason)
         )
 
     @extend_schema(request=None, responses=EnterpriseFilingSerializer)
@@ -311,11 +313,6 @@ class ProductFilingViewSet(
         fields = dict(serializer.validated_data)
         fields.pop("enterprise", None)  # unchanged: ``validate`` refuses any other
         serializer.instance = services.product_update(actor=self.request.user, product=serializer.instance, **fields)
-
-    def _decide(self, request, target: str) -> Response:
-        product = self.get_object()
-        reason = self._reason(request)
-        return self._respond(services.product_decide(actor=request.user, product=product, status=target, reason=reason))
 
     def _own_enterprise(self, request) -> EnterpriseFiling:
         user = request.user

@@ -2,6 +2,7 @@
 
 from catalogues.services.reference import hs_codes_load
 from filings.services.changes import change_request_decide, change_request_submit, change_request_withdraw
+from filings.services.decisions import filing_decide
 from filings.services.enterprises import (
     ENTERPRISE_EDITABLE_FIELDS,
     enterprise_approve,
@@ -27,9 +28,12 @@ from filings.services.products import (
     product_decide,
     product_label_attach,
     product_missing,
+    product_reinstate,
     product_reject,
     product_return,
+    product_revoke,
     product_submit,
+    product_suspend,
     product_test_report_add,
     product_update,
 )
@@ -55,15 +59,19 @@ __all__ = [
     "enterprise_suspend",
     "enterprise_update",
     "enterprise_user_add",
+    "filing_decide",
     "hs_codes_load",
     "product_approve",
     "product_create",
     "product_decide",
     "product_label_attach",
     "product_missing",
+    "product_reinstate",
     "product_reject",
     "product_return",
+    "product_revoke",
     "product_submit",
+    "product_suspend",
     "product_test_report_add",
     "product_update",
 ]

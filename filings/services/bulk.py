@@ -7,15 +7,8 @@ the products are created in one transaction, through ``product_create``, or none
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
-import io
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,16 +16,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_countries import countries
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from catalogues.models import HSCode
-from cbec_supervision.attachments import check_upload
+from cbec_supervision import tabular
+from cbec_supervision.attachments import table_upload_rows
 from cbec_supervision.audit import Actor
+from cbec_supervision.tabular import CSV_CONTENT_TYPE, INSTRUCTIONS_SHEET, XLSX_CONTENT_TYPE, TabularError
 from filings.choices import SUBCATEGORY_CATEGORY, FilingStatus, GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
 from filings.services.products import (
@@ -46,13 +35,21 @@ from filings.services.products import (
     product_missing,
 )
 
+__all__ = [
+    "CSV_CONTENT_TYPE",
+    "INSTRUCTIONS_SHEET",
+    "XLSX_CONTENT_TYPE",
+    "BulkResult",
+    "bulk_row_errors",
+    "column_heading",
+    "product_bulk_import",
+    "product_template",
+]
+
 #: most product rows one file may hold; larger catalogues are split into several files
 MAX_ROWS = 5000
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 TEMPLATE_NAME = "product_filing_template"
-INSTRUCTIONS_SHEET = "说明 Instructions"
 
 # Chinese half of each bilingual column heading ("产品名称 / name"). Headings are part of the file
 # format, not of the UI, so they stay fixed whatever language the user downloads the template in.
@@ -83,11 +80,8 @@ assert tuple(COLUMN_ZH) == PRODUCT_FIELDS, "one template column per product fiel
 #: the one column a file must have; the others may be left out
 REQUIRED_COLUMNS = ("name",)
 
-_TRUE_WORDS = {"是", "yes", "true", "1", "y"}
-_FALSE_WORDS = {"否", "no", "false", "0", "n", ""}
 # Columns whose values are digit strings that Excel likes to store as numbers.
 _DIGIT_FIELDS = {"hs_code", "gtin", "un_number"}
-_TRAILING_ZEROS = re.compile(r"^([0-9]+)\.0*$")
 _SPACES = re.compile(r"\s+")
 _PARAM_BATCH = 500  # stay well under SQLite's bound-parameter limit in ``__in`` lookups
 
@@ -147,6 +141,16 @@ _WIDTHS: dict[str, int] = {
 }
 
 
+LAYOUT = tabular.Layout(
+    columns=tuple(
+        tabular.Column(field, zh, as_text=field in _DIGIT_FIELDS, width=_WIDTHS.get(field, 16))
+        for field, zh in COLUMN_ZH.items()
+    ),
+    required=REQUIRED_COLUMNS,
+    max_rows=MAX_ROWS,
+)
+
+
 @dataclass
 class BulkResult:
     created: list[ProductFiling]
@@ -154,7 +158,7 @@ class BulkResult:
 
 def column_heading(field: str) -> str:
     """The bilingual heading of a template column, e.g. "产品名称 / name"."""
-    return f"{COLUMN_ZH[field]} / {field}"
+    return LAYOUT.heading(field)
 
 
 def bulk_row_errors(error: ValidationError) -> list[dict[str, Any]]:
@@ -163,13 +167,7 @@ def bulk_row_errors(error: ValidationError) -> list[dict[str, Any]]:
     Django's ValidationError only carries strings per key, so each row is one error whose message
     reads as a sentence ("Row 3: ...") and whose ``params`` hold the row number and field errors.
     """
-    if not hasattr(error, "error_dict"):
-        return []
-    return [
-        {"row": item.params["row"], "errors": item.params["errors"]}
-        for item in error.error_dict.get("rows", [])
-        if item.params and "row" in item.params
-    ]
+    return tabular.row_errors_of(error) or []
 
 
 # --- the template ---------------------------------------------------------------------------------
@@ -192,52 +190,10 @@ def _required_on_submit() -> set[str]:
     return set(product_missing(ProductFiling(cas_numbers=[])))
 
 
-def _xlsx_template() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "产品 Products"
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for index, field in enumerate(PRODUCT_FIELDS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column_heading(field))
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = _WIDTHS.get(field, 16)
-        if field in _DIGIT_FIELDS:
-            # Text format, so that Excel keeps leading zeros and long barcodes as typed.
-            sheet.column_dimensions[letter].number_format = "@"
-    sheet.row_dimensions[1].height = 32
-    sheet.freeze_panes = "A2"
-
-    info = workbook.create_sheet(INSTRUCTIONS_SHEET)
-    info.column_dimensions["A"].width = 34
-    info.column_dimensions["B"].width = 30
-    info.column_dimensions["C"].width = 16
-    info.column_dimensions["D"].width = 70
-    info.column_dimensions["E"].width = 30
-    info.append(["产品批量备案模板说明 Bulk product filing template: instructions"])
-    info["A1"].font = Font(bold=True, size=14)
-    info.append(
-        [
-            f"在第一个工作表中每行填写一个产品，第 1 行为表头，不要修改；空行将被跳过；每个文件最多 {MAX_ROWS} 行。"
-            "整个文件全部通过校验才会导入，产品保存为草稿。\n"
-            f"One product a row on the first sheet under the header row (row 1, keep it); blank rows are "
-            f"skipped; at most {MAX_ROWS} rows a file. The file is imported only when every row is valid; "
-            "the products are saved as drafts."
-        ]
-    )
-    info["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    info.merge_cells("A2:E2")
-    info.row_dimensions[2].height = 48
-    info.append([])
-    info.append(["列 Column", "字段 Field", "提交时必填 Required on submit", "填写要求 Allowed values", "示例 Example"])
-    for cell in info[4]:
-        cell.font = header_font
-        cell.fill = header_fill
+def _template() -> tabular.Template:
     required = _required_on_submit()
     model_fields = {f.name: f for f in ProductFiling._meta.fields}
+    guide = []
     for field in PRODUCT_FIELDS:
         model_field = model_fields[field]
         with translation.override("en"):
@@ -249,61 +205,44 @@ def _xlsx_template() -> bytes:
             must = "含有毒有害物质时 When hazardous"
         else:
             must = "是 Yes" if field in required else ""
-        info.append([column_heading(field), described, must, note or "", _EXAMPLE[field]])
-        for cell in info[info.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-    info.append([])
-    info.append(["类别 Categories", "中文 Chinese", "English"])
-    for cell in info[info.max_row]:
-        cell.font = header_font
-    first_category = info.max_row + 1
-    for row in _choice_rows(GoodsCategory):
-        info.append(list(row))
-    last_category = info.max_row
-
-    info.append([])
-    info.append(["子类别 Sub-categories", "中文 Chinese", "English (category)"])
-    for cell in info[info.max_row]:
-        cell.font = header_font
-    first_sub = info.max_row + 1
-    for row in _choice_rows(ProductSubcategory, extra={k: str(v) for k, v in SUBCATEGORY_CATEGORY.items()}):
-        info.append(list(row))
-    last_sub = info.max_row
-
-    # Drop-downs help; they do not forbid other spellings the import understands (codes, labels).
-    columns = {field: get_column_letter(i) for i, field in enumerate(PRODUCT_FIELDS, start=1)}
-    last_row = MAX_ROWS + 1
-    lists = {
-        "category": f"'{INSTRUCTIONS_SHEET}'!$A${first_category}:$A${last_category}",
-        "subcategory": f"'{INSTRUCTIONS_SHEET}'!$A${first_sub}:$A${last_sub}",
-        "contains_hazardous_substances": '"是,否"',
-        "used": '"是,否"',
-    }
-    for field, formula in lists.items():
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
-        validation.add(f"{columns[field]}2:{columns[field]}{last_row}")
-        sheet.add_data_validation(validation)
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv_template() -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([column_heading(f) for f in PRODUCT_FIELDS])
-    # With the BOM, Excel opens the Chinese headings as UTF-8 rather than as the system code page.
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+        guide.append([column_heading(field), described, must, note or "", _EXAMPLE[field]])
+    subcategories = _choice_rows(ProductSubcategory, extra={k: str(v) for k, v in SUBCATEGORY_CATEGORY.items()})
+    return tabular.Template(
+        layout=LAYOUT,
+        name=TEMPLATE_NAME,
+        sheet_title="产品 Products",
+        title="产品批量备案模板说明 Bulk product filing template: instructions",
+        intro=(
+            f"在第一个工作表中每行填写一个产品，第 1 行为表头，不要修改；空行将被跳过；每个文件最多 {MAX_ROWS} 行。"
+            "整个文件全部通过校验才会导入，产品保存为草稿。\n"
+            f"One product a row on the first sheet under the header row (row 1, keep it); blank rows are "
+            f"skipped; at most {MAX_ROWS} rows a file. The file is imported only when every row is valid; "
+            "the products are saved as drafts."
+        ),
+        widths=(34, 30, 16, 70, 30),
+        sections=(
+            tabular.Section(
+                ["列 Column", "字段 Field", "提交时必填 Required on submit", "填写要求 Allowed values", "示例 Example"],
+                guide,
+            ),
+            tabular.Section(
+                ["类别 Categories", "中文 Chinese", "English"],
+                [list(row) for row in _choice_rows(GoodsCategory)],
+                drop_down_for=("category",),
+            ),
+            tabular.Section(
+                ["子类别 Sub-categories", "中文 Chinese", "English (category)"],
+                [list(row) for row in subcategories],
+                drop_down_for=("subcategory",),
+            ),
+        ),
+        choices={"contains_hazardous_substances": ("是", "否"), "used": ("是", "否")},
+    )
 
 
 def product_template(fmt: str) -> tuple[bytes, str, str]:
     """The blank template: (content, content_type, filename) for fmt "xlsx" or "csv"; ValueError otherwise."""
-    if fmt == "xlsx":
-        return _xlsx_template(), XLSX_CONTENT_TYPE, f"{TEMPLATE_NAME}.xlsx"
-    if fmt == "csv":
-        return _csv_template(), CSV_CONTENT_TYPE, f"{TEMPLATE_NAME}.csv"
-    raise ValueError(f"unknown template format {fmt!r}; use 'xlsx' or 'csv'")
+    return tabular.template_file(_template(), fmt)
 
 
 # --- reading a file -------------------------------------------------------------------------------
@@ -313,193 +252,24 @@ def _file_error(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
 
 
-def _too_many_rows() -> ValidationError:
-    return _file_error(
-        _("The file has more than %(max)d products; split it into files of at most %(max)d rows.") % {"max": MAX_ROWS}
-    )
-
-
-def _xlsx_rows(upload: UploadedFile) -> Iterator[tuple[Any, ...]]:
-    upload.seek(0)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise _file_error(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
-    try:
-        if not workbook.worksheets:
-            return
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _file_error(_("The file is neither UTF-8 nor GB18030 text: save it as “CSV UTF-8”."))
-
-
-def _csv_rows(upload: UploadedFile) -> Iterator[list[str]]:
-    upload.seek(0)
-    text = _decode(upload.read())
-    first_line = text.split("\n", 1)[0]
-    # Excel writes commas, but in some locales semicolons; tab-separated text is pasted too.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise _file_error(_("The file is not valid CSV: %(problem)s.") % {"problem": exc}) from exc
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _normalise_heading(text: Any) -> str:
-    return _SPACES.sub("", str(text)).replace("／", "/").casefold()
-
-
-def _heading_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for field, zh in COLUMN_ZH.items():
-        for form in (field, zh, f"{zh}/{field}"):
-            lookup[_normalise_heading(form)] = field
-    return lookup
-
-
-def _match_heading(text: str, lookup: dict[str, str]) -> str | None:
-    key = _normalise_heading(text)
-    if key in lookup:
-        return lookup[key]
-    # "中文名 / field_name" with one half spelled a little differently: both halves must agree.
-    parts = {lookup.get(part) for part in key.split("/") if part}
-    parts.discard(None)
-    return parts.pop() if len(parts) == 1 else None
-
-
-def _read_header(cells: tuple[Any, ...] | list[Any]) -> dict[int, str]:
-    """Column index -> field; raises a file error for unknown, repeated or missing headings."""
-    lookup = _heading_lookup()
-    columns: dict[int, str] = {}
-    unknown: list[str] = []
-    seen: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        if _is_blank(cell):
-            continue
-        field = _match_heading(str(cell), lookup)
-        if field is None:
-            unknown.append(str(cell).strip())
-            continue
-        if field in seen:
-            raise _file_error(
-                _("Columns %(first)s and %(second)s both hold %(heading)s.")
-                % {
-                    "first": get_column_letter(seen[field] + 1),
-                    "second": get_column_letter(index + 1),
-                    "heading": column_heading(field),
-                }
-            )
-        seen[field] = index
-        columns[index] = field
-    if unknown:
-        raise _file_error(
-            _("Unknown column headings: %(headings)s. Use the headings of the template.")
-            % {"headings": ", ".join(f"“{h}”" for h in unknown)}
-        )
-    missing = [column_heading(f) for f in REQUIRED_COLUMNS if f not in seen]
-    if missing:
-        raise _file_error(_("The file has no column %(headings)s.") % {"headings": ", ".join(missing)})
-    return columns
-
-
-def _read_table(upload: UploadedFile, suffix: str) -> list[tuple[int, dict[str, Any]]]:
+def _read_table(upload: UploadedFile) -> list[tuple[int, dict[str, Any]]]:
     """[(row number, {field: raw cell value})] of the non-blank rows under the header."""
-    rows = _xlsx_rows(upload) if suffix == ".xlsx" else _csv_rows(upload)
-    columns: dict[int, str] | None = None
-    records: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in enumerate(rows, start=1):
-        if all(_is_blank(cell) for cell in cells):
-            continue
-        if columns is None:
-            columns = _read_header(cells)
-            continue
-        stray = [i for i, cell in enumerate(cells) if i not in columns and not _is_blank(cell)]
-        if stray:
-            raise _file_error(
-                _("Column %(column)s has values but no heading (row %(row)d).")
-                % {"column": get_column_letter(stray[0] + 1), "row": number}
-            )
-        if len(records) >= MAX_ROWS:
-            raise _too_many_rows()
-        records.append((number, {field: cells[i] if i < len(cells) else None for i, field in columns.items()}))
-    if not records:
-        raise _file_error(_("The file has no products under its header row."))
-    return records
+    try:
+        return tabular.read_table(
+            table_upload_rows(upload, wrong_type=_("Upload the filled-in template as an .xlsx or .csv file.")),
+            LAYOUT,
+            too_many=lambda most: (
+                _("The file has more than %(max)d products; split it into files of at most %(max)d rows.")
+                % {"max": most}
+            ),
+            no_rows=_("The file has no products under its header row."),
+            max_rows=MAX_ROWS,
+        )
+    except TabularError as exc:
+        raise _file_error(exc.message) from exc
 
 
 # --- checking rows --------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    """A cell as text; numbers Excel stored as floats lose their ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _boolean(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    word = _text(value).casefold()
-    if word in _TRUE_WORDS:
-        return True
-    if word in _FALSE_WORDS:
-        return False
-    return None
-
-
-def _choice_lookup(choices: type) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for choice in choices:
-        lookup[_normalise_heading(choice.value)] = choice.value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                lookup.setdefault(_normalise_heading(choice.label), choice.value)
-    return lookup
-
-
-def _choice(value: str, lookup: dict[str, str]) -> str:
-    """The code for a code, a label or "label / code"; unchanged when unknown (the checks report it)."""
-    key = _normalise_heading(value)
-    if key in lookup:
-        return lookup[key]
-    parts = {lookup.get(part) for part in key.split("/") if part}
-    parts.discard(None)
-    return parts.pop() if len(parts) == 1 else value
-
-
-def _country_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            for code, name in countries:
-                lookup.setdefault(_normalise_heading(name), code)
-    return lookup
 
 
 class _RowChecker:
@@ -507,44 +277,38 @@ class _RowChecker:
 
     def __init__(self) -> None:
         self.known_hs8 = set(HSCode.objects.values_list("code", flat=True))
-        self.categories = _choice_lookup(GoodsCategory)
-        self.subcategories = _choice_lookup(ProductSubcategory)
-        self.countries = _country_lookup()
+        self.categories = tabular.choice_lookup(GoodsCategory)
+        self.subcategories = tabular.choice_lookup(ProductSubcategory)
+        self.countries = tabular.country_lookup()
 
     def check(self, cells: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
         errors: Errors = {}
         data: dict[str, Any] = {}
         for field, value in cells.items():
             if field in _BOOL_FIELDS:
-                flag = _boolean(value)
+                flag = tabular.cell_boolean(value)
                 if flag is None:
-                    _add(
-                        errors,
-                        field,
-                        _("“%(value)s” is not yes or no: write 是/否, yes/no, true/false, 1/0 or Y/N.")
-                        % {"value": _text(value)},
-                    )
+                    _add(errors, field, tabular.boolean_error(value))
                 else:
                     data[field] = flag
-                continue
-            text = _text(value)
-            if field in _DIGIT_FIELDS:
-                text = _TRAILING_ZEROS.sub(r"\1", text)
-            elif field == "category" and text:
-                text = _choice(text, self.categories)
-            elif field == "subcategory" and text:
-                text = _choice(text, self.subcategories)
-            elif field == "origin_country" and text:
+            elif field in _DIGIT_FIELDS:
+                data[field] = tabular.cell_digits(value)
+            elif field == "category":
+                data[field] = tabular.cell_choice(value, self.categories)
+            elif field == "subcategory":
+                data[field] = tabular.cell_choice(value, self.subcategories)
+            elif field == "origin_country":
                 # Names are taken too (德国, Germany); clean_product_fields checks the code.
-                text = self.countries.get(_normalise_heading(text), text)
-            data[field] = text
+                data[field] = tabular.cell_country(value, self.countries)
+            else:
+                data[field] = tabular.cell_text(value)
 
         cleaned, field_errors = clean_product_fields(data, known_hs8=self.known_hs8)
         for field, messages in field_errors.items():
             for message in messages:
                 _add(errors, field, message)
         if "hs_code" in field_errors and isinstance(cells.get("hs_code"), (int, float)):
-            code = _text(cells["hs_code"])
+            code = tabular.cell_text(cells["hs_code"])
             if code.isdigit() and len(code) < 10:
                 _add(
                     errors,
@@ -570,12 +334,7 @@ def _existing_gtins(enterprise: EnterpriseFiling, gtins: list[str]) -> dict[str,
 
 
 def _row_error(number: int, errors: Errors) -> ValidationError:
-    problems = "; ".join(f"{column_heading(field)}: {' '.join(messages)}" for field, messages in errors.items())
-    return ValidationError(
-        _("Row %(row)d: %(problems)s"),
-        code="row",
-        params={"row": number, "errors": errors, "problems": problems},
-    )
+    return tabular.row_error(number, errors, LAYOUT)
 
 
 def _check_rows(
@@ -624,14 +383,6 @@ def _check_rows(
 # --- the import -----------------------------------------------------------------------------------
 
 
-def _check_file(upload: UploadedFile) -> str:
-    suffix = PurePath(upload.name or "").suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise _file_error(_("Upload the filled-in template as an .xlsx or .csv file."))
-    check_upload(upload)  # size, emptiness, and content matching the name
-    return suffix
-
-
 def product_bulk_import(*, actor: Actor, enterprise: EnterpriseFiling, upload: UploadedFile) -> BulkResult:
     """Validate every row; create all the products as drafts in one transaction, or none.
 
@@ -642,8 +393,7 @@ def product_bulk_import(*, actor: Actor, enterprise: EnterpriseFiling, upload: U
     """
     # Checked before reading: the GTIN check would otherwise tell another enterprise's user what is filed.
     _require_own(actor, enterprise)
-    suffix = _check_file(upload)
-    records = _read_table(upload, suffix)
+    records = _read_table(upload)
     rows = _check_rows(enterprise, records)
     created: list[ProductFiling] = []
     with transaction.atomic():

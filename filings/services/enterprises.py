@@ -22,16 +22,15 @@ from filings.choices import (
     FILING_EDITABLE,
     FILING_TRANSITIONS,
     PLATFORM_SYSTEMS,
-    REASON_REQUIRED,
     TRANSITION_ACTIONS,
     EnterpriseSystem,
     EnterpriseType,
+    FilingAction,
     FilingStatus,
     GoodsCategory,
-    SequenceKind,
 )
 from filings.models import EnterpriseFiling
-from filings.services.numbering import filing_number_issue
+from filings.services.decisions import filing_decide, filing_decide_status
 from filings.services.products import check_lengths
 from filings.validators import validate_phone, validate_uscc
 
@@ -257,63 +256,33 @@ def enterprise_submit(*, actor: Actor, filing: EnterpriseFiling) -> EnterpriseFi
     return filing
 
 
-@transaction.atomic
 def enterprise_decide(*, actor: Actor, filing: EnterpriseFiling, status: str, reason: str = "") -> EnterpriseFiling:
-    """A decision of the competent bureau: approve, return, reject, suspend, reinstate or revoke."""
-    filing = EnterpriseFiling.objects.select_for_update().select_related("bureau").get(pk=filing.pk)
-    require_reviewer(actor, filing.bureau, EnterpriseFiling.review_permission)
-    current = check_transition(filing, status, FILING_TRANSITIONS)
-    if status in REASON_REQUIRED:
-        reason = require_reason(reason)
-    before = snapshot(filing)
-    filing.status = status
-    filing.decided_at = timezone.now()
-    filing.decided_by = None if isinstance(actor, str) else actor
-    filing.decision_reason = reason or ""
-    if status == FilingStatus.APPROVED and not filing.filing_no:
-        filing.filing_no = filing_number_issue(bureau=filing.bureau, kind=SequenceKind.ENTERPRISE)
-    filing.save()
-    action = TRANSITION_ACTIONS[(current, status)]
-    audit_record(actor=actor, action=action, obj=filing, before=before, after=snapshot(filing), reason=reason)
-    kind = {
-        "approve": "enterprise_approved",
-        "return": "enterprise_returned",
-        "reject": "enterprise_rejected",
-        "suspend": "enterprise_suspended",
-        "reinstate": "enterprise_reinstated",
-        "revoke": "enterprise_revoked",
-    }[action]
-    _notify_enterprise(
-        filing,
-        kind,
-        {"name": filing.name, "filing_no": filing.filing_no or "", "reason": reason},
-        filing.get_absolute_url(),
-    )
-    return filing
+    """A decision of the competent bureau moving the filing to ``status`` (see ``filing_decide``)."""
+    return filing_decide_status(actor=actor, filing=filing, status=status, reason=reason)
 
 
 def enterprise_approve(*, actor: Actor, filing: EnterpriseFiling) -> EnterpriseFiling:
-    return enterprise_decide(actor=actor, filing=filing, status=FilingStatus.APPROVED)
+    return filing_decide(actor=actor, filing=filing, action=FilingAction.APPROVE)
 
 
 def enterprise_return(*, actor: Actor, filing: EnterpriseFiling, reason: str) -> EnterpriseFiling:
-    return enterprise_decide(actor=actor, filing=filing, status=FilingStatus.RETURNED, reason=reason)
+    return filing_decide(actor=actor, filing=filing, action=FilingAction.RETURN, reason=reason)
 
 
 def enterprise_reject(*, actor: Actor, filing: EnterpriseFiling, reason: str) -> EnterpriseFiling:
-    return enterprise_decide(actor=actor, filing=filing, status=FilingStatus.REJECTED, reason=reason)
+    return filing_decide(actor=actor, filing=filing, action=FilingAction.REJECT, reason=reason)
 
 
 def enterprise_suspend(*, actor: Actor, filing: EnterpriseFiling, reason: str) -> EnterpriseFiling:
-    return enterprise_decide(actor=actor, filing=filing, status=FilingStatus.SUSPENDED, reason=reason)
+    return filing_decide(actor=actor, filing=filing, action=FilingAction.SUSPEND, reason=reason)
 
 
 def enterprise_reinstate(*, actor: Actor, filing: EnterpriseFiling, reason: str = "") -> EnterpriseFiling:
-    return enterprise_decide(actor=actor, filing=filing, status=FilingStatus.APPROVED, reason=reason)
+    return filing_decide(actor=actor, filing=filing, action=FilingAction.REINSTATE, reason=reason)
 
 
 def enterprise_revoke(*, actor: Actor, filing: EnterpriseFiling, reason: str) -> EnterpriseFiling:
-    return enterprise_decide(actor=actor, filing=filing, status=FilingStatus.REVOKED, reason=reason)
+    return filing_decide(actor=actor, filing=filing, action=FilingAction.REVOKE, reason=reason)
 
 
 @transaction.atomic

@@ -21,26 +21,24 @@ from catalogues.services import classify_filed_product
 from cbec_supervision.attachments import attachment_create
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.models import Attachment
-from cbec_supervision.notifications import notify
 from cbec_supervision.text import nfkc, split_list
-from cbec_supervision.workflow import check_transition, require_reason, require_reviewer
+from cbec_supervision.workflow import check_transition
 from filings.choices import (
     FILING_EDITABLE,
     FILING_TRANSITIONS,
     LABEL_KIND,
-    REASON_REQUIRED,
     SUBCATEGORY_CATEGORY,
     TEST_REPORT_KIND,
     TRANSITION_ACTIONS,
+    FilingAction,
     FilingStatus,
     GoodsCategory,
     ProductSubcategory,
-    SequenceKind,
     SupervisionLevel,
     TestVerdict,
 )
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
-from filings.services.numbering import filing_number_issue
+from filings.services.decisions import filing_decide, filing_decide_status
 
 Errors = dict[str, list[str]]
 
@@ -299,51 +297,33 @@ def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
     return product
 
 
-@transaction.atomic
 def product_decide(*, actor: Actor, product: ProductFiling, status: str, reason: str = "") -> ProductFiling:
-    """A decision of the enterprise's competent bureau on a product filing."""
-    product = ProductFiling.objects.select_for_update().select_related("enterprise__bureau").get(pk=product.pk)
-    require_reviewer(actor, product.enterprise.bureau, ProductFiling.review_permission)
-    current = check_transition(product, status, FILING_TRANSITIONS)
-    if status in REASON_REQUIRED:
-        reason = require_reason(reason)
-    before = snapshot(product)
-    product.status = status
-    product.decided_at = timezone.now()
-    product.decided_by = None if isinstance(actor, str) else actor
-    product.decision_reason = reason or ""
-    if status == FilingStatus.APPROVED and not product.filing_no:
-        product.filing_no = filing_number_issue(bureau=product.enterprise.bureau, kind=SequenceKind.PRODUCT)
-    product.save()
-    action = TRANSITION_ACTIONS[(current, status)]
-    audit_record(actor=actor, action=action, obj=product, before=before, after=snapshot(product), reason=reason)
-    kind = {
-        "approve": "product_approved",
-        "return": "product_returned",
-        "reject": "product_rejected",
-        "suspend": "product_suspended",
-        "reinstate": "product_reinstated",
-        "revoke": "product_revoked",
-    }[action]
-    notify(
-        recipients=product.enterprise.users.filter(is_active=True),
-        kind=kind,
-        params={"name": product.name, "filing_no": product.filing_no or "", "reason": reason},
-        url=product.get_absolute_url(),
-    )
-    return product
+    """A decision of the enterprise's competent bureau moving the product to ``status`` (see ``filing_decide``)."""
+    return filing_decide_status(actor=actor, filing=product, status=status, reason=reason)
 
 
 def product_approve(*, actor: Actor, product: ProductFiling) -> ProductFiling:
-    return product_decide(actor=actor, product=product, status=FilingStatus.APPROVED)
+    return filing_decide(actor=actor, filing=product, action=FilingAction.APPROVE)
 
 
 def product_return(*, actor: Actor, product: ProductFiling, reason: str) -> ProductFiling:
-    return product_decide(actor=actor, product=product, status=FilingStatus.RETURNED, reason=reason)
+    return filing_decide(actor=actor, filing=product, action=FilingAction.RETURN, reason=reason)
 
 
 def product_reject(*, actor: Actor, product: ProductFiling, reason: str) -> ProductFiling:
-    return product_decide(actor=actor, product=product, status=FilingStatus.REJECTED, reason=reason)
+    return filing_decide(actor=actor, filing=product, action=FilingAction.REJECT, reason=reason)
+
+
+def product_suspend(*, actor: Actor, product: ProductFiling, reason: str) -> ProductFiling:
+    return filing_decide(actor=actor, filing=product, action=FilingAction.SUSPEND, reason=reason)
+
+
+def product_reinstate(*, actor: Actor, product: ProductFiling, reason: str = "") -> ProductFiling:
+    return filing_decide(actor=actor, filing=product, action=FilingAction.REINSTATE, reason=reason)
+
+
+def product_revoke(*, actor: Actor, product: ProductFiling, reason: str) -> ProductFiling:
+    return filing_decide(actor=actor, filing=product, action=FilingAction.REVOKE, reason=reason)
 
 
 @transaction.atomic

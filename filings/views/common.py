@@ -22,12 +22,11 @@ from django_countries import countries
 from catalogues.choices import Tier
 from cbec_supervision.models import Attachment
 from filings.choices import (
+    FILING_DECISIONS,
     FILING_EDITABLE,
     LABEL_KIND,
     PLEDGE_KIND,
-    REASON_REQUIRED,
     TEST_REPORT_KIND,
-    TRANSITION_ACTIONS,
     EnterpriseSystem,
     EnterpriseType,
     FilingStatus,
@@ -77,15 +76,6 @@ class Decision:
     needs_reason: bool
 
 
-_DECISION_LOOK = {
-    # action -> (label, button colour, icon)
-    "approve": (gettext_lazy("Approve"), "success", "check-lg"),
-    "return": (gettext_lazy("Return for correction"), "warning", "arrow-return-left"),
-    "reject": (gettext_lazy("Reject"), "danger", "x-octagon"),
-    "suspend": (gettext_lazy("Suspend"), "warning", "pause-circle"),
-    "reinstate": (gettext_lazy("Reinstate"), "success", "play-circle"),
-    "revoke": (gettext_lazy("Revoke"), "dark", "slash-circle"),
-}
 _DECISION_DONE = {
     "approve": gettext_lazy("Approved. Filing number: %(filing_no)s."),
     "return": gettext_lazy("Returned for correction; the enterprise has been notified."),
@@ -96,23 +86,20 @@ _DECISION_DONE = {
 }
 
 
+def _decision(rule) -> Decision:
+    return Decision(rule.action, rule.target, rule.label, rule.colour, rule.icon, rule.reason_required)
+
+
 def _decisions(obj) -> list[Decision]:
     """The decisions the review workflow allows from the object's current status."""
-    found = []
-    for (current, target), action in TRANSITION_ACTIONS.items():
-        if current == obj.status and action in _DECISION_LOOK:
-            label, colour, icon = _DECISION_LOOK[action]
-            found.append(Decision(action, target, label, colour, icon, target in REASON_REQUIRED))
-    return found
+    return [_decision(rule) for rule in FILING_DECISIONS.values() if obj.status in rule.sources]
 
 
 def _decision_or_404(action: str) -> Decision:
     """The decision named ``action`` (whatever the status: the service judges the transition)."""
-    if action not in _DECISION_LOOK:
+    if action not in FILING_DECISIONS:
         raise Http404
-    target = next(t for (_c, t), a in TRANSITION_ACTIONS.items() if a == action)
-    label, colour, icon = _DECISION_LOOK[action]
-    return Decision(action, target, label, colour, icon, target in REASON_REQUIRED)
+    return _decision(FILING_DECISIONS[action])
 
 
 def _display(field: str, value) -> str:

@@ -212,14 +212,14 @@ def enterprise_submit(request, pk: int):
 
 def _decide(request, obj, action: str, decide, kind: str):
     """The decision page of a filing: GET shows the reason form (the modal's no-JS fallback), POST
-    calls ``decide(status, reason)`` and returns to the filing."""
+    calls ``decide(action, reason)`` and returns to the filing."""
     decision = _decision_or_404(action)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "GET" and not request.user.is_bureau_staff:
         raise Http404
     if request.method == "POST" and form.is_valid():
         try:
-            obj = decide(decision.status, form.cleaned_data["reason"])
+            obj = decide(decision.action, form.cleaned_data["reason"])
         except PermissionDenied as exc:
             show_refusal(request, exc)
             return redirect(obj)
@@ -245,9 +245,7 @@ def enterprise_decide(request, pk: int, action: str):
         request,
         filing,
         action,
-        lambda status, reason: services.enterprise_decide(
-            actor=request.user, filing=filing, status=status, reason=reason
-        ),
+        lambda action, reason: services.filing_decide(actor=request.user, filing=filing, action=action, reason=reason),
         _("Enterprise filing"),
     )
 

@@ -234,9 +234,7 @@ def product_decide(request, pk: int, action: str):
         request,
         product,
         action,
-        lambda status, reason: services.product_decide(
-            actor=request.user, product=product, status=status, reason=reason
-        ),
+        lambda action, reason: services.filing_decide(actor=request.user, filing=product, action=action, reason=reason),
         _("Product filing"),
     )
 

@@ -23,6 +23,7 @@ from cbec_supervision.webui import show_refusal
 from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
+    FILING_DECISIONS,
     ChangeRequestStatus,
     FilingStatus,
 )
@@ -31,7 +32,6 @@ from filings.forms import (
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.views.common import (
-    _DECISION_LOOK,
     REVIEW_QUEUE_LIMIT,
     TIER_LABELS,
     Decision,
@@ -151,8 +151,8 @@ def change_request_decide(request, pk: int, action: str):
             }
             messages.success(request, done[action])
             return redirect(change)
-    label, colour, icon = _DECISION_LOOK[action]
-    decision = Decision(action, statuses[action], label, colour, icon, action == "reject")
+    look = FILING_DECISIONS[action]  # a change request's approve and reject look like a filing's
+    decision = Decision(action, statuses[action], look.label, look.colour, look.icon, action == "reject")
     return render(
         request,
         "filings/decision_form.html",

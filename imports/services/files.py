@@ -6,16 +6,14 @@ declaring services make (``clean_line``) and reports each bad row by its number 
 (the header is row 1), so nothing is declared until the whole file is right. The services then
 declare the lines; they check again, all or nothing.
 
-The reading approach (and its helpers) is the product bulk upload's (``filings.services.bulk``).
+Files are read and templates written by ``cbec_supervision.tabular``, as every upload of rows is.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,26 +21,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from catalogues.models import HSCode
+from cbec_supervision import tabular
+from cbec_supervision.attachments import table_upload_rows
+from cbec_supervision.tabular import TabularError
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling
-from filings.services.bulk import (
-    _TRAILING_ZEROS,
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    _boolean,
-    _check_file,
-    _country_lookup,
-    _csv_rows,
-    _is_blank,
-    _normalise_heading,
-    _text,
-    _xlsx_rows,
-)
 from imports.models import ExportDeclaration
 from imports.services.declarations import MAX_LINES, clean_line
 
@@ -141,6 +126,27 @@ _EXPORT_EXAMPLES = (
 )
 
 
+#: common spellings of the headings that are not the template's own
+_HEADING_ALIASES = {"value_cny": ("货值", "value"), "cas_numbers": ("cas",), "un_number": ("un",)}
+
+
+def _layout(columns: dict[str, str], required: tuple[str, ...]) -> tabular.Layout:
+    return tabular.Layout(
+        columns=tuple(
+            tabular.Column(
+                field,
+                zh,
+                aliases=_HEADING_ALIASES.get(field, ()),
+                as_text=field in _DIGIT_FIELDS or field in ("product", "order_no"),
+                width=24 if field in ("description", "order_no", "product") else 14,
+            )
+            for field, zh in columns.items()
+        ),
+        required=required,
+        max_rows=MAX_ROWS,
+    )
+
+
 @dataclass(frozen=True)
 class FileLayout:
     name: str
@@ -149,6 +155,10 @@ class FileLayout:
     examples: tuple[dict[str, str], ...]
     sheet_title: str
     title: str
+
+    @cached_property
+    def table(self) -> tabular.Layout:
+        return _layout(self.columns, self.required)
 
 
 BATCH_LAYOUT = FileLayout(
@@ -167,6 +177,7 @@ EXPORT_LAYOUT = FileLayout(
     "出口申报 Export orders",
     "出口全申报模板说明 Export declaration template: instructions",
 )
+_BOTH = _layout({**BATCH_COLUMNS, **EXPORT_COLUMNS}, ())
 
 
 def column_heading(field: str, columns: dict[str, str] = BATCH_COLUMNS) -> str:
@@ -178,76 +189,36 @@ def column_heading(field: str, columns: dict[str, str] = BATCH_COLUMNS) -> str:
 # --- templates ----------------------------------------------------------------------------------
 
 
-def _xlsx_template(layout: FileLayout) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = layout.sheet_title
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for index, field in enumerate(layout.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column_heading(field, layout.columns))
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = 24 if field in ("description", "order_no", "product") else 14
-        if field in _DIGIT_FIELDS or field in ("product", "order_no"):
-            # Text format, so that Excel keeps leading zeros and long numbers as typed.
-            sheet.column_dimensions[letter].number_format = "@"
-    sheet.row_dimensions[1].height = 32
-    sheet.freeze_panes = "A2"
-
-    info = workbook.create_sheet("说明 Instructions")
-    for letter, width in zip("ABCD", (26, 16, 70, 24), strict=True):
-        info.column_dimensions[letter].width = width
-    info.append([layout.title])
-    info["A1"].font = Font(bold=True, size=14)
-    info.append(
-        [
+def _template(layout: FileLayout, fmt: str) -> tuple[bytes, str, str]:
+    guide = []
+    for field in layout.columns:
+        example = next((e[field] for e in layout.examples if e.get(field)), "")
+        must = "是 Yes" if field in layout.required else ""
+        guide.append([column_heading(field, layout.columns), must, _NOTES.get(field, ""), example])
+    template = tabular.Template(
+        layout=layout.table,
+        name=layout.name,
+        sheet_title=layout.sheet_title,
+        title=layout.title,
+        intro=(
             f"在第一个工作表中每行填写一行，第 1 行为表头，不要修改；空行将被跳过；每个文件最多 {MAX_ROWS} 行。"
             "整个文件全部通过校验才会申报。\n"
             f"One line a row on the first sheet under the header row (row 1, keep it); blank rows are "
             f"skipped; at most {MAX_ROWS} rows a file. Nothing is declared unless every row is valid."
-        ]
+        ),
+        widths=(26, 16, 70, 24),
+        sections=(
+            tabular.Section(["列 Column", "必填 Required", "填写要求 Allowed values", "示例 Example"], guide),
+            tabular.Section(
+                ["示例行 Example rows"],
+                [
+                    [column_heading(f, layout.columns) for f in layout.columns],
+                    *([example.get(f, "") for f in layout.columns] for example in layout.examples),
+                ],
+            ),
+        ),
     )
-    info["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    info.merge_cells("A2:D2")
-    info.row_dimensions[2].height = 48
-    info.append([])
-    info.append(["列 Column", "必填 Required", "填写要求 Allowed values", "示例 Example"])
-    for cell in info[4]:
-        cell.font = header_font
-        cell.fill = header_fill
-    for field in layout.columns:
-        example = next((e[field] for e in layout.examples if e.get(field)), "")
-        must = "是 Yes" if field in layout.required else ""
-        info.append([column_heading(field, layout.columns), must, _NOTES.get(field, ""), example])
-        for cell in info[info.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    info.append([])
-    info.append(["示例行 Example rows"])
-    info[info.max_row][0].font = header_font
-    info.append([column_heading(f, layout.columns) for f in layout.columns])
-    for example in layout.examples:
-        info.append([example.get(f, "") for f in layout.columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv_template(layout: FileLayout) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([column_heading(f, layout.columns) for f in layout.columns])
-    # With the BOM, Excel opens the Chinese headings as UTF-8 rather than as the system code page.
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
-
-
-def _template(layout: FileLayout, fmt: str) -> tuple[bytes, str, str]:
-    if fmt == "xlsx":
-        return _xlsx_template(layout), XLSX_CONTENT_TYPE, f"{layout.name}.xlsx"
-    if fmt == "csv":
-        return _csv_template(layout), CSV_CONTENT_TYPE, f"{layout.name}.csv"
-    raise ValueError(f"unknown template format {fmt!r}; use 'xlsx' or 'csv'")
+    return tabular.template_file(template, fmt)
 
 
 def batch_template(fmt: str) -> tuple[bytes, str, str]:
@@ -267,132 +238,45 @@ def _file_error(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
 
 
-def _row_error(number: int, errors: dict[str, list[str]], columns: dict[str, str]) -> ValidationError:
-    problems = "; ".join(f"{column_heading(f, columns)}: {' '.join(m)}" for f, m in errors.items())
-    return ValidationError(
-        _("Row %(row)d: %(problems)s"),
-        code="row",
-        params={"row": number, "errors": errors, "problems": problems},
-    )
+def _row_error(number: int, errors: dict[str, list[str]], layout: FileLayout) -> ValidationError:
+    return tabular.row_error(number, errors, layout.table)
 
 
 def row_errors(error: ValidationError) -> list[dict[str, Any]] | None:
     """A refusal's row report as rows of {row, field, label, column, message}; None when it has none."""
-    if not (hasattr(error, "error_dict") and "rows" in error.error_dict):
+    rows = tabular.row_errors_of(error)
+    if rows is None:
         return None
-    found = []
-    for item in error.error_dict["rows"]:
-        if not item.params or "row" not in item.params:
-            continue
-        for field, messages in item.params["errors"].items():
-            for message in messages:
-                found.append(
-                    {
-                        "row": item.params["row"],
-                        "field": field,
-                        "label": FIELD_LABELS.get(field, field),
-                        "column": column_heading(field, {**BATCH_COLUMNS, **EXPORT_COLUMNS}),
-                        "message": str(message),
-                    }
-                )
-    return found
+    return [
+        {
+            "row": row["row"],
+            "field": field,
+            "label": FIELD_LABELS.get(field, field),
+            "column": _BOTH.heading(field),
+            "message": str(message),
+        }
+        for row in rows
+        for field, messages in row["errors"].items()
+        for message in messages
+    ]
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _heading_lookup(columns: dict[str, str]) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for field, zh in columns.items():
-        for form in (field, zh, f"{zh}/{field}"):
-            lookup[_normalise_heading(form)] = field
-    # Common spellings of the headings that are not the template's own.
-    for alias, field in (("货值", "value_cny"), ("value", "value_cny"), ("cas", "cas_numbers"), ("un", "un_number")):
-        if field in columns:
-            lookup.setdefault(_normalise_heading(alias), field)
-    return lookup
-
-
-def _match_heading(text: str, lookup: dict[str, str]) -> str | None:
-    key = _normalise_heading(text)
-    if key in lookup:
-        return lookup[key]
-    parts = {lookup.get(part) for part in key.split("/") if part}
-    parts.discard(None)
-    return parts.pop() if len(parts) == 1 else None
-
-
-def _read_header(cells: Sequence[Any], layout: FileLayout) -> dict[int, str]:
-    lookup = _heading_lookup(layout.columns)
-    columns: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, cell in enumerate(cells):
-        if _is_blank(cell):
-            continue
-        field = _match_heading(str(cell), lookup)
-        if field is None:
-            unknown.append(str(cell).strip())
-            continue
-        if field in seen:
-            raise _file_error(
-                _("Columns %(first)s and %(second)s both hold %(heading)s.")
-                % {
-                    "first": get_column_letter(seen[field] + 1),
-                    "second": get_column_letter(index + 1),
-                    "heading": column_heading(field, layout.columns),
-                }
-            )
-        seen[field] = index
-        columns[index] = field
-    if unknown:
-        raise _file_error(
-            _("Unknown column headings: %(headings)s. Use the headings of the template.")
-            % {"headings": ", ".join(f"“{h}”" for h in unknown)}
-        )
-    missing = [column_heading(f, layout.columns) for f in layout.required if f not in seen]
-    if missing:
-        raise _file_error(_("The file has no column %(headings)s.") % {"headings": ", ".join(missing)})
-    return columns
-
-
-def _read_table(upload: UploadedFile, suffix: str, layout: FileLayout) -> list[tuple[int, dict[str, Any]]]:
+def _read_table(upload: UploadedFile, layout: FileLayout) -> list[tuple[int, dict[str, Any]]]:
     """[(row number, {field: raw cell})] of the non-blank rows under the header."""
-    rows: Iterable[Sequence[Any]] = _xlsx_rows(upload) if suffix == ".xlsx" else _csv_rows(upload)
-    columns: dict[int, str] | None = None
-    records: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in enumerate(rows, start=1):
-        if all(_is_blank(cell) for cell in cells):
-            continue
-        if columns is None:
-            columns = _read_header(cells, layout)
-            continue
-        stray = [i for i, cell in enumerate(cells) if i not in columns and not _is_blank(cell)]
-        if stray:
-            raise _file_error(
-                _("Column %(column)s has values but no heading (row %(row)d).")
-                % {"column": get_column_letter(stray[0] + 1), "row": number}
-            )
-        if len(records) >= MAX_ROWS:
-            raise _file_error(
-                _("The file has more than %(max)d lines; split it into files of at most %(max)d rows.")
-                % {"max": MAX_ROWS}
-            )
-        records.append((number, {field: cells[i] if i < len(cells) else None for i, field in columns.items()}))
-    if not records:
-        raise _file_error(_("The file has no lines under its header row."))
-    return records
-
-
-def _number(value: Any) -> Any:
-    """A number cell as text the services read exactly (a float 12.3 as "12.3", not 12.2999…)."""
-    if isinstance(value, bool) or value is None:
-        return _text(value)
-    if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    return _text(value).replace(",", "").replace("，", "")
+    try:
+        return tabular.read_table(
+            table_upload_rows(upload, wrong_type=_("Upload the filled-in template as an .xlsx or .csv file.")),
+            layout.table,
+            too_many=lambda most: (
+                _("The file has more than %(max)d lines; split it into files of at most %(max)d rows.") % {"max": most}
+            ),
+            no_rows=_("The file has no lines under its header row."),
+        )
+    except TabularError as exc:
+        raise _file_error(exc.message) from exc
 
 
 class _CellReader:
@@ -400,7 +284,7 @@ class _CellReader:
 
     def __init__(self, enterprise: EnterpriseFiling) -> None:
         self.enterprise = enterprise
-        self.countries = _country_lookup()
+        self.countries = tabular.country_lookup()
         self.products_by_no = dict(
             ProductFiling.objects.filter(enterprise=enterprise).exclude(filing_no=None).values_list("filing_no", "pk")
         )
@@ -411,15 +295,12 @@ class _CellReader:
         errors: dict[str, list[str]] = {}
         for field, value in cells.items():
             if field == "used":
-                flag = _boolean(value)
+                flag = tabular.cell_boolean(value)
                 if flag is None:
-                    errors[field] = [
-                        _("“%(value)s” is not yes or no: write 是/否, yes/no, true/false, 1/0 or Y/N.")
-                        % {"value": _text(value)}
-                    ]
+                    errors[field] = [tabular.boolean_error(value)]
                 line[field] = bool(flag)
             elif field == "product":
-                text = _TRAILING_ZEROS.sub(r"\1", _text(value))
+                text = tabular.cell_digits(value)
                 if not text:
                     continue
                 if text.upper() in self.products_by_no:
@@ -429,14 +310,13 @@ class _CellReader:
                 else:
                     errors[field] = [_("%(value)s is not the filing number of one of your products.") % {"value": text}]
             elif field in _NUMBER_FIELDS:
-                line[field] = _number(value)
+                line[field] = tabular.cell_decimal(value)
             elif field in _DIGIT_FIELDS:
-                line[field] = _TRAILING_ZEROS.sub(r"\1", _text(value))
+                line[field] = tabular.cell_digits(value)
             elif field in _COUNTRY_FIELDS:
-                text = _text(value)
-                line[field] = self.countries.get(_normalise_heading(text), text) if text else ""
+                line[field] = tabular.cell_country(value, self.countries)
             else:
-                line[field] = _text(value)
+                line[field] = tabular.cell_text(value)
         return line, errors
 
 
@@ -470,7 +350,7 @@ def _check_batch_lines(
             errors["product"] = [_("Only the enterprise's own approved products can be declared.")]
         _merge(errors, cell_errors)
         if errors:
-            bad.append(_row_error(number, errors, BATCH_COLUMNS))
+            bad.append(_row_error(number, errors, BATCH_LAYOUT))
     if bad:
         raise ValidationError({"rows": bad})
 
@@ -497,8 +377,7 @@ def batch_file_read(upload: UploadedFile, *, enterprise: EnterpriseFiling) -> Fi
     Raises ValidationError({"file": [msg]}) for a file-level problem (type, size, encoding, header,
     no rows, too many rows) or ValidationError({"rows": [...]}) listing every bad row.
     """
-    suffix = _check_file(upload)
-    records = _read_table(upload, suffix, BATCH_LAYOUT)
+    records = _read_table(upload, BATCH_LAYOUT)
     reader = _CellReader(enterprise)
     numbered = []
     for number, cells in records:
@@ -513,15 +392,14 @@ def export_file_read(upload: UploadedFile, *, enterprise: EnterpriseFiling) -> F
 
     The same refusals as ``batch_file_read``; an order number already declared is a row error too.
     """
-    suffix = _check_file(upload)
-    records = _read_table(upload, suffix, EXPORT_LAYOUT)
+    records = _read_table(upload, EXPORT_LAYOUT)
     reader = _CellReader(enterprise)
     known_hs8 = _known_hs8()
     approved = _approved_products(enterprise)
     numbered = []
     for number, cells in records:
         line, errors = reader.read(cells)
-        if _is_blank(line.get("quantity")):
+        if tabular.is_blank(line.get("quantity")):
             line["quantity"] = "1"  # as export_declare: one unless given
         numbered.append((number, line, errors))
     order_nos = [str(line.get("order_no") or "").strip()[:60] for _n, line, _e in numbered]
@@ -554,7 +432,7 @@ def export_file_read(upload: UploadedFile, *, enterprise: EnterpriseFiling) -> F
             errors["destination_country"] = [_("Give the destination as an ISO 3166 two-letter code, e.g. US.")]
         _merge(errors, cell_errors)
         if errors:
-            bad.append(_row_error(number, errors, EXPORT_COLUMNS))
+            bad.append(_row_error(number, errors, EXPORT_LAYOUT))
     if bad:
         raise ValidationError({"rows": bad})
     return FileLines([line for _n, line, _e in numbered], [n for n, _l, _e in numbered])

@@ -30,7 +30,14 @@ from cbec_supervision.listing import PAGE_SIZE, render_list
 from cbec_supervision.webui import file_response, show_refusal
 from filings.choices import FilingStatus
 from filings.models import ProductTestReport
-from imports.choices import BatchStatus, Confirmation, VerificationStatus
+from imports.choices import (
+    CONFIRMATION_COLOURS,
+    VERIFICATION_COLOURS,
+    VERIFICATION_LABELS,
+    BatchStatus,
+    Confirmation,
+    VerificationStatus,
+)
 from imports.filtersets import ImportBatchFilterSet
 from imports.forms import (
     BatchHeaderForm,
@@ -49,10 +56,7 @@ from imports.services.declarations import (
     verification_decide,
 )
 from imports.views.common import (
-    CONFIRMATION_COLOURS,
     REFUSED_LINES_SCANNED,
-    VERIFICATION_COLOURS,
-    VERIFICATION_LABELS,
     _require_enterprise_user,
 )
 

@@ -10,26 +10,7 @@ from or as a message, and changes nothing.
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy
 
-from imports.choices import Confirmation, VerificationStatus
-
-CONFIRMATION_COLOURS = {
-    Confirmation.PENDING: "warning",
-    Confirmation.CONFIRMED: "danger",
-    Confirmation.DISMISSED: "secondary",
-}
-#: the task's status as the batch page says it ("Open" alone reads as a verb in Chinese)
-VERIFICATION_LABELS = {
-    VerificationStatus.OPEN: gettext_lazy("Awaiting verification"),
-    VerificationStatus.PASSED: gettext_lazy("Passed"),
-    VerificationStatus.FAILED: gettext_lazy("Failed"),
-}
-VERIFICATION_COLOURS = {
-    VerificationStatus.OPEN: "warning",
-    VerificationStatus.PASSED: "success",
-    VerificationStatus.FAILED: "danger",
-}
 #: distinct prohibited entries listed on a refused batch are gathered from at most this many lines
 REFUSED_LINES_SCANNED = 2000
 
