@@ -7,3 +7,9 @@ class ImportsConfig(AppConfig):
 
     name = "imports"
     verbose_name = _("Imports and exports")
+
+    def ready(self) -> None:
+        from cbec_supervision.home import register_queues
+        from imports.selectors import home_queues
+
+        register_queues(home_queues)
