@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Choices
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -175,7 +176,7 @@ def bulk_row_errors(error: ValidationError) -> list[dict[str, Any]]:
 # --- the template ---------------------------------------------------------------------------------
 
 
-def _choice_rows(choices: type, extra: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+def _choice_rows(choices: type[Choices], extra: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(value offered in the drop-down, Chinese label, English label) of each choice."""
     rows = []
     for choice in choices:
@@ -195,6 +196,7 @@ def _required_on_submit() -> set[str]:
 def _xlsx_template() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one sheet
     sheet.title = "产品 Products"
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -334,6 +336,7 @@ def _xlsx_rows(upload: UploadedFile) -> Iterator[tuple[Any, ...]]:
 
 
 def _decode(raw: bytes) -> str:
+    encodings: tuple[str, ...]
     if raw.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     else:
@@ -384,7 +387,7 @@ def _match_heading(text: str, lookup: dict[str, str]) -> str | None:
     return parts.pop() if len(parts) == 1 else None
 
 
-def _read_header(cells: tuple[Any, ...] | list[Any]) -> dict[int, str]:
+def _read_header(cells: Sequence[Any]) -> dict[int, str]:
     """Column index -> field; raises a file error for unknown, repeated or missing headings."""
     lookup = _heading_lookup()
     columns: dict[int, str] = {}
@@ -473,7 +476,7 @@ def _boolean(value: Any) -> bool | None:
     return None
 
 
-def _choice_lookup(choices: type) -> dict[str, str]:
+def _choice_lookup(choices: type[Choices]) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for choice in choices:
         lookup[_normalise_heading(choice.value)] = choice.value
@@ -488,8 +491,7 @@ def _choice(value: str, lookup: dict[str, str]) -> str:
     key = _normalise_heading(value)
     if key in lookup:
         return lookup[key]
-    parts = {lookup.get(part) for part in key.split("/") if part}
-    parts.discard(None)
+    parts = {lookup[part] for part in key.split("/") if part and part in lookup}
     return parts.pop() if len(parts) == 1 else value
 
 
@@ -583,7 +585,7 @@ def _check_rows(
 ) -> list[tuple[int, dict[str, Any]]]:
     checker = _RowChecker()
     checked: list[tuple[int, dict[str, Any], Errors]] = []
-    first_sku: dict[tuple[str, str, str], int] = {}
+    first_sku: dict[tuple[str, ...], int] = {}
     first_gtin: dict[str, int] = {}
     for number, cells in records:
         cleaned, errors = checker.check(cells)

@@ -181,6 +181,7 @@ def column_heading(field: str, columns: dict[str, str] = BATCH_COLUMNS) -> str:
 def _xlsx_template(layout: FileLayout) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one sheet
     sheet.title = layout.sheet_title
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -228,8 +229,8 @@ def _xlsx_template(layout: FileLayout) -> bytes:
     info.append(["示例行 Example rows"])
     info[info.max_row][0].font = header_font
     info.append([column_heading(f, layout.columns) for f in layout.columns])
-    for example in layout.examples:
-        info.append([example.get(f, "") for f in layout.columns])
+    for example_row in layout.examples:
+        info.append([example_row.get(f, "") for f in layout.columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
