@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_FLAGS ?= --disable-pip-version-check --quiet
 
-.PHONY: run test test-browser lint format bench messages clean venv dev-venv
+.PHONY: run test test-browser lint contracts typecheck format bench messages clean venv dev-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,11 @@ run: venv
 		DEBUG=1 exec $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
 
-## test: lint, migrations check and the whole pytest suite (browser tests included)
+## test: lint, import contracts, type check, migrations check and the whole pytest suite (browser tests included)
 test: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory contracts typecheck
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
 	@# pytest exits 5 when it collected no test: an empty run proves nothing, so it fails.
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
@@ -54,6 +55,16 @@ test-browser: dev-venv
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## contracts: the architecture (.importlinter): layers, and what one app may use of another
+contracts: dev-venv
+	@mkdir -p var
+	$(BIN)/lint-imports --no-logo --cache-dir var/import_linter_cache
+
+## typecheck: mypy over the services, the pure domain modules and the selectors ([tool.mypy] in pyproject.toml)
+typecheck: dev-venv
+	@mkdir -p var
+	DEBUG=1 $(BIN)/mypy
 
 format: dev-venv
 	$(BIN)/ruff check --fix .

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Bureaus and accounts")
+
+    def ready(self) -> None:
+        from accounts.selectors import home_queues
+        from cbec_supervision.home import register_queues
+
+        register_queues(home_queues)

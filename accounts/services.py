@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from accounts.jurisdiction import competent_bureau_code, is_region_code
 from accounts.models import Bureau, BureauRegion, User
 from accounts.roles import ROLE_PERMISSIONS
 from cbec_supervision.audit import Actor, audit_record, snapshot
+
+if TYPE_CHECKING:
+    from filings.models import EnterpriseFiling
 
 
 def bureau_for_region(region_code: str) -> Bureau | None:
@@ -120,6 +124,14 @@ def _account_error(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def bureau_by_code(code: str) -> Bureau:
+    """The bureau with this code (any case); a ``ValidationError`` on ``bureau`` when there is none."""
+    bureau = Bureau.objects.filter(code=code.strip().upper()).first()
+    if bureau is None:
+        raise _account_error("bureau", _("Unknown bureau code %(code)s.") % {"code": code})
+    return bureau
+
+
 @transaction.atomic
 def account_upsert(
     *,
@@ -127,20 +139,16 @@ def account_upsert(
     username: str,
     password: str,
     role: str,
-    bureau_code: str | None = None,
-    enterprise_uscc: str | None = None,
-    enterprise_name: str | None = None,
+    bureau: Bureau | None = None,
+    enterprise: EnterpriseFiling | None = None,
 ) -> tuple[User, bool]:
     """Create an account, or update the password, role and affiliation of an existing one.
 
-    Staff roles belong to a bureau (``hq`` may have none). Enterprise accounts join the filing
-    with ``enterprise_uscc``, or create a draft filing when ``enterprise_name`` is given.
+    Staff roles belong to a bureau (``hq`` may have none: headquarters then). Enterprise accounts
+    belong to their enterprise's filing, resolved (or created) by the caller: filings sits above
+    accounts, so ``filings.services.account_provision`` finds or drafts it and calls this.
     Returns (user, created).
     """
-    from filings.models import EnterpriseFiling
-    from filings.services import enterprise_create
-    from filings.validators import validate_uscc
-
     username = (username or "").strip()
     if not username:
         raise _account_error("username", _("A username is required."))
@@ -151,45 +159,24 @@ def account_upsert(
             "role", _("Unknown role %(role)s; use one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
         )
 
-    bureau = None
-    if bureau_code:
-        bureau = Bureau.objects.filter(code=bureau_code.strip().upper()).first()
-        if bureau is None:
-            raise _account_error("bureau", _("Unknown bureau code %(code)s.") % {"code": bureau_code})
-
-    enterprise = None
     if role == Role.ENTERPRISE:
-        if not enterprise_uscc:
-            raise _account_error("enterprise", _("An enterprise account needs the enterprise's credit code."))
-        try:
-            uscc = validate_uscc(enterprise_uscc)
-        except ValidationError as exc:
-            raise ValidationError({"enterprise": exc.messages}) from None
-        enterprise = EnterpriseFiling.objects.filter(uscc=uscc).first()
         if enterprise is None:
-            if not enterprise_name:
-                raise _account_error(
-                    "enterprise",
-                    _("No enterprise is filed under %(uscc)s; give its name to create a draft filing.")
-                    % {"uscc": uscc},
-                )
-            enterprise = enterprise_create(
-                actor=actor, name=enterprise_name, uscc=uscc, region_code=uscc[2:8], bureau=bureau
-            )
+            raise _account_error("enterprise", _("An enterprise account needs the enterprise's credit code."))
         bureau = None  # enterprise users belong to their enterprise, not to a bureau
-    elif role in (Role.BUREAU_ADMIN, Role.INSPECTOR):
-        if bureau is None:
-            raise _account_error("bureau", _("Bureau staff need a bureau code."))
-        if bureau.level == BureauLevel.HQ:
-            raise _account_error("bureau", _("Headquarters staff take the hq role."))
-    elif role == Role.HQ and bureau is None:
-        bureau = Bureau.objects.filter(level=BureauLevel.HQ).first()
+    else:
+        enterprise = None
+        if role in (Role.BUREAU_ADMIN, Role.INSPECTOR):
+            if bureau is None:
+                raise _account_error("bureau", _("Bureau staff need a bureau code."))
+            if bureau.level == BureauLevel.HQ:
+                raise _account_error("bureau", _("Headquarters staff take the hq role."))
+        elif role == Role.HQ and bureau is None:
+            bureau = Bureau.objects.filter(level=BureauLevel.HQ).first()
 
-    user = User.objects.filter(username=username).first()
-    created = user is None
-    before = None if created else snapshot(user)
-    if created:
-        user = User(username=username)
+    existing = User.objects.filter(username=username).first()
+    created = existing is None
+    user = User(username=username) if existing is None else existing
+    before = None if existing is None else snapshot(existing)
     user.role = role
     user.bureau = bureau
     user.enterprise = enterprise

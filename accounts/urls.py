@@ -3,7 +3,7 @@ from django.urls import path
 
 from accounts import views
 
-app_name = "accounts"
+# The project URLconf includes these in the `accounts` namespace, with the signup page of filings.
 urlpatterns = [
     path(
         "login/",
@@ -11,6 +11,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", views.signup, name="signup"),
     path("bureaus/", views.bureau_list, name="bureau_list"),
 ]

@@ -19,7 +19,8 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cbec_supervision.settings")
     os.environ.setdefault("DEBUG", "1")
     (ROOT / "var").mkdir(exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("DATABASE_URL_FILE"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
     scale = float(os.environ.get("BENCH_SCALE", "1.0"))
 
     import django

@@ -81,16 +81,15 @@ def _new_uscc(rng: random.Random) -> str:
 
 def declaring_user():
     """A fresh enterprise user of a fresh approved operator filed with the Zhejiang bureau."""
-    from accounts.services import account_upsert
     from filings.models import EnterpriseFiling
-    from filings.services import enterprise_approve, enterprise_submit, enterprise_update
+    from filings.services import account_provision, enterprise_approve, enterprise_submit, enterprise_update
 
     rng = random.SystemRandom()
     uscc = _new_uscc(rng)
     while EnterpriseFiling.objects.filter(uscc=uscc).exists():
         uscc = _new_uscc(rng)
     tag = uscc[-6:]
-    user, _created = account_upsert(
+    user, _created = account_provision(
         actor="bench",
         username=f"bench-{uscc.lower()}",
         password=f"Bench-{tag}-{rng.randint(10**6, 10**7)}",

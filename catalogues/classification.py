@@ -299,7 +299,7 @@ def classify_many(items: Sequence[Item], index: CompiledIndex, *, strict: bool =
     # Most items carry only an HS code: their decision depends on the code alone, so it is
     # made once per code and shared (codes are a bounded set). The rest go through _decide.
     cache = index.hs_decisions[strict]
-    decisions = []
+    decisions: list[Decision] = []
     append = decisions.append
     for position, item in enumerate(items):
         found = names.get(position)
@@ -316,7 +316,9 @@ def classify_many(items: Sequence[Item], index: CompiledIndex, *, strict: bool =
     return decisions
 
 
-def _decide(item: Item, index: CompiledIndex, strict: bool, found) -> Decision:
+def _decide(
+    item: Item, index: CompiledIndex, strict: bool, found: Sequence[tuple[str, EntryRef, float]] | None
+) -> Decision:
     reasons: list[Reason] = []
     append = reasons.append
     for cas in item.cas_numbers:

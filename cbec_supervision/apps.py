@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "cbec_supervision"
     label = "core"
     verbose_name = _("Supervision core")
+
+    def ready(self) -> None:
+        from cbec_supervision.home import notification_queues, register_queues
+
+        register_queues(notification_queues)

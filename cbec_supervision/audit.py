@@ -59,7 +59,8 @@ def snapshot(instance: models.Model, *, exclude: Iterable[str] = (), extra: dict
         data[field.name] = field.value_from_object(instance)
     if extra:
         data.update(extra)
-    return _normalise(data)
+    normalised: dict[str, Any] = _normalise(data)
+    return normalised
 
 
 def _actor_parts(actor: Actor | None) -> tuple[Any, str]:

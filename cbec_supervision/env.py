@@ -43,3 +43,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from ``<name>``, or from the file that ``<name>_FILE`` names (Docker secrets), as healthchecks does.
+
+    The file's trailing newline is dropped. Giving both is refused rather than one silently winning:
+    a key left in ``.env`` beside the mounted secret would otherwise run the app with the wrong one.
+    An empty ``<name>`` counts as not given (compose passes ``${NAME:-}`` through as empty).
+    """
+    direct = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if not path:
+        return direct or default
+    if direct:
+        raise ConfigurationError(f"{name} and {name}_FILE are both set; give one of them")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = handle.read().rstrip("\r\n")
+    except OSError as exc:
+        raise ConfigurationError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"{name}_FILE: {path} is not UTF-8 text") from None
+    if not value:
+        raise ConfigurationError(f"{name}_FILE: {path} is empty")
+    return value

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cbec_supervision.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from cbec_supervision.env import ConfigurationError, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -19,7 +19,7 @@ VAR_DIR = BASE_DIR / "var"
 DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or env_bool("TESTING", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
@@ -92,7 +92,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_URL = env_secret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
@@ -181,7 +181,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Cache (throttling, axes, compiled catalogue indexes) ----------------------------------------
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL and not TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

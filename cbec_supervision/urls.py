@@ -11,7 +11,12 @@ urlpatterns = [
     path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
-    path("accounts/", include("accounts.urls")),
+    # One `accounts` namespace from two apps: the account pages, and the enterprise self-registration
+    # (accounts:signup), which creates a filing and so lives in filings; accounts, a layer below, never names it.
+    path(
+        "accounts/",
+        include(([path("", include("accounts.urls")), path("", include("filings.signup_urls"))], "accounts")),
+    ),
     path("filings/", include("filings.urls")),
     path("catalogues/", include("catalogues.urls")),
     path("imports/", include("imports.urls")),

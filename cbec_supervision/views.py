@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from cbec_supervision import selectors
 from cbec_supervision.attachments import attachment_visible_to
+from cbec_supervision.home import work_queues
 from cbec_supervision.models import Attachment, Notification
 from cbec_supervision.notifications import notifications_mark_read
 
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 @login_required
 def home(request):
     """Each role's start page: its work queues with their counts."""
-    return render(request, "home.html", {"queues": selectors.work_queues(request.user)})
+    return render(request, "home.html", {"queues": work_queues(request.user)})
 
 
 NOTIFICATIONS_PAGE_SIZE = 50

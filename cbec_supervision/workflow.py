@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from accounts.models import Bureau
+    from cbec_supervision.audit import Actor
 
-def check_transition(obj, target: str, transitions: Mapping[str, tuple[str, ...]], *, field: str = "status") -> str:
+
+def check_transition(
+    obj: models.Model, target: str, transitions: Mapping[str, tuple[str, ...]], *, field: str = "status"
+) -> str:
     """Raise ValidationError unless ``obj`` may move to ``target``; return the current status."""
-    current = getattr(obj, field)
+    current: str = getattr(obj, field)
     if target not in transitions.get(current, ()):
-        labels = dict(obj._meta.get_field(field).flatchoices)
+        model_field = obj._meta.get_field(field)
+        labels = dict(model_field.flatchoices) if isinstance(model_field, models.Field) else {}
         raise ValidationError(
             {
                 field: [
@@ -32,7 +41,7 @@ def require_reason(reason: str | None) -> str:
     return reason
 
 
-def may_review(actor, bureau, permission: str = "") -> bool:
+def may_review(actor: Actor, bureau: Bureau, permission: str = "") -> bool:
     """Whether ``actor`` may decide for ``bureau``: staff of it or of its parent direct bureau,
     holding ``permission`` (e.g. ``"filings.review_productfiling"``) when one is named.
 
@@ -45,7 +54,7 @@ def may_review(actor, bureau, permission: str = "") -> bool:
     return not permission or actor.has_perm(permission)
 
 
-def require_reviewer(actor, bureau, permission: str = "") -> None:
+def require_reviewer(actor: Actor, bureau: Bureau, permission: str = "") -> None:
     """Only staff of the competent bureau (or of its parent direct bureau) may decide, and only
     with ``permission`` when one is named; PermissionDenied otherwise."""
     if isinstance(actor, str):

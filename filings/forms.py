@@ -7,6 +7,7 @@ message on the form field of that name, or at the top of the form when no field 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from filings.choices import (
 )
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from filings.services import ENTERPRISE_EDITABLE_FIELDS, PRODUCT_FIELDS
+from filings.validators import validate_phone, validate_uscc
 
 region_code_validator = RegexValidator(r"^[0-9]{6}$", _("A region code has six digits (GB/T 2260), e.g. 330106."))
 
@@ -281,3 +283,63 @@ class UploadForm(ServiceErrorsMixin, forms.Form):
 
     file = forms.FileField(label=_("File"))
     error_fields = {"upload": "file"}
+
+
+# --- enterprise self-registration: the form checks the input's shape, ``enterprise_signup`` the rest
+
+
+def _uscc(value: str) -> None:
+    validate_uscc(value)
+
+
+def _phone(value: str) -> None:
+    validate_phone(value)
+
+
+class SignupForm(ServiceErrorsMixin, forms.Form):
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=30,
+        validators=[_uscc],
+        help_text=_("18 characters, as on the business licence."),
+    )
+    name = forms.CharField(label=_("Enterprise name"), max_length=200)
+    region_code = forms.CharField(
+        label=_("Region code"),
+        max_length=6,
+        required=False,
+        validators=[region_code_validator],
+        help_text=_(
+            "Six digits (GB/T 2260) of where the enterprise is registered; the competent bureau follows from it. "
+            "Left empty, characters 3 to 8 of the credit code are used."
+        ),
+    )
+    contact_name = forms.CharField(label=_("Contact"), max_length=100)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, validators=[_phone])
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password_confirm = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
+            self.add_error("password_confirm", ValidationError(_("The two passwords differ.")))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "uscc": data["uscc"],
+            "name": data["name"],
+            "region_code": data["region_code"],
+            "contact_name": data["contact_name"],
+            "contact_phone": data["contact_phone"],
+            "email": data["email"],
+            "username": data["username"],
+            "password": data["password"],
+        }

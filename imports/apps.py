@@ -9,7 +9,11 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports and exports")
 
     def ready(self) -> None:
+        from cbec_supervision.home import register_queues
         from cbec_supervision.scoping import register_paths
+        from imports.selectors import home_queues
+
+        register_queues(home_queues)
 
         # The port bureau verifying a batch opens the filings on it: the products on its lines
         # (and so their test reports and report files) and the operator, platform and warehouse.

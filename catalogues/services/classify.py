@@ -61,9 +61,13 @@ def classify_lines(
     """Classify lines against the editions in force; returns the decisions and the editions applied."""
     index, editions = compiled_index(at)
     products = products or {}
-    items = [engine_item(line, products.get(line.get("product"))) for line in lines]
+    items = [engine_item(line, _filed(products, line.get("product"))) for line in lines]
     decisions = classify_many(items, index, strict=strict)
     return decisions, editions_applied(editions)
+
+
+def _filed(products: Mapping[int, FiledGoods], product_id: int | None) -> FiledGoods | None:
+    return None if product_id is None else products.get(product_id)
 
 
 def classify_filed_product(product: FiledGoods, *, strict: bool = False) -> tuple[Decision, dict[str, dict]]:

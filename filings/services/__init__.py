@@ -1,6 +1,7 @@
 """Every write on filings goes through these services: one transaction each, audited."""
 
 from catalogues.services.reference import hs_codes_load
+from filings.services.accounts import account_provision, enterprise_for_account
 from filings.services.changes import change_request_decide, change_request_submit, change_request_withdraw
 from filings.services.decisions import filing_decide
 from filings.services.enterprises import (
@@ -41,6 +42,7 @@ from filings.services.products import (
 __all__ = [
     "ENTERPRISE_EDITABLE_FIELDS",
     "PRODUCT_FIELDS",
+    "account_provision",
     "change_request_decide",
     "change_request_submit",
     "change_request_withdraw",
@@ -48,6 +50,7 @@ __all__ = [
     "enterprise_approve",
     "enterprise_create",
     "enterprise_decide",
+    "enterprise_for_account",
     "enterprise_missing",
     "enterprise_reinstate",
     "enterprise_reject",

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Choices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -173,7 +174,7 @@ def bulk_row_errors(error: ValidationError) -> list[dict[str, Any]]:
 # --- the template ---------------------------------------------------------------------------------
 
 
-def _choice_rows(choices: type, extra: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+def _choice_rows(choices: type[Choices], extra: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(value offered in the drop-down, Chinese label, English label) of each choice."""
     rows = []
     for choice in choices:
@@ -342,7 +343,7 @@ def _check_rows(
 ) -> list[tuple[int, dict[str, Any]]]:
     checker = _RowChecker()
     checked: list[tuple[int, dict[str, Any], Errors]] = []
-    first_sku: dict[tuple[str, str, str], int] = {}
+    first_sku: dict[tuple[str, ...], int] = {}
     first_gtin: dict[str, int] = {}
     for number, cells in records:
         cleaned, errors = checker.check(cells)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,10 +53,10 @@ def _clean_enterprise_changes(filing: EnterpriseFiling, changes: dict[str, Any])
     return cleaned
 
 
-def _current_values(target, fields) -> dict[str, Any]:
-    values = {}
+def _current_values(target: EnterpriseFiling | ProductFiling, fields: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for field in fields:
-        value = target.types if field == "types" else getattr(target, field)
+        value = getattr(target, field)
         values[field] = value.code if hasattr(value, "code") and not isinstance(value, str) else value
     return values
 

@@ -46,6 +46,10 @@ def _competent_bureau(filing: EnterpriseFiling | ProductFiling) -> Bureau:
     return filing.bureau if isinstance(filing, EnterpriseFiling) else filing.enterprise.bureau
 
 
+def _enterprise_of(filing: EnterpriseFiling | ProductFiling) -> EnterpriseFiling:
+    return filing if isinstance(filing, EnterpriseFiling) else filing.enterprise
+
+
 def _not_allowed(filing: EnterpriseFiling | ProductFiling, target: str) -> ValidationError:
     """The refusal ``check_transition`` gives, for a decision not open from the current status."""
     try:
@@ -84,7 +88,7 @@ def _decide(actor: Actor, filing: Filing, reason: str, decision: FilingDecision 
     audit_record(
         actor=actor, action=decision.audit_action, obj=filing, before=before, after=snapshot(filing), reason=reason
     )
-    enterprise = filing if isinstance(filing, EnterpriseFiling) else filing.enterprise
+    enterprise = _enterprise_of(filing)
     notify(
         recipients=enterprise.users.filter(is_active=True),
         kind=decision.notification_kind("enterprise" if is_enterprise else "product"),

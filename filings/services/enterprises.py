@@ -309,7 +309,7 @@ def enterprise_set_bureau(*, actor: Actor, filing: EnterpriseFiling, bureau: Bur
 
 
 def _new_enterprise_user(
-    *, username: str, password: str, email: str, enterprise: EnterpriseFiling, errors: Errors
+    *, username: str, password: str, email: str, enterprise: EnterpriseFiling | None, errors: Errors
 ) -> User:
     username = (username or "").strip()
     if not username:

@@ -17,7 +17,7 @@ _FORMATS = {
 
 
 @transaction.atomic
-def filing_number_issue(*, bureau: Bureau, kind: str) -> str:
+def filing_number_issue(*, bureau: Bureau, kind: SequenceKind) -> str:
     """The next number of ``kind`` for ``bureau`` this year (Asia/Shanghai). Locks the sequence row."""
     year = timezone.localdate().year
     FilingSequence.objects.get_or_create(bureau=bureau, year=year, kind=kind)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -158,7 +158,7 @@ def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | N
     return cleaned, errors
 
 
-def check_lengths(model, values: dict[str, Any], errors: Errors) -> None:
+def check_lengths(model: type[models.Model], values: dict[str, Any], errors: Errors) -> None:
     """A message per text field longer than its column, rather than a database error."""
     for key, value in values.items():
         max_length = getattr(model._meta.get_field(key), "max_length", None)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 from stdnum import casrn
 
-from accounts.models import Bureau
+from accounts.models import Bureau, User
 from catalogues.choices import FollowUp
 from catalogues.classification import CERTAIN, Decision, batch_tier
 from catalogues.models import HSCode
@@ -54,10 +56,16 @@ _TOTAL_LIMIT = Decimal(10) ** 14
 _PLACES = {"quantity": Decimal("0.001"), "value_cny": Decimal("0.01")}
 
 
-_INVALID = object()
+class _Invalid(enum.Enum):
+    """What ``_decimal`` returns for input that is not a number: one typed value, so ``is`` narrows it."""
+
+    TOKEN = 0
 
 
-def _decimal(value: Any, places: Decimal):
+_INVALID: Final = _Invalid.TOKEN
+
+
+def _decimal(value: Any, places: Decimal) -> Decimal | _Invalid | None:
     """None when empty; the number rounded to the column's places; ``_INVALID`` for anything else."""
     if value is None or value == "":
         return None
@@ -168,7 +176,7 @@ def _partner(value: Any, field: str, flag: str, errors: dict) -> EnterpriseFilin
     return filing
 
 
-def classify_dry_run(*, actor: Actor, items: Any) -> dict:
+def classify_dry_run(*, actor: User, items: Any) -> dict:
     """Classify lines as a declaration would, storing nothing.
 
     Enterprise users classify their own approved products and free descriptions, under their
@@ -195,7 +203,9 @@ def classify_dry_run(*, actor: Actor, items: Any) -> dict:
     enterprise = None
     if actor.is_enterprise_user:
         enterprise = EnterpriseFiling.objects.filter(pk=actor.enterprise_id).first() if actor.enterprise_id else None
-        products_qs = ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
+        products_qs: QuerySet[ProductFiling] = ProductFiling.objects.filter(
+            enterprise=enterprise, status=FilingStatus.APPROVED
+        )
         unknown = _("Only the enterprise's own approved products can be classified.")
     else:
         products_qs = ProductFiling.objects.visible_to(actor)
@@ -267,6 +277,7 @@ def import_batch_declare(
         errors["items"] = [_("At most %(n)d lines in one batch.") % {"n": MAX_LINES}]
     if errors:
         raise ValidationError(errors)
+    assert bureau is not None  # refused above, with the other errors
 
     known_hs8 = set(HSCode.objects.values_list("code", flat=True))
     lines, bad = [], []
@@ -311,7 +322,7 @@ def import_batch_declare(
     )
     rows = []
     for number, (line, decision) in enumerate(zip(lines, decisions, strict=True), start=1):
-        product = products.get(line.get("product"))
+        product = products.get(line["product"]) if "product" in line else None
         rows.append(
             ImportItem(
                 batch=batch,
@@ -325,7 +336,9 @@ def import_batch_declare(
                 quantity=line["quantity"],
                 unit=line["unit"],
                 value_cny=line["value_cny"],
-                origin_country=line["origin_country"] or (product.origin_country.code if product else ""),
+                origin_country=line["origin_country"]
+                # django-countries has no stubs: the field reads as a Country, not a str.
+                or (product.origin_country.code if product else ""),  # type: ignore[attr-defined]
                 tier=None if direct else decision.tier,
                 reasons=[r.as_dict() for r in decision.reasons],
                 follow_up=FollowUp.POSTAL_REGIME if direct else decision.follow_up,
@@ -465,9 +478,7 @@ def export_declare(*, actor: Actor, declarations: Any) -> list[ExportDeclaration
     rows, bad, seen = [], [], set()
     for number, raw in enumerate(declarations, start=1):
         line, errors = clean_line(
-            {**raw, "quantity": raw.get("quantity", 1) if isinstance(raw, dict) else None}
-            if isinstance(raw, dict)
-            else raw,
+            {**raw, "quantity": raw.get("quantity", 1)} if isinstance(raw, dict) else raw,
             known_hs8=known_hs8,
         )
         if not isinstance(raw, dict):
@@ -487,7 +498,7 @@ def export_declare(*, actor: Actor, declarations: Any) -> list[ExportDeclaration
         if errors:
             bad.append((number, errors))
             continue
-        product = products.get(line.get("product"))
+        product = products.get(line["product"]) if "product" in line else None
         rows.append(
             ExportDeclaration(
                 enterprise=enterprise,

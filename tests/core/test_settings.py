@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+from cbec_supervision.env import ConfigurationError, env_secret
 
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
@@ -77,3 +80,90 @@ def test_the_environment_sets_database_broker_hosts_and_media():
 def test_a_malformed_boolean_is_refused_with_its_name():
     result = probe({"DEBUG": "maybe"})
     assert result.returncode != 0 and "DEBUG must be one of" in result.stderr
+
+
+# --- secrets from files (Docker secrets): <NAME>_FILE names a file holding the value -------------
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("CBEC_TEST_SECRET", "CBEC_TEST_SECRET_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_a_secret_is_read_from_the_file_its_file_variable_names_without_the_trailing_newline(clean_env, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret value\n", encoding="utf-8")
+    clean_env.setenv("CBEC_TEST_SECRET_FILE", str(secret))
+    assert env_secret("CBEC_TEST_SECRET") == "s3cret value"
+
+
+def test_a_secret_set_directly_is_read_as_before_and_the_default_applies_when_neither_is_set(clean_env):
+    assert env_secret("CBEC_TEST_SECRET", "fallback") == "fallback"
+    clean_env.setenv("CBEC_TEST_SECRET", "direct")
+    assert env_secret("CBEC_TEST_SECRET", "fallback") == "direct"
+
+
+def test_a_secret_given_both_ways_is_refused(clean_env, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from the file", encoding="utf-8")
+    clean_env.setenv("CBEC_TEST_SECRET", "direct")
+    clean_env.setenv("CBEC_TEST_SECRET_FILE", str(secret))
+    with pytest.raises(ConfigurationError, match="CBEC_TEST_SECRET and CBEC_TEST_SECRET_FILE are both set"):
+        env_secret("CBEC_TEST_SECRET")
+
+
+def test_an_empty_direct_value_beside_a_file_counts_as_not_given(clean_env, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from the file\n", encoding="utf-8")
+    clean_env.setenv("CBEC_TEST_SECRET", "")
+    clean_env.setenv("CBEC_TEST_SECRET_FILE", str(secret))
+    assert env_secret("CBEC_TEST_SECRET") == "from the file"
+
+
+@pytest.mark.parametrize(("content", "message"), [(None, "cannot read"), ("\n", "is empty"), (b"\xff\xfe", "UTF-8")])
+def test_a_missing_empty_or_binary_secret_file_is_refused_with_its_name(clean_env, tmp_path, content, message):
+    secret = tmp_path / "secret"
+    if isinstance(content, bytes):
+        secret.write_bytes(content)
+    elif content is not None:
+        secret.write_text(content, encoding="utf-8")
+    clean_env.setenv("CBEC_TEST_SECRET_FILE", str(secret))
+    with pytest.raises(ConfigurationError, match=f"CBEC_TEST_SECRET_FILE: .*{message}"):
+        env_secret("CBEC_TEST_SECRET")
+
+
+def test_the_secret_key_database_and_broker_come_from_files(tmp_path):
+    files = {
+        "SECRET_KEY_FILE": "k" * 50 + "\n",
+        "DATABASE_URL_FILE": "postgres://u:p@db.example:5432/cbec_from_file\n",
+        "REDIS_URL_FILE": "redis://127.0.0.1:6379/4\n",
+    }
+    env = {"DEBUG": "0"}
+    for name, content in files.items():
+        path = tmp_path / name.lower()
+        path.write_text(content, encoding="utf-8")
+        env[name] = str(path)
+    result = probe(env)
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout)
+    assert conf["engine"] == "django.db.backends.postgresql" and conf["name"] == "cbec_from_file"
+    assert conf["eager"] is False and conf["debug"] is False
+
+
+def test_a_secret_key_given_both_ways_refuses_to_start_with_one_line(tmp_path):
+    path = tmp_path / "secret_key"
+    path.write_text("k" * 50, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "x" * 50, "SECRET_KEY_FILE": str(path)},
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: SECRET_KEY and SECRET_KEY_FILE are both set; give one of them"
+    ]

@@ -13,7 +13,7 @@ from imports.models import ImportBatch, ImportItem
 from tests.builders import TOY, approve
 from tests.conftest import api_as as _api_as
 from tests.factories import UserFactory
-from tests.imports.test_api_import_batches import BABY_GARMENTS, CYANIDE, SUSPECT_CLEANER, TOYS
+from tests.imports.batch_api import BABY_GARMENTS, CYANIDE, SUSPECT_CLEANER, TOYS
 
 pytestmark = pytest.mark.django_db
 

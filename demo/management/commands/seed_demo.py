@@ -6,7 +6,6 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import Bureau, User
-from accounts.services import account_upsert
 from cbec_supervision.management.base import ProjectCommand
 from filings import services as filing_services
 from filings.choices import FilingStatus
@@ -142,7 +141,7 @@ class Command(ProjectCommand):
             for username, role, bureau, uscc, _purpose in DEMO_ACCOUNTS:
                 if User.objects.filter(username=username).exists():
                     continue
-                account_upsert(
+                filing_services.account_provision(
                     actor=ACTOR,
                     username=username,
                     password=DEMO_PASSWORD,

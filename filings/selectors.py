@@ -1,36 +1,26 @@
-"""Reads that span apps: the work queues on each role's home page."""
+"""Reads of filings that other parts of the project show: the filing queues on the home page."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Bureau
-from cbec_supervision.models import Notification
+from cbec_supervision.home import Queue
 from filings.choices import FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
-from imports.choices import BatchStatus, VerificationStatus
-from imports.models import ImportBatch, VerificationTask
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
-@dataclass(frozen=True)
-class Queue:
-    title: str
-    count: int
-    url: str
-    colour: str = "primary"
-    hint: str = ""
-    #: shown instead of the count when set (e.g. the status of my filing)
-    display: str = ""
-
-
-def _status_counts(queryset, statuses) -> dict:
+def _status_counts(queryset: QuerySet[Any], statuses: Iterable[str]) -> dict[str, int]:
     """Counts per status, the total and the overdue submissions, in one query."""
     cutoff = timezone.now() - dt.timedelta(days=settings.FILING_REVIEW_DAYS)
     aggregates = {str(status): Count("pk", filter=Q(status=status)) for status in statuses}
@@ -39,7 +29,7 @@ def _status_counts(queryset, statuses) -> dict:
     return queryset.aggregate(**aggregates)
 
 
-def _enterprise_queues(user) -> list[Queue]:
+def _enterprise_queues(user: User) -> list[Queue]:
     filing = EnterpriseFiling.objects.visible_to(user).filter(pk=user.enterprise_id).first()
     queues = []
     if filing is not None:
@@ -54,6 +44,7 @@ def _enterprise_queues(user) -> list[Queue]:
                 FILING_STATUS_COLOURS.get(filing.status, "secondary"),
                 hint,
                 display=filing.get_status_display(),
+                rank=100,
             )
         )
     list_url = reverse("filings:product_list")
@@ -65,7 +56,7 @@ def _enterprise_queues(user) -> list[Queue]:
         FilingStatus.SUBMITTED: _("awaiting the bureau's review"),
         FilingStatus.APPROVED: _("with a filing number"),
     }
-    for status in shown:
+    for rank, status in enumerate(shown, start=110):
         queues.append(
             Queue(
                 _("Products: %(status)s") % {"status": FilingStatus(status).label},
@@ -73,24 +64,13 @@ def _enterprise_queues(user) -> list[Queue]:
                 f"{list_url}?status={status}",
                 FILING_STATUS_COLOURS[status],
                 hints[status],
+                rank=rank,
             )
         )
-    awaiting = ImportBatch.objects.visible_to(user).filter(status=BatchStatus.VERIFICATION_REQUIRED).count()
-    queues.append(
-        Queue(
-            _("Batches awaiting verification"),
-            awaiting,
-            f"{reverse('imports:batch_list')}?status={BatchStatus.VERIFICATION_REQUIRED}",
-            "warning" if awaiting else "secondary",
-            _("import batches the port bureau verifies on site"),
-        )
-    )
-    unread = Notification.objects.visible_to(user).unread().count()
-    queues.append(Queue(_("Unread notifications"), unread, reverse("notification_list"), "info"))
     return queues
 
 
-def _staff_queues(user) -> list[Queue]:
+def _staff_queues(user: User) -> list[Queue]:
     enterprise_url = reverse("filings:enterprise_list")
     product_url = reverse("filings:product_list")
     review_url = reverse("filings:review_queue")
@@ -102,13 +82,14 @@ def _staff_queues(user) -> list[Queue]:
     overdue = enterprises["overdue"] + products["overdue"]
     submitted = str(FilingStatus.SUBMITTED)
     approved = str(FilingStatus.APPROVED)
-    queues = [
+    return [
         Queue(
             _("Filings awaiting review"),
             enterprises[submitted],
             f"{review_url}#enterprises",
             "primary",
             _("enterprise filings, oldest first"),
+            rank=100,
         ),
         Queue(
             _("Products awaiting review"),
@@ -116,13 +97,16 @@ def _staff_queues(user) -> list[Queue]:
             f"{review_url}#products",
             "primary",
             _("product filings, oldest first"),
+            rank=110,
         ),
+        # rank 120: the port bureau's on-site verifications (imports)
         Queue(
             _("Change requests pending"),
             changes,
             f"{review_url}#changes",
             "info",
             _("changes to approved filings"),
+            rank=130,
         ),
         Queue(
             _("Overdue reviews"),
@@ -130,41 +114,23 @@ def _staff_queues(user) -> list[Queue]:
             review_url,
             "danger" if overdue else "secondary",
             _("submitted more than %(days)d days ago") % {"days": settings.FILING_REVIEW_DAYS},
+            rank=140,
         ),
         Queue(
             _("Approved enterprises"),
             enterprises[approved],
             f"{enterprise_url}?status={approved}",
             "success",
+            rank=150,
         ),
-        Queue(_("Approved products"), products[approved], f"{product_url}?status={approved}", "success"),
-        Queue(_("All enterprise filings"), enterprises["total"], enterprise_url, "secondary"),
-        Queue(_("All product filings"), products["total"], product_url, "secondary"),
+        Queue(_("Approved products"), products[approved], f"{product_url}?status={approved}", "success", rank=160),
+        Queue(_("All enterprise filings"), enterprises["total"], enterprise_url, "secondary", rank=170),
+        Queue(_("All product filings"), products["total"], product_url, "secondary", rank=180),
     ]
-    if user.is_bureau_staff:
-        # The port bureau verifies: tasks of the user's bureau and its branch bureaus.
-        verifications = (
-            VerificationTask.objects.filter(status=VerificationStatus.OPEN)
-            .filter(bureau__in=user.jurisdiction())
-            .count()
-        )
-        queues.insert(
-            2,
-            Queue(
-                _("Open on-site verifications"),
-                verifications,
-                reverse("imports:verification_queue"),
-                "warning" if verifications else "secondary",
-                _("import batches with key-supervision goods, oldest first"),
-            ),
-        )
-    if user.is_hq:
-        queues.append(Queue(_("Bureaus"), Bureau.objects.count(), reverse("accounts:bureau_list"), "secondary"))
-    return queues
 
 
-def work_queues(user) -> list[Queue]:
-    """What is waiting for this user, counted within what the user may see."""
+def home_queues(user: User) -> list[Queue]:
+    """The filing queues of the home page (ranks 100 to 180): the enterprise's own, or the reviewers'."""
     if user.is_enterprise_user:
         return _enterprise_queues(user)
     return _staff_queues(user)

@@ -1,10 +1,13 @@
-"""Create or update an account: python manage.py create_account --username U --password P --role ROLE ..."""
+"""Create or update an account: python manage.py create_account --username U --password P --role ROLE ...
+
+It lives with the filings because an enterprise account may draft its enterprise's filing.
+"""
 
 from __future__ import annotations
 
 from accounts.choices import Role
-from accounts.services import account_upsert
 from cbec_supervision.management.base import ProjectCommand
+from filings.services import account_provision
 
 
 class Command(ProjectCommand):
@@ -19,7 +22,7 @@ class Command(ProjectCommand):
         parser.add_argument("--enterprise-name", help="creates a draft filing when none exists for --enterprise")
 
     def handle(self, *args, **options):
-        user, created = account_upsert(
+        user, created = account_provision(
             actor="command:create_account",
             username=options["username"],
             password=options["password"],

@@ -1,0 +1,75 @@
+"""The home page's work queues: each app contributes its own, in one fixed order, at a fixed cost."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cbec_supervision.home import work_queues
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user) -> list[str]:
+    return [str(queue.title) for queue in work_queues(user)]
+
+
+def queries_of(user) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        work_queues(user)
+    return len(queries.captured_queries)
+
+
+def test_an_enterprise_user_sees_its_filing_products_batches_and_notifications_in_that_order(world):
+    assert titles(world.alice) == [
+        "My enterprise filing",
+        "Products: Draft",
+        "Products: Returned for correction",
+        "Products: Submitted",
+        "Products: Approved",
+        "Batches awaiting verification",
+        "Unread notifications",
+    ]
+
+
+def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
+    assert titles(world.zj_inspector) == [
+        "Filings awaiting review",
+        "Products awaiting review",
+        "Open on-site verifications",
+        "Change requests pending",
+        "Overdue reviews",
+        "Approved enterprises",
+        "Approved products",
+        "All enterprise filings",
+        "All product filings",
+    ]
+
+
+def test_headquarters_see_the_bureaus_last_and_no_verifications(world):
+    queues = titles(world.hq)
+    assert queues[-1] == "Bureaus" and "Open on-site verifications" not in queues
+    assert queues[:2] == ["Filings awaiting review", "Products awaiting review"]
+
+
+def test_the_queues_cost_a_fixed_number_of_queries(world):
+    # As before the queues were registered per app: one aggregate per kind of filing, one count per queue.
+    assert queries_of(world.alice) == 4
+    assert queries_of(world.zj_inspector) == 4
+    assert queries_of(world.hq) == 4
+
+
+def test_an_app_registers_its_queues_once_and_they_take_their_rank(world, monkeypatch):
+    from cbec_supervision import home
+
+    monkeypatch.setattr(home, "_providers", list(home._providers))
+
+    def risk_queues(user):
+        return [home.Queue("Risk signals to triage", 3, "/risk/", rank=125)]
+
+    home.register_queues(risk_queues)
+    home.register_queues(risk_queues)
+    queues = titles(world.zj_inspector)
+    assert queues.count("Risk signals to triage") == 1
+    assert queues[2:4] == ["Open on-site verifications", "Risk signals to triage"]
