@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "cbec_supervision"
     label = "core"
     verbose_name = _("Supervision core")
+
+    def ready(self) -> None:
+        from cbec_supervision.correlation import connect_celery_signals
+
+        connect_celery_signals()

@@ -192,7 +192,7 @@ def product_create(*, actor: Actor, enterprise: EnterpriseFiling, **fields: Any)
         raise ValidationError(errors)
     product = ProductFiling(enterprise=enterprise, created_by=None if isinstance(actor, str) else actor, **cleaned)
     product.save()
-    audit_record(actor=actor, action="create", obj=product, after=snapshot(product))
+    audit_record(actor=actor, action="create", obj=product, after=snapshot(product), related=enterprise)
     return product
 
 
@@ -219,7 +219,7 @@ def product_update(*, actor: Actor, product: ProductFiling, **fields: Any) -> Pr
     product.save()
     after = snapshot(product)
     if after != before:
-        audit_record(actor=actor, action="update", obj=product, before=before, after=after)
+        audit_record(actor=actor, action="update", obj=product, before=before, after=after, related=product.enterprise)
     return product
 
 
@@ -295,6 +295,7 @@ def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
         obj=product,
         before=before,
         after=snapshot(product),
+        related=product.enterprise,
     )
     return product
 
@@ -316,7 +317,15 @@ def product_decide(*, actor: Actor, product: ProductFiling, status: str, reason:
         product.filing_no = filing_number_issue(bureau=product.enterprise.bureau, kind=SequenceKind.PRODUCT)
     product.save()
     action = TRANSITION_ACTIONS[(current, status)]
-    audit_record(actor=actor, action=action, obj=product, before=before, after=snapshot(product), reason=reason)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=product,
+        before=before,
+        after=snapshot(product),
+        reason=reason,
+        related=product.enterprise,
+    )
     kind = {
         "approve": "product_approved",
         "return": "product_returned",
@@ -416,5 +425,5 @@ def product_test_report_add(
         verdict=verdict,
         attachment=attachment,
     )
-    audit_record(actor=actor, action="create", obj=report, after=snapshot(report))
+    audit_record(actor=actor, action="create", obj=report, after=snapshot(report), related=product)
     return report

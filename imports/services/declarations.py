@@ -375,7 +375,9 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
         item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
         _recompute_item(item, batch.enterprise.supervision_level == SupervisionLevel.STRICT)
     item.save()
-    audit_record(actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note)
+    audit_record(
+        actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note, related=batch
+    )
     tier = batch_tier(batch.items.values_list("tier", flat=True))
     if tier != batch.tier:
         batch_before = snapshot(batch)
@@ -431,6 +433,7 @@ def verification_decide(
         before=before,
         after={**snapshot(task), "accepted_reports": [r.pk for r in accepted_reports]},
         reason=note,
+        related=batch,
     )
     batch_status = BatchStatus.RELEASED if passed else BatchStatus.REFUSED
     check_transition(batch, batch_status, BATCH_TRANSITIONS)
