@@ -17,3 +17,4 @@ class AuditAction(models.TextChoices):
     REINSTATE = "reinstate", _("reinstated")
     REVOKE = "revoke", _("revoked")
     HEARTBEAT = "heartbeat", _("recorded a heartbeat of")
+    HANDOVER = "handover", _("handed over to the areas concerned")
