@@ -292,3 +292,56 @@ def test_concurrent_writers_do_not_wait_for_each_others_transactions(world):
         slow.join(10)
     assert result[0].chain != done[0].chain
     assert verify_chain().ok
+
+
+def test_a_writer_whose_chain_moved_on_meanwhile_links_to_the_new_head(world):
+    from django.db import connections
+
+    from cbec_supervision import audit
+
+    first = audit_record(actor=world.alice, action="update", obj=world.alice_co)
+    # Another writer appended to this chain since: what this connection remembers is behind.
+    audit._last_head[connections["default"]] = (first.chain, first.seq - 1, first.prev_hash)
+    second = audit_record(actor=world.alice, action="update", obj=world.alice_co)
+    assert (second.chain, second.seq, second.prev_hash) == (first.chain, first.seq + 1, first.hash)
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_finding_its_usual_chain_held_takes_another_without_waiting(world):
+    import threading
+    import time
+
+    from django.db import connections
+
+    from cbec_supervision import audit
+
+    usual = audit_record(actor="task:quick", action="update", obj=world.alice_co)  # this connection's chain
+    holding, release, held = threading.Event(), threading.Event(), []
+
+    def slow_service():
+        try:
+            # This writer happens to take the same chain, and keeps it until it commits.
+            audit._last_head[connections["default"]] = (usual.chain, usual.seq, usual.hash)
+            with transaction.atomic():
+                held.append(audit_record(actor="task:slow", action="update", obj=world.bob_co))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections["default"].close()
+
+    slow = threading.Thread(target=slow_service)
+    slow.start()
+    try:
+        assert holding.wait(10) and held[0].chain == usual.chain
+        timer = threading.Timer(5, release.set)  # were this one to wait, the slow one lets go after 5 s
+        timer.start()
+        started = time.monotonic()
+        other = audit_record(actor="task:quick", action="update", obj=world.alice_co)
+        took = time.monotonic() - started
+        timer.cancel()
+    finally:
+        release.set()
+        slow.join(10)
+    assert took < 2 and other.chain != usual.chain
+    assert verify_chain().ok
