@@ -200,7 +200,7 @@ def _take_chain(connection: BaseDatabaseWrapper, key: str) -> tuple[int, int, st
 
 
 # No savepoint: inside the service's transaction an audit failure fails the whole service anyway,
-# and two fewer round trips per event is a quarter of the append's cost.
+# and a savepoint would cost two more round trips per event.
 @transaction.atomic(savepoint=False)
 def audit_record(
     *,
@@ -220,8 +220,11 @@ def audit_record(
     """
     user, label = _actor_parts(actor)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    related_type = ContentType.objects.get_for_model(related, for_concrete_model=False) if related else None
-    whole_type, whole_id = (related_type, related.pk) if related is not None else (content_type, obj.pk)
+    related_type = ContentType.objects.get_for_model(related, for_concrete_model=False) if related is not None else None
+    # The chain to try first, for a connection that has none yet: the whole's, so its parts go there too.
+    whole_key = f"{content_type.pk}:{obj.pk}"
+    if related is not None and related_type is not None:
+        whole_key = f"{related_type.pk}:{related.pk}"
     connection = connections[DEFAULT_DB_ALIAS]
     event = AuditEvent(
         actor=user,
@@ -239,7 +242,7 @@ def audit_record(
     )
     event.created_at = timezone.now()
     if not (connection.vendor == "postgresql" and _append_at_remembered_head(connection, event)):
-        event.chain, event.seq, event.prev_hash = _take_chain(connection, f"{whole_type.pk}:{whole_id}")
+        event.chain, event.seq, event.prev_hash = _take_chain(connection, whole_key)
         event.seq += 1
         event.hash = compute_hash(event)
         _store(connection, event)
@@ -250,7 +253,7 @@ def audit_record(
 def _insert_sql(connection: BaseDatabaseWrapper, event: AuditEvent) -> tuple[str, str, list]:
     """(columns, placeholders, values) to insert ``event`` with raw SQL."""
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     return columns, ", ".join(["%s"] * len(fields)), values
 

@@ -40,7 +40,7 @@ def well_formed(value: str | None) -> bool:
 @contextmanager
 def correlated(correlation_id: str | None = None) -> Iterator[str]:
     """Within the block, changes are recorded with ``correlation_id`` (a new one if not given)."""
-    value = correlation_id if well_formed(correlation_id) else new_id()
+    value = correlation_id if correlation_id and well_formed(correlation_id) else new_id()
     token = _current.set(value)
     try:
         yield value
