@@ -44,6 +44,7 @@ def main() -> int:
         batch_api = None
     if batch_api is not None:
         figures.update(batch_api.run(max(100, int(10_000 * scale))))
+    figures.update(__import__("bench.audit").audit.run(scale))  # 4 concurrent audit writers, PostgreSQL only
 
     for name, value in figures.items():
         print(f"{name}={value}")  # noqa: T201 - the benchmark's output

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -30,13 +31,44 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def _type_label(content_type_id: int | None) -> str | None:
+    if content_type_id is None:
+        return None
+    content_type = ContentType.objects.get_for_id(content_type_id)  # cached: no query per row
+    return f"{content_type.app_label}.{content_type.model}"
+
+
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_label")
+    object_type = serializers.SerializerMethodField()
+    related_type = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "created_at", "actor", "action", "object_repr", "reason", "before", "after", "changes", "hash"]
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "related_type",
+            "related_object_id",
+            "correlation_id",
+            "reason",
+            "before",
+            "after",
+            "changes",
+            "hash",
+        ]
+
+    def get_object_type(self, obj: AuditEvent) -> str | None:
+        return _type_label(obj.content_type_id)
+
+    def get_related_type(self, obj: AuditEvent) -> str | None:
+        return _type_label(obj.related_content_type_id)
 
     def get_changes(self, obj: AuditEvent) -> list[dict]:
         return [{"field": f, "before": b, "after": a} for f, b, a in obj.changed_fields]
@@ -61,12 +93,22 @@ class ScopedViewSetMixin:
             qs = qs.prefetch_related(*self.list_prefetch_related)
         return qs
 
-    @extend_schema(responses=AuditEventSerializer(many=True))
+    @extend_schema(
+        responses=AuditEventSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "parts",
+                bool,
+                description="Include the events of the object's parts (default true); false: its own only.",
+            )
+        ],
+    )
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
-        """The object's audit trail, oldest first."""
+        """The object's audit trail, oldest first, with the events of its parts (``?parts=false``: without)."""
         obj = self.get_object()
-        events = AuditEvent.objects.for_object(obj).order_by("id")
+        parts = request.query_params.get("parts", "true").lower() not in ("false", "0", "no")
+        events = AuditEvent.objects.for_object(obj, include_related=parts, user=request.user).order_by("id")
         page = self.paginate_queryset(events)
         serializer = AuditEventSerializer(page, many=True)
         return self.get_paginated_response(serializer.data)

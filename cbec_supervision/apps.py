@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Supervision core")
 
     def ready(self) -> None:
+        from cbec_supervision.correlation import connect_celery_signals
         from cbec_supervision.home import notification_queues, register_queues
 
+        connect_celery_signals()
         register_queues(notification_queues)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +27,35 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
-        )
+    def for_object(self, obj: models.Model, *, include_related: bool = False, user=None) -> AuditEventQuerySet:
+        """The object's events; with ``include_related``, also the events of its parts (those recorded
+        with ``related=obj``: a batch's items and verification, a filing's products and change requests).
+
+        With ``user``, a part whose model has its own gate (``visible_to``) shows only if the user may
+        see that part (an approved filing is read nationally, its draft products are not); a part
+        without a gate of its own (a batch's items) is seen with its whole. Two queries at most: the
+        part types present, then the events (the visibility checks are subqueries of it).
+        """
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        own = models.Q(content_type=content_type, object_id=str(obj.pk))
+        if not include_related:
+            return self.filter(own)
+        parts = models.Q(related_content_type=content_type, related_object_id=str(obj.pk))
+        if user is not None:
+            part_types = (
+                AuditEvent.objects.filter(parts).order_by().values_list("content_type_id", flat=True).distinct()
+            )
+            seen = models.Q(pk__in=[])
+            for type_id in part_types:
+                model = ContentType.objects.get_for_id(type_id).model_class()
+                gate = getattr(getattr(model, "objects", None), "visible_to", None)
+                if gate is None:
+                    seen |= models.Q(content_type_id=type_id)
+                    continue
+                visible = gate(user).order_by().annotate(_audit_pk=Cast("pk", models.CharField())).values("_audit_pk")
+                seen |= models.Q(content_type_id=type_id, object_id__in=visible)
+            parts &= seen
+        return self.filter(own | parts)
 
     def update(self, **kwargs):  # noqa: ARG002 - the signature is Django's
         raise AppendOnlyError("audit events are append-only")
@@ -42,8 +68,11 @@ class AuditEvent(models.Model):
     """One change: actor - action - object, with the state before and after and a reason.
 
     Events are append-only and hash-chained: ``hash`` is the SHA-256 of this event's content
-    together with ``prev_hash``, the previous event's hash, so editing or removing an earlier
-    event breaks the chain (``manage.py verify_audit``).
+    together with ``prev_hash``, the hash of the event before it in the same ``chain`` (at ``seq``
+    minus one), so editing or removing an event breaks its chain (``manage.py verify_audit``).
+    ``related`` is the whole the object is a part of (the batch of an item), so that whole's page
+    shows the events of its parts; ``correlation_id`` is the request, task or command that acted,
+    so one user action can be followed across objects. See ``cbec_supervision.audit``.
     """
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
@@ -65,6 +94,22 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    related_content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("part of (type)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    related_object_id = models.CharField(_("part of (id)"), max_length=64, blank=True)
+    related = GenericForeignKey("related_content_type", "related_object_id")
+    #: the request (``X-Request-ID``), Celery task or management command that made the change
+    correlation_id = models.CharField(_("correlation id"), max_length=64, blank=True, db_index=True)
+    #: which chain the event is linked into; 0: events written before there were several chains
+    chain = models.PositiveSmallIntegerField(_("chain"), default=0)
+    #: the position in its chain, from 1 (0 on chain 0, which is linked in id order)
+    seq = models.PositiveBigIntegerField(_("position in the chain"), default=0)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
@@ -74,7 +119,15 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(fields=["related_content_type", "related_object_id", "id"], name="audit_related_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "seq"], condition=models.Q(chain__gt=0), name="audit_chain_seq_uniq"
+            )
+        ]
         default_permissions = ("view",)
 
     def __str__(self) -> str:
@@ -94,6 +147,26 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditChain(models.Model):
+    """The head of one chain of the audit trail: its last position and hash.
+
+    Appending locks the chain's row until the transaction ends; there are several chains so that
+    concurrent writers do not wait for each other (see ``cbec_supervision.audit``).
+    """
+
+    id = models.PositiveSmallIntegerField(_("chain"), primary_key=True)
+    seq = models.PositiveBigIntegerField(_("last position"), default=0)
+    head_hash = models.CharField(_("last hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"chain {self.id} at {self.seq}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:  # noqa: ARG001 - Django passes both

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
+from cbec_supervision import handovers
 from cbec_supervision.services import heartbeat_record
 
 
@@ -18,3 +21,18 @@ from cbec_supervision.services import heartbeat_record
 def heartbeat(self) -> dict:
     """Prove the worker runs and can write: records a heartbeat on the audit trail."""
     return heartbeat_record(actor=f"task:{self.name}", task_id=self.request.id or "")
+
+
+@shared_task(
+    name="cbec_supervision.handover_deliver",
+    acks_late=True,
+    # Any failure: the receiver's cause is usually passing, and the announcing change has committed.
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def handover_deliver(receiver: str, announcement: dict[str, Any]) -> None:
+    """Deliver one announcement to one asynchronous receiver (see ``cbec_supervision.handovers``)."""
+    handovers.deliver(receiver, announcement)

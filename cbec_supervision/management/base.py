@@ -7,6 +7,8 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from cbec_supervision.correlation import correlated
+
 
 def validation_message(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
@@ -27,6 +29,8 @@ class ProjectCommand(BaseCommand):
 
     def execute(self, *args, **options):
         try:
-            return super().execute(*args, **options)
+            # Each run is one unit of work on the audit trail: its changes share a correlation id.
+            with correlated():
+                return super().execute(*args, **options)
         except ValidationError as exc:
             raise CommandError(validation_message(exc)) from None

@@ -124,7 +124,7 @@ def change_request_submit(
         raise ValidationError(
             {"changes": [_("A change request for this filing is already awaiting review.")]}
         ) from None
-    audit_record(actor=actor, action="create", obj=request, after=snapshot(request))
+    audit_record(actor=actor, action="create", obj=request, after=snapshot(request), related=request.target)
     return request
 
 
@@ -193,7 +193,15 @@ def change_request_decide(*, actor: Actor, request: ChangeRequest, status: str, 
     request.decision_reason = reason or ""
     request.save()
     action = "approve" if status == ChangeRequestStatus.APPROVED else "reject"
-    audit_record(actor=actor, action=action, obj=request, before=before, after=snapshot(request), reason=reason)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=request,
+        before=before,
+        after=snapshot(request),
+        reason=reason,
+        related=request.target,
+    )
     notify(
         recipients=request.enterprise.users.filter(is_active=True),
         kind="change_approved" if status == ChangeRequestStatus.APPROVED else "change_rejected",
@@ -212,5 +220,7 @@ def change_request_withdraw(*, actor: Actor, request: ChangeRequest) -> ChangeRe
     before = snapshot(request)
     request.status = ChangeRequestStatus.WITHDRAWN
     request.save()
-    audit_record(actor=actor, action="withdraw", obj=request, before=before, after=snapshot(request))
+    audit_record(
+        actor=actor, action="withdraw", obj=request, before=before, after=snapshot(request), related=request.target
+    )
     return request

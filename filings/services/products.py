@@ -190,7 +190,7 @@ def product_create(*, actor: Actor, enterprise: EnterpriseFiling, **fields: Any)
         raise ValidationError(errors)
     product = ProductFiling(enterprise=enterprise, created_by=None if isinstance(actor, str) else actor, **cleaned)
     product.save()
-    audit_record(actor=actor, action="create", obj=product, after=snapshot(product))
+    audit_record(actor=actor, action="create", obj=product, after=snapshot(product), related=enterprise)
     return product
 
 
@@ -217,7 +217,7 @@ def product_update(*, actor: Actor, product: ProductFiling, **fields: Any) -> Pr
     product.save()
     after = snapshot(product)
     if after != before:
-        audit_record(actor=actor, action="update", obj=product, before=before, after=after)
+        audit_record(actor=actor, action="update", obj=product, before=before, after=after, related=product.enterprise)
     return product
 
 
@@ -293,6 +293,7 @@ def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
         obj=product,
         before=before,
         after=snapshot(product),
+        related=product.enterprise,
     )
     return product
 
@@ -396,5 +397,5 @@ def product_test_report_add(
         verdict=verdict,
         attachment=attachment,
     )
-    audit_record(actor=actor, action="create", obj=report, after=snapshot(report))
+    audit_record(actor=actor, action="create", obj=report, after=snapshot(report), related=product)
     return report

@@ -23,6 +23,7 @@ from catalogues.choices import FollowUp
 from catalogues.classification import CERTAIN, Decision, batch_tier
 from catalogues.models import HSCode
 from catalogues.services import classify_lines
+from cbec_supervision import handovers
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.notifications import notify
 from cbec_supervision.text import nfkc, split_list
@@ -30,7 +31,6 @@ from cbec_supervision.workflow import check_transition, require_reviewer
 from filings.choices import FilingStatus, GoodsCategory, SequenceKind, SupervisionLevel
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from filings.services.numbering import filing_number_issue
-from imports import hooks
 from imports.choices import (
     BATCH_TRANSITIONS,
     VERIFICATION_TRANSITIONS,
@@ -351,7 +351,16 @@ def import_batch_declare(
     tiers = Counter(str(d.tier) for d in decisions) if not direct else {}
     audit_record(actor=actor, action="submit", obj=batch, after={**snapshot(batch), "tiers": dict(tiers)})
     if status == BatchStatus.REFUSED:
-        hooks.items_refused(batch, [row for row in rows if row.tier == 1])
+        # Refused goods raise a risk signal: risk monitoring receives this (see cbec_supervision.handovers).
+        handovers.announce(
+            handovers.ITEMS_REFUSED,
+            actor=actor,
+            subject=batch,
+            batch_no=batch.batch_no,
+            enterprise=enterprise.pk,
+            port_bureau=bureau.code,
+            items=[{"id": row.pk, "line_no": row.line_no, "hs_code": row.hs_code} for row in rows if row.tier == 1],
+        )
     return batch
 
 
@@ -388,7 +397,9 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
         item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
         _recompute_item(item, batch.enterprise.supervision_level == SupervisionLevel.STRICT)
     item.save()
-    audit_record(actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note)
+    audit_record(
+        actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note, related=batch
+    )
     tier = batch_tier(batch.items.values_list("tier", flat=True))
     if tier != batch.tier:
         batch_before = snapshot(batch)
@@ -444,6 +455,7 @@ def verification_decide(
         before=before,
         after={**snapshot(task), "accepted_reports": [r.pk for r in accepted_reports]},
         reason=note,
+        related=batch,
     )
     batch_status = BatchStatus.RELEASED if passed else BatchStatus.REFUSED
     check_transition(batch, batch_status, BATCH_TRANSITIONS)

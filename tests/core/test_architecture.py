@@ -24,7 +24,9 @@ CLEAN = {
     "cbec_supervision/__init__.py": "",
     "cbec_supervision/audit.py": "",
     # An annotation may name a model of a layer above: imports for type checking are left out.
-    "cbec_supervision/scoping.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from accounts import models\n",
+    "cbec_supervision/scoping.py": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from accounts import models\n"
+    ),
     "accounts/__init__.py": "",
     "accounts/models.py": "import cbec_supervision.audit\n",
     "accounts/services.py": "from accounts import models\n",

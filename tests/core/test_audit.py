@@ -160,3 +160,188 @@ def test_the_timeline_words_codes_and_structured_values_as_people_read_them(worl
     page = client.get(f"/filings/enterprises/{world.alice_co.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Traceability system" in page and "Textile" in page
     assert "Tier 2" in page and "structure" not in page
+
+
+# --- the whole an event is part of, and the correlation id --------------------------------------
+
+
+def test_an_event_names_the_whole_it_is_part_of_and_the_work_that_made_it(world):
+    from cbec_supervision.correlation import correlated
+
+    with correlated("req-0000-1111") as request_id:
+        event = audit_record(actor=world.alice, action="update", obj=world.alice, related=world.alice_co)
+    assert event.related == world.alice_co and event.correlation_id == request_id == "req-0000-1111"
+    assert audit_record(actor=world.alice, action="update", obj=world.alice).correlation_id == ""
+    assert verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("correlation_id", "forged-request-id"),
+        ("related_object_id", "999999"),
+        ("related_content_type_id", None),
+        ("chain", 7),
+    ],
+)
+def test_editing_the_new_fields_behind_the_trigger_is_detected(world, column, value):
+    from cbec_supervision.correlation import correlated
+
+    with correlated("req-0000-1111"):
+        event = audit_record(actor=world.alice, action="update", obj=world.alice, related=world.alice_co)
+    audit_record(actor=world.alice, action="update", obj=world.alice_co)
+    assert verify_chain().ok
+
+    _edit_rows_behind_the_orm(f"UPDATE core_auditevent SET {column} = %s WHERE id = %s", [value, event.pk])
+
+    report = verify_chain()
+    assert not report.ok and report.broken_event_id == event.pk
+    # Moved to another chain, it is also out of place there; any other edit changes its content.
+    assert ("removed or inserted" if column == "chain" else "edited") in report.problem
+
+
+def test_removing_the_newest_event_of_a_chain_is_detected_by_its_head(world):
+    audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co, after={"n": 1})
+    newest = audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co, after={"n": 2})
+
+    _edit_rows_behind_the_orm("DELETE FROM core_auditevent WHERE id = %s", [newest.pk])
+
+    report = verify_chain()
+    assert not report.ok and report.chain == newest.chain and "newest events were removed" in report.problem
+    with pytest.raises(CommandError, match=f"audit chain {newest.chain} broken"):
+        call_command("verify_audit")
+
+
+def test_events_of_one_transaction_stay_on_the_chain_it_took(world):
+    with transaction.atomic():
+        events = [
+            audit_record(actor=world.alice, action="update", obj=obj, after={"i": i})
+            for i, obj in enumerate([world.alice_co, world.bob_co, world.alice, world.bob, world.zj])
+        ]
+    assert len({e.chain for e in events}) == 1
+    assert [e.seq for e in events] == list(range(events[0].seq, events[0].seq + 5))
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+
+
+def test_events_written_before_there_were_chains_still_verify(world):
+    """Chain 0: linked in id order and hashed without the fields added since."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from cbec_supervision.audit import GENESIS_HASH, compute_hash
+
+    assert not AuditEvent.objects.filter(chain=0).exists()
+    before = verify_chain()
+    prev = GENESIS_HASH
+    for n in (1, 2):
+        legacy = AuditEvent(
+            actor_label="alice",
+            action="update",
+            content_type=ContentType.objects.get_for_model(world.alice_co),
+            object_id=str(world.alice_co.pk),
+            object_repr="Alice Co",
+            after={"n": n},
+            prev_hash=prev,
+            created_at=timezone.now(),
+        )
+        legacy.hash = compute_hash(legacy)
+        legacy.save()
+        prev = legacy.hash
+    audit_record(actor=world.alice, action="update", obj=world.alice_co)
+    report = verify_chain()
+    assert report.ok and report.checked == before.checked + 3 and report.chains == before.chains + 1
+
+    _edit_rows_behind_the_orm("UPDATE core_auditevent SET after = %s WHERE id = %s", ['{"n": 9}', legacy.pk])
+    assert verify_chain().broken_event_id == legacy.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_wait_for_each_others_transactions(world):
+    """A transaction holding its chain until it commits does not hold up another writer."""
+    import threading
+
+    appended, release, done = threading.Event(), threading.Event(), []
+
+    def slow_service():
+        from django.db import connection
+
+        try:
+            with transaction.atomic():
+                done.append(audit_record(actor="task:slow", action="update", obj=world.alice_co))
+                appended.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    slow = threading.Thread(target=slow_service)
+    slow.start()
+    try:
+        assert appended.wait(10)
+        result = []
+        quick = threading.Thread(
+            target=lambda: (
+                result.append(audit_record(actor="task:quick", action="update", obj=world.alice_co)),
+                __import__("django.db").db.connection.close(),
+            )
+        )
+        quick.start()
+        quick.join(5)
+        assert result, "the second writer waited for the first one's transaction"
+    finally:
+        release.set()
+        slow.join(10)
+    assert result[0].chain != done[0].chain
+    assert verify_chain().ok
+
+
+def test_a_writer_whose_chain_moved_on_meanwhile_links_to_the_new_head(world):
+    from django.db import connections
+
+    from cbec_supervision import audit
+
+    first = audit_record(actor=world.alice, action="update", obj=world.alice_co)
+    # Another writer appended to this chain since: what this connection remembers is behind.
+    audit._last_head[connections["default"]] = (first.chain, first.seq - 1, first.prev_hash)
+    second = audit_record(actor=world.alice, action="update", obj=world.alice_co)
+    assert (second.chain, second.seq, second.prev_hash) == (first.chain, first.seq + 1, first.hash)
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_finding_its_usual_chain_held_takes_another_without_waiting(world):
+    import threading
+    import time
+
+    from django.db import connections
+
+    from cbec_supervision import audit
+
+    usual = audit_record(actor="task:quick", action="update", obj=world.alice_co)  # this connection's chain
+    holding, release, held = threading.Event(), threading.Event(), []
+
+    def slow_service():
+        try:
+            # This writer happens to take the same chain, and keeps it until it commits.
+            audit._last_head[connections["default"]] = (usual.chain, usual.seq, usual.hash)
+            with transaction.atomic():
+                held.append(audit_record(actor="task:slow", action="update", obj=world.bob_co))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections["default"].close()
+
+    slow = threading.Thread(target=slow_service)
+    slow.start()
+    try:
+        assert holding.wait(10) and held[0].chain == usual.chain
+        timer = threading.Timer(5, release.set)  # were this one to wait, the slow one lets go after 5 s
+        timer.start()
+        started = time.monotonic()
+        other = audit_record(actor="task:quick", action="update", obj=world.alice_co)
+        took = time.monotonic() - started
+        timer.cancel()
+    finally:
+        release.set()
+        slow.join(10)
+    assert took < 2 and other.chain != usual.chain
+    assert verify_chain().ok

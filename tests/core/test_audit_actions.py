@@ -104,5 +104,5 @@ def test_a_withdrawn_change_request_reads_as_withdrew_on_the_timeline(world, app
     assert AuditEvent.objects.for_object(change).order_by("-id").first().action == AuditAction.WITHDRAW
     from cbec_supervision.templatetags.cbec import history
 
-    rows = history(change)["rows"]
+    rows = history({}, change)["rows"]
     assert rows[0]["verb"] == AuditAction.WITHDRAW.label

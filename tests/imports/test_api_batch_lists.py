@@ -83,8 +83,13 @@ def test_the_list_filters_by_status_tier_and_mode(world, approved_alice_co):
 def test_the_declaration_is_in_the_batch_history(world, approved_alice_co):
     batch = declare(world, TOYS)
     verify(world, batch["id"], {"passed": True})
-    events = api_as(world.alice).get(f"{URL}{batch['id']}/history/").json()["results"]
-    assert [event["action"] for event in events] == ["submit", "update"]
+    client = api_as(world.alice)
+    events = client.get(f"{URL}{batch['id']}/history/").json()["results"]
+    # The verification is a part of the batch: its decision is in the batch's history too.
+    assert [event["action"] for event in events] == ["submit", "approve", "update"]
+    assert events[1]["object_type"] == "imports.verificationtask" and events[1]["related_type"] == "imports.importbatch"
+    own = client.get(f"{URL}{batch['id']}/history/", {"parts": "false"}).json()["results"]
+    assert [event["action"] for event in own] == ["submit", "update"]
 
 
 def test_a_thousand_line_batch_is_declared_through_the_api(world, approved_alice_co):

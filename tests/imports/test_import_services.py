@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cbec_supervision import handovers
 from cbec_supervision.models import AuditEvent
 from imports.models import ImportBatch
 from imports.services.declarations import import_batch_declare, import_item_confirm, verification_decide
@@ -23,19 +24,45 @@ CYANIDE = {
 
 def test_a_declaration_is_one_audit_event_with_its_tier_counts(world, approved_alice_co):
     batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, TEE, CYANIDE])
-    event = AuditEvent.objects.for_object(batch).get()
-    assert event.action == "submit" and event.actor == world.alice
+    event = AuditEvent.objects.for_object(batch).get(action="submit")
+    assert event.actor == world.alice
     assert event.after["tiers"] == {"3": 2, "1": 1} and event.after["status"] == "refused"
 
 
-def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, monkeypatch):
-    from imports import hooks
+@pytest.fixture
+def received():
+    """A synchronous receiver of refused goods, as risk monitoring will connect one."""
+    seen = []
 
-    handed = []
-    monkeypatch.setattr(hooks, "items_refused", lambda batch, items: handed.append((batch, items)))
+    def raise_risk_signal(announcement):
+        seen.append(announcement)
+
+    handovers.connect(handovers.ITEMS_REFUSED, raise_risk_signal)
+    yield seen
+    handovers.disconnect(handovers.ITEMS_REFUSED, raise_risk_signal)
+
+
+def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, received):
     batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, CYANIDE])
-    ((refused_batch, items),) = handed
-    assert refused_batch == batch and [i.line_no for i in items] == [2]
+    (announcement,) = received
+    assert announcement.event == "imports.items_refused" and announcement.subject == batch
+    assert (announcement.actor_label, announcement.actor_id) == ("alice", world.alice.pk)
+    refused = batch.items.get(line_no=2)
+    assert announcement.payload == {
+        "batch_no": batch.batch_no,
+        "enterprise": approved_alice_co.pk,
+        "port_bureau": "ZJ",
+        "items": [{"id": refused.pk, "line_no": 2, "hs_code": "2837111000"}],
+    }
+    record = AuditEvent.objects.get(pk=announcement.id)
+    assert record.action == "handover" and record.after["receivers"] == [
+        "tests.imports.test_import_services.received.<locals>.raise_risk_signal"
+    ]
+
+
+def test_a_batch_that_is_not_refused_hands_nothing_over(world, approved_alice_co, received):
+    import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE])
+    assert received == [] and not AuditEvent.objects.filter(action="handover").exists()
 
 
 def test_direct_mail_is_recorded_without_tiers(world, approved_alice_co):
