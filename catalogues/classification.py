@@ -364,17 +364,14 @@ def classify_many(items: Sequence[Item], index: CompiledIndex, *, strict: bool =
     )
     # Most items carry only an HS code: their decision depends on the code alone, so it is
     # made once per code and shared (codes are a bounded set). The rest go through _decide.
-    cache = index.hs_decisions[strict]
+    get = index.hs_decisions[strict].get
     code_decision = index._code_decision
-    decisions = []
-    append = decisions.append
-    for position, item in enumerate(items):
-        if item.cas_numbers or item.un_number or item.used or position in names:
-            append(_decide(item, index, strict, names.get(position)))
-        else:
-            decision = cache.get(item.hs_code)
-            append(decision if decision is not None else code_decision(item.hs_code, strict))
-    return decisions
+    return [
+        _decide(item, index, strict, names.get(position))
+        if item.cas_numbers or item.un_number or item.used or position in names
+        else get(item.hs_code) or code_decision(item.hs_code, strict)
+        for position, item in enumerate(items)
+    ]
 
 
 def _decide(item: Item, index: CompiledIndex, strict: bool, found: list[tuple] | None) -> Decision:
