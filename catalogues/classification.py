@@ -267,7 +267,15 @@ class CompiledIndex:
         cache = self.hs_decisions[strict]
         decision = cache.get(code)
         if decision is None:
-            decision = _decision(self._hs_reasons(code) if code else (), strict)
+            # Most codes start with no catalogue prefix: tell so before building anything.
+            digits = code if code.isdigit() else _normalise_hs(code)
+            by_hs, size = self.by_hs, len(digits)
+            for n in self.hs_lengths:
+                if n <= size and digits[:n] in by_hs:
+                    decision = _decision(self._hs_reasons(digits), strict)
+                    break
+            else:
+                decision = _STRICT_NOTHING if strict else _NOTHING
             if len(cache) < _HS_CACHE_SIZE:
                 cache[code] = decision
         return decision
