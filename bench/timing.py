@@ -8,8 +8,8 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-#: timed runs per figure (BENCH_RUNS, at least 5), after WARMUPS untimed ones
-RUNS = max(5, int(os.environ.get("BENCH_RUNS", "5")))
+#: timed runs per figure (BENCH_RUNS, default 7, at least 5), after WARMUPS untimed ones
+RUNS = max(5, int(os.environ.get("BENCH_RUNS", "7")))
 WARMUPS = 1
 
 
