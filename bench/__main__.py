@@ -1,8 +1,8 @@
 """`make bench`: every figure as `name=value` beside its baseline, and all of them in var/bench.json.
 
 Each benchmark is a module of this package with ``run(scale: float) -> dict[str, float]``, listed in
-BENCHMARKS in the order they run and print. Each timed figure is the median of BENCH_RUNS (default 7, at least 5)
-runs after a warm-up (bench.timing), its baseline timed in the same runs.
+BENCHMARKS in the order they run and print. Each timed figure is the median of BENCH_RUNS (default 7,
+at least 5) runs after a warm-up (bench.timing), its baseline timed in the same runs.
 
 Without DATABASE_URL the benchmarks use their own SQLite file (var/bench.sqlite3), not the demo database.
 BENCH_SCALE (default 1.0) scales the generated data.
