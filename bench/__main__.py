@@ -1,17 +1,29 @@
 """`make bench`: every figure as `name=value` beside its baseline, and all of them in var/bench.json.
 
+Each benchmark is a module of this package with ``run(scale: float) -> dict[str, float]``, listed in
+BENCHMARKS in the order they run and print. Each timed figure is the median of BENCH_RUNS (default 7,
+at least 5) runs after a warm-up (bench.timing), its baseline timed in the same runs.
+
 Without DATABASE_URL the benchmarks use their own SQLite file (var/bench.sqlite3), not the demo database.
 BENCH_SCALE (default 1.0) scales the generated data.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: the benchmark modules, in the order they run
+BENCHMARKS = [
+    "bench.classify",
+    "bench.batch_api",
+    "bench.audit",  # 4 concurrent audit writers; PostgreSQL only
+]
 
 
 def main() -> int:
@@ -28,26 +40,20 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from bench.timing import RUNS
+
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("load_reference_data", verbosity=0, stdout=quiet)
 
-    from bench import classify as classify_bench
-    from catalogues.services.editions import compiled_index
-
-    figures: dict[str, float] = {"bench_scale": scale}
-    index, _editions = compiled_index()
-    figures.update(classify_bench.run(index, max(1000, int(100_000 * scale))))
-    try:
-        from bench import batch_api
-    except ImportError:
-        batch_api = None
-    if batch_api is not None:
-        figures.update(batch_api.run(max(100, int(10_000 * scale))))
-    figures.update(__import__("bench.audit").audit.run(scale))  # 4 concurrent audit writers, PostgreSQL only
-
+    figures: dict[str, float] = {"bench_scale": scale, "bench_runs": RUNS}
     for name, value in figures.items():
-        print(f"{name}={value}")  # noqa: T201 - the benchmark's output
+        print(f"{name}={value}", flush=True)  # noqa: T201 - the benchmark's output
+    for module in BENCHMARKS:
+        measured = importlib.import_module(module).run(scale)
+        for name, value in measured.items():
+            print(f"{name}={value}", flush=True)  # noqa: T201 - the benchmark's output
+        figures.update(measured)
     (ROOT / "var" / "bench.json").write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 

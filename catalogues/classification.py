@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add
 
 import ahocorasick
 
@@ -168,7 +169,9 @@ class CompiledIndex:
 
     Exact keys go in dicts. Names go in one Aho-Corasick automaton (pyahocorasick), so a
     description is scanned once, in C, whatever the number of names; the guards then run on the
-    few hits only.
+    few hits only. Reasons are immutable, so the reasons an exact key or a name gives are built
+    here, once, and shared by every decision that has them; what an item carries is then looked
+    up, not rebuilt, item by item.
     """
 
     def __init__(self, catalogues: Iterable[CatalogueData]):
@@ -201,9 +204,22 @@ class CompiledIndex:
                     slot = names.setdefault(key, {})
                     slot[ref] = max(slot.get(ref, 0.0), certainty)
         self.hs_lengths = sorted({len(p) for p in self.by_hs}, reverse=True)
+        #: the reasons each exact key gives, in the order of its entries
+        self._cas_reasons = {cas: _reasons(refs, "cas", cas) for cas, refs in self.by_cas.items()}
+        self._un_reasons = {un: _reasons(refs, "un_number", un) for un, refs in self.by_un.items()}
+        self._used_reason = Reason(
+            "prohibited_goods",
+            self.editions.get("prohibited_goods", USED_GOODS_EDITION),
+            USED_GOODS_ENTRY,
+            None,
+            "used_flag",
+            "true",
+            CERTAIN,
+            TIER_PROHIBITED,
+        )
         #: decisions of items that carry nothing but an HS code, by code, per strictness
         self.hs_decisions: dict[bool, dict[str, Decision]] = {False: {}, True: {}}
-        self._automaton = ahocorasick.Automaton()
+        self.automaton = ahocorasick.Automaton()
         for key, refs in names.items():
             if not _CJK.search(key):
                 kind = _ENGLISH_KIND
@@ -211,45 +227,95 @@ class CompiledIndex:
                 kind = _TOKEN_KIND  # one-character names: only a whole token counts
             else:
                 kind = _CJK_KIND
-            value = (key, len(key), kind, tuple(refs.items()))
+            found = tuple(refs.items())
+            reasons = tuple(
+                (ref.entry_id, Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "name", key, c, ref.tier))
+                for ref, c in found
+            )
+            value = (key, len(key), kind, found, reasons)
             # Case variants are added instead of lowering every text scanned: a scan is then one pass
             # over the text as declared (mixed case such as "tOLuene" is not matched).
             for variant in {key, key.upper(), key.capitalize(), key.title()}:
                 if len(variant) == len(key):
-                    self._automaton.add_word(variant, value)
-        self._has_names = len(self._automaton) > 0
+                    self.automaton.add_word(variant, value)
+        self._has_names = len(self.automaton) > 0
         if self._has_names:
-            self._automaton.make_automaton()
+            self.automaton.make_automaton()
+
+    def forget_decisions(self) -> None:
+        """Empty the per-code decision cache, as a freshly compiled index has it."""
+        for cache in self.hs_decisions.values():
+            cache.clear()
+
+    # --- exact keys -------------------------------------------------------------------------
+
+    def _hs_reasons(self, code: str) -> list[Reason]:
+        """The reasons an HS code gives: every catalogue prefix it starts with, longest first."""
+        if not code.isdigit():
+            code = _normalise_hs(code)
+        reasons: list[Reason] = []
+        by_hs = self.by_hs
+        for n in self.hs_lengths:
+            if n <= len(code):
+                refs = by_hs.get(code[:n])
+                if refs:
+                    reasons.extend(_reasons(refs, "hs_code", code))
+        return reasons
+
+    def _code_decision(self, code: str, strict: bool) -> Decision:
+        """The decision of an item that carries nothing but ``code``, made once per code."""
+        cache = self.hs_decisions[strict]
+        decision = cache.get(code)
+        if decision is None:
+            # Most codes start with no catalogue prefix: tell so before building anything.
+            digits = code if code.isdigit() else _normalise_hs(code)
+            by_hs, size = self.by_hs, len(digits)
+            for n in self.hs_lengths:
+                if n <= size and digits[:n] in by_hs:
+                    decision = _decision(self._hs_reasons(digits), strict)
+                    break
+            else:
+                decision = _STRICT_NOTHING if strict else _NOTHING
+            if len(cache) < _HS_CACHE_SIZE:
+                cache[code] = decision
+        return decision
 
     # --- name matching ----------------------------------------------------------------------
 
     @staticmethod
     def _negated(text: str, start: int, begin: int = 0) -> bool:
-        before = text[max(begin, start - 4) : start].rstrip().lower()
-        return any(before.endswith(word) for word in _NEGATIONS)
+        return text[max(begin, start - 4) : start].rstrip().lower().endswith(_NEGATIONS)
 
     def match_names(self, text: str) -> list[tuple[str, EntryRef, float]]:
         """Catalogue names found in ``text``: (name found, entry, certainty)."""
         return self.match_names_many([text]).get(0, [])
 
     def match_names_many(self, texts: Sequence[str]) -> dict[int, list[tuple[str, EntryRef, float]]]:
-        """Names found in each of many texts, by text position (texts without names are left out).
+        """Names found in each of many texts, by text position (texts without names are left out)."""
+        return {
+            which: [(value[0], ref, certainty) for value in values for ref, certainty in value[3]]
+            for which, values in self._scan(texts).items()
+        }
+
+    def _scan(self, texts: Sequence[str]) -> dict[int, list[tuple]]:
+        """The automaton's entries of the names found in each text, by text position.
 
         The texts are joined with a separator that no name contains and scanned in one pass of the
-        automaton; the few hits are then mapped back to their text.
+        automaton; the few hits are then mapped back to their text and guarded.
         """
-        found: dict[int, list[tuple[str, EntryRef, float]]] = {}
+        found: dict[int, list[tuple]] = {}
         if not self._has_names or not texts:
             return found
         joined = "\x00".join(texts)
-        hits = [(end - value[1] + 1, end + 1, value) for end, value in self._automaton.iter(joined)]
+        hits = [(end - value[1] + 1, end + 1, value) for end, value in self.automaton.iter(joined)]
         if not hits:
             return found
-        # where each text starts in the joined string
-        starts = [0, *accumulate(len(text) + 1 for text in texts)]
+        # where each text starts in the joined string: the lengths before it, plus one separator each
+        starts = list(map(add, accumulate(map(len, texts), initial=0), range(len(texts) + 1)))
         hits.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
         covered_to = -1
-        for start, end, (key, _length, kind, refs) in hits:
+        for start, end, value in hits:
+            kind = value[2]
             which = bisect_right(starts, start) - 1
             begin = starts[which]
             stop = begin + len(texts[which])
@@ -270,8 +336,16 @@ class CompiledIndex:
             if end <= covered_to or self._negated(joined, start, begin):
                 continue
             covered_to = end
-            found.setdefault(which, []).extend((key, ref, certainty) for ref, certainty in refs)
+            slot = found.get(which)
+            if slot is None:
+                found[which] = [value]
+            else:
+                slot.append(value)
         return found
+
+
+def _reasons(refs: Iterable[EntryRef], matched_on: str, value: str) -> tuple[Reason, ...]:
+    return tuple(Reason(r.catalogue, r.edition, r.label, r.entry_id, matched_on, value, CERTAIN, r.tier) for r in refs)
 
 
 def _normalise_hs(code: str) -> str:
@@ -288,72 +362,57 @@ def _text(item: Item) -> str:
 def classify(item: Item, index: CompiledIndex, *, strict: bool = False) -> Decision:
     """The tier of one item and every reason for it. Tier 3 when nothing matches."""
     text = _text(item)
-    return _decide(item, index, strict, index.match_names(text) if text else ())
+    return _decide(item, index, strict, index._scan([text]).get(0) if text else None)
 
 
 def classify_many(items: Sequence[Item], index: CompiledIndex, *, strict: bool = False) -> list[Decision]:
     """``classify`` over many items (a batch), scanning all their texts for names in one pass."""
-    names = index.match_names_many(
+    names = index._scan(
         [f"{item.description}\n{item.materials}" if item.materials else item.description for item in items]
     )
     # Most items carry only an HS code: their decision depends on the code alone, so it is
     # made once per code and shared (codes are a bounded set). The rest go through _decide.
-    cache = index.hs_decisions[strict]
-    decisions: list[Decision] = []
-    append = decisions.append
-    for position, item in enumerate(items):
-        found = names.get(position)
-        if found or item.used or item.un_number or item.cas_numbers:
-            append(_decide(item, index, strict, found))
-            continue
-        code = item.hs_code
-        decision = cache.get(code)
-        if decision is None:
-            decision = _decide(Item(hs_code=code), index, strict, None)
-            if len(cache) < _HS_CACHE_SIZE:
-                cache[code] = decision
-        append(decision)
-    return decisions
+    get = index.hs_decisions[strict].get
+    code_decision = index._code_decision
+    return [
+        _decide(item, index, strict, names.get(position))
+        if item.cas_numbers or item.un_number or item.used or position in names
+        else get(item.hs_code) or code_decision(item.hs_code, strict)
+        for position, item in enumerate(items)
+    ]
 
 
-def _decide(
-    item: Item, index: CompiledIndex, strict: bool, found: Sequence[tuple[str, EntryRef, float]] | None
-) -> Decision:
+def _decide(item: Item, index: CompiledIndex, strict: bool, found: list[tuple] | None) -> Decision:
+    """Every reason, in order: CAS numbers, UN number, HS code, used flag, then names (an entry
+    already matched on an exact key is not repeated as a suspicion)."""
     reasons: list[Reason] = []
-    append = reasons.append
-    for cas in item.cas_numbers:
-        for ref in index.by_cas.get(cas, ()):
-            append(Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "cas", cas, CERTAIN, ref.tier))
-    un = item.un_number
-    if un:
-        for ref in index.by_un.get(un, ()):
-            append(Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "un_number", un, CERTAIN, ref.tier))
-    code = item.hs_code
-    if code:
-        if not code.isdigit():
-            code = _normalise_hs(code)
-        by_hs = index.by_hs
-        for n in index.hs_lengths:
-            refs = by_hs.get(code[:n])
-            if refs and n <= len(code):
-                for ref in refs:
-                    append(
-                        Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "hs_code", code, CERTAIN, ref.tier)
-                    )
+    if item.cas_numbers:
+        cas_reasons = index._cas_reasons
+        for cas in item.cas_numbers:
+            given = cas_reasons.get(cas)
+            if given:
+                reasons.extend(given)
+    if item.un_number:
+        given = index._un_reasons.get(item.un_number)
+        if given:
+            reasons.extend(given)
+    if item.hs_code:
+        reasons.extend(index._hs_reasons(item.hs_code))
     if item.used:
-        edition = index.editions.get("prohibited_goods", USED_GOODS_EDITION)
-        append(
-            Reason("prohibited_goods", edition, USED_GOODS_ENTRY, None, "used_flag", "true", CERTAIN, TIER_PROHIBITED)
-        )
+        reasons.append(index._used_reason)
     if found:
         seen = {r.entry_id for r in reasons}
-        for name, ref, certainty in found:
-            if ref.entry_id not in seen:
-                seen.add(ref.entry_id)
-                append(Reason(ref.catalogue, ref.edition, ref.label, ref.entry_id, "name", name, certainty, ref.tier))
+        for value in found:
+            for entry_id, reason in value[4]:
+                if entry_id not in seen:
+                    seen.add(entry_id)
+                    reasons.append(reason)
+    return _decision(reasons, strict)
+
+
+def _decision(reasons: Sequence[Reason], strict: bool) -> Decision:
     if not reasons:
         return _STRICT_NOTHING if strict else _NOTHING
-
     tier = certain_tier = TIER_GENERAL
     for reason in reasons:
         if reason.tier < tier:

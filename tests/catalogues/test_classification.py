@@ -227,3 +227,84 @@ def test_classifying_many_at_once_decides_exactly_as_one_by_one():
     ]
     for strict in (False, True):
         assert classify_many(items, INDEX, strict=strict) == [classify(i, INDEX, strict=strict) for i in items]
+
+
+class TestReasonsAndSharing:
+    """The engine builds the reasons of exact keys and names once per index and shares them; the
+    decisions must stay exactly what building them item by item gives."""
+
+    def test_reasons_come_in_order_cas_un_hs_used_then_names(self):
+        item = Item(
+            description="含多氯联苯的甲醛溶液",
+            hs_code="9503008900",
+            cas_numbers=("143-33-9", "50-00-0"),
+            un_number="1203",
+            used=True,
+        )
+        reasons = classify(item, INDEX).reasons
+        assert [(r.matched_on, r.value) for r in reasons] == [
+            ("cas", "143-33-9"),
+            ("cas", "50-00-0"),
+            ("un_number", "1203"),
+            ("hs_code", "9503008900"),
+            ("used_flag", "true"),
+            ("name", "多氯联苯"),  # 甲醛溶液 is already matched on its CAS number
+        ]
+
+    def test_a_key_listed_in_two_catalogues_gives_a_reason_for_each(self):
+        index = _index(
+            HAZARDOUS,
+            PRECURSORS,
+            CatalogueData("restricted_toxic", "2020", 1, [EntryData(71, "9", "甲苯类", (), "108-88-3")]),
+        )
+        reasons = classify(Item(cas_numbers=("108-88-3",)), index).reasons
+        assert [(r.catalogue, r.entry_id) for r in reasons] == [("precursor_chemicals", 11), ("restricted_toxic", 71)]
+
+    def test_every_prefix_a_code_starts_with_counts_longest_first_and_a_short_code_matches_once(self):
+        index = _index(
+            CatalogueData(
+                "legal_inspection",
+                "2024",
+                2,
+                [
+                    EntryData(81, "61", "针织服装", hs_prefix="61", match_names=False),
+                    EntryData(82, "6111", "婴儿服装", hs_prefix="6111", match_names=False),
+                ],
+            )
+        )
+        assert [r.entry_id for r in classify(Item(hs_code="6111200000"), index).reasons] == [82, 81]
+        assert [r.entry_id for r in classify(Item(hs_code="61"), index).reasons] == [81]
+
+    def test_a_code_with_separators_is_recorded_normalised_in_a_batch_too(self):
+        from catalogues.classification import classify_many
+
+        decisions = classify_many([Item(hs_code="9503.0089.00"), Item(hs_code="9503.0089.00")], INDEX)
+        assert [r.value for d in decisions for r in d.reasons] == ["9503008900", "9503008900"]
+
+    def test_the_decision_cache_keeps_strictness_apart_and_can_be_emptied(self):
+        from catalogues.classification import classify_many
+
+        index = _index(CCC)
+        items = [Item(hs_code="6109100021"), Item(hs_code="9503008900")]
+        assert [d.tier for d in classify_many(items, index)] == [3, 2]
+        assert [d.tier for d in classify_many(items, index, strict=True)] == [2, 2]
+        assert [d.tier for d in classify_many(items, index)] == [3, 2]
+        assert index.hs_decisions[False] and index.hs_decisions[True]
+        index.forget_decisions()
+        assert not index.hs_decisions[False] and not index.hs_decisions[True]
+        assert classify_many(items, index) == [classify(item, index) for item in items]
+
+    def test_names_found_are_reported_with_their_entry_and_certainty(self):
+        found = INDEX.match_names("福尔马林溶液 和 Toluene")
+        assert [(name, ref.entry_id, certainty) for name, ref, certainty in found] == [
+            ("福尔马林溶液", 3, 0.7),
+            ("toluene", 11, 0.6),
+        ]
+        assert INDEX.match_names_many(["纯棉T恤", "甲苯"]) == {1: [("甲苯", INDEX.match_names("甲苯")[0][1], 0.8)]}
+
+    def test_a_batch_of_many_texts_maps_every_name_to_its_own_item(self):
+        from catalogues.classification import classify_many
+
+        texts = ["无甲醛", "甲醛溶液", "", "钠", "金属钠", "Toluene", "no toluene", "钠盐"] * 50
+        items = [Item(description=text, materials="含多氯联苯" if i % 7 == 0 else "") for i, text in enumerate(texts)]
+        assert classify_many(items, INDEX) == [classify(item, INDEX) for item in items]
