@@ -12,15 +12,20 @@ from django.views.decorators.http import require_http_methods
 from accounts.filtersets import BureauFilterSet
 from accounts.forms import SignupForm
 from accounts.models import Bureau
-from cbec_supervision.listing import render_list
+from accounts.tables import BureauTable
+from cbec_supervision.lists import list_page
 from filings import services
 
 
 @login_required
 def bureau_list(request):
     queryset = Bureau.objects.visible_to(request.user).select_related("parent").prefetch_related("regions")
-    return render_list(
-        request, queryset=queryset, filterset_class=BureauFilterSet, template="accounts/bureau_list.html"
+    return list_page(
+        request,
+        queryset=queryset,
+        table_class=BureauTable,
+        filterset_class=BureauFilterSet,
+        context={"title": _("Bureaus")},
     )
 
 
