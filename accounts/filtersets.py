@@ -15,3 +15,8 @@ class BureauFilterSet(django_filters.FilterSet):
     class Meta:
         model = Bureau
         fields = ["level", "parent", "region"]
+
+    def page_widgets(self):
+        from accounts.pickers import bureau_picker_widget
+
+        return {"parent": bureau_picker_widget()}

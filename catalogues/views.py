@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,8 +23,9 @@ from catalogues.forms import CatalogueUploadForm
 from catalogues.models import CatalogueEdition
 from catalogues.presentation import TIER_LABELS
 from catalogues.services import catalogue_import
+from catalogues.tables import TABLE_OF_LAYOUT, CatalogueEntryTable
 from cbec_supervision.attachments import check_upload
-from cbec_supervision.listing import render_list
+from cbec_supervision.lists import list_page
 from cbec_supervision.webui import show_refusal
 
 
@@ -65,12 +67,20 @@ def catalogue_detail(request, pk: int):
     edition = get_object_or_404(CatalogueEdition.objects.visible_to(request.user), pk=pk)
     layout = LAYOUT_OF_KIND.get(edition.kind, "hs")
     in_force = any(e.pk == edition.pk for e in CatalogueEdition.objects.in_force())
-    return render_list(
+    search_placeholder = {
+        "chemical": _("Name, alias, CAS number or serial number"),
+        "dangerous": _("Name or UN number"),
+    }.get(layout, _("Name or HS code"))
+    return list_page(
         request,
         queryset=edition.entries.order_by("row", "pk"),
+        table_class=TABLE_OF_LAYOUT.get(layout, CatalogueEntryTable),
         filterset_class=CatalogueEntryFilterSet.for_layout(layout),
         template="catalogues/catalogue_detail.html",
         context={
+            "title": str(edition),
+            "breadcrumbs": [{"url": reverse("catalogues:catalogue_list"), "label": _("Catalogues")}],
+            "search_placeholder": search_placeholder,
             "edition": edition,
             "layout": layout,
             "in_force": in_force,

@@ -15,3 +15,23 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
         self.field_class = forms.IntegerField
+
+
+class PageFiltersMixin:
+    """Which filters of a FilterSet (shared with the API) the HTML page shows, and with which widgets.
+
+    ``page_fields`` are shown to staff; ``staff_only`` ones are hidden from enterprise users (they
+    see only their own rows anyway). Filters not on the page (``ordering``: the table sorts) are
+    left to the API.
+    """
+
+    page_fields: tuple[str, ...] = ()
+    staff_only: tuple[str, ...] = ()
+
+    def page_fields_for(self, user) -> list[str]:
+        hidden = self.staff_only if getattr(user, "is_enterprise_user", False) else ()
+        return [name for name in self.page_fields if name not in hidden]
+
+    def page_widgets(self) -> dict:
+        """Widgets for the page form (pickers), by filter name."""
+        return {}

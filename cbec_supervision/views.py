@@ -7,20 +7,22 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cbec_supervision.attachments import attachment_visible_to
 from cbec_supervision.home import work_queues
+from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment, Notification
 from cbec_supervision.notifications import notifications_mark_read
+from cbec_supervision.tables import NotificationTable
 
 logger = logging.getLogger(__name__)
 
@@ -31,21 +33,20 @@ def home(request):
     return render(request, "home.html", {"queues": work_queues(request.user)})
 
 
-NOTIFICATIONS_PAGE_SIZE = 50
-
-
 @login_required
 @require_GET
 def notification_list(request):
-    """The user's inbox: unread first, then newest first."""
+    """The user's inbox: unread first, then newest first (or sorted by time)."""
     queryset = Notification.objects.visible_to(request.user).order_by(
         F("read_at").asc(nulls_first=True), "-created_at", "-id"
     )
-    page = Paginator(queryset, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
-        "notifications/list.html",
-        {"page_obj": page, "rows": page.object_list, "querystring": ""},
+        queryset=queryset,
+        table_class=NotificationTable,
+        template="notifications/list.html",
+        context={"title": _("Notifications")},
+        exportable=False,
     )
 
 
@@ -70,7 +71,8 @@ def notification_mark_read(request):
     count = notifications_mark_read(user=request.user, ids=ids)
     if request.headers.get("HX-Request") and ids:
         row = get_object_or_404(Notification.objects.visible_to(request.user), pk=ids[0])
-        return render(request, "notifications/includes/row.html", {"n": row})
+        table = NotificationTable([row], request=request)
+        return render(request, "includes/table_row.html", {"row": table.rows[0]})
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     if ids is None:

@@ -6,7 +6,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cbec_supervision.filters import IdFilter
+from accounts.pickers import bureau_picker_widget
+from catalogues.choices import Tier
+from cbec_supervision.filters import IdFilter, PageFiltersMixin
 from filings.choices import (
     ChangeRequestStatus,
     EnterpriseType,
@@ -16,6 +18,7 @@ from filings.choices import (
     SupervisionLevel,
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from filings.pickers import enterprise_picker_widget
 
 _TYPE_FIELDS = {
     EnterpriseType.OPERATOR: "is_operator",
@@ -24,7 +27,7 @@ _TYPE_FIELDS = {
 }
 
 
-class EnterpriseFilingFilterSet(django_filters.FilterSet):
+class EnterpriseFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices, label=_("Status"))
     type = django_filters.ChoiceFilter(choices=EnterpriseType.choices, method="filter_type", label=_("Type"))
@@ -38,9 +41,14 @@ class EnterpriseFilingFilterSet(django_filters.FilterSet):
         label=_("Order by"),
     )
 
+    page_fields = ("q", "status", "type", "bureau", "supervision_level", "overdue")
+
     class Meta:
         model = EnterpriseFiling
         fields = ["q", "status", "type", "bureau", "supervision_level", "uscc", "region_code"]
+
+    def page_widgets(self):
+        return {"bureau": bureau_picker_widget()}
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -69,7 +77,7 @@ def filter_overdue(queryset, overdue: bool | None):
     return submitted.filter(submitted_at__lt=cutoff) if overdue else submitted.filter(submitted_at__gte=cutoff)
 
 
-class ProductFilingFilterSet(django_filters.FilterSet):
+class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices, label=_("Status"))
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
@@ -83,16 +91,26 @@ class ProductFilingFilterSet(django_filters.FilterSet):
     origin_country = django_filters.CharFilter(
         field_name="origin_country", lookup_expr="iexact", label=_("Country of origin")
     )
-    tier = django_filters.ChoiceFilter(field_name="tier", choices=((1, "1"), (2, "2"), (3, "3")), label=_("Tier"))
+    tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices, label=_("Tier"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
     ordering = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
         label=_("Order by"),
     )
 
+    page_fields = ("q", "status", "enterprise", "bureau", "category", "subcategory", "tier", "overdue")
+    staff_only = ("bureau", "tier", "overdue")
+
     class Meta:
         model = ProductFiling
         fields = ["q", "status", "enterprise", "category", "subcategory", "hs_code", "brand", "gtin"]
+
+    def page_widgets(self):
+        from django import forms
+
+        if self.request is not None and getattr(self.request.user, "is_enterprise_user", False):
+            return {"enterprise": forms.HiddenInput()}
+        return {"enterprise": enterprise_picker_widget(), "bureau": bureau_picker_widget()}
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

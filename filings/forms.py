@@ -9,12 +9,14 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
+from cbec_supervision.widgets import PickerWidget
 from filings.choices import (
     PLEDGE_KIND,
     SUBCATEGORY_CATEGORY,
@@ -164,6 +166,7 @@ class ProductFilingForm(ServiceErrorsMixin, forms.Form):
         max_length=16,
         required=False,
         help_text=_("10 digits; the first 8 are a China Customs commodity code, e.g. 9503008900."),
+        widget=PickerWidget(reverse_lazy("catalogues:hs_code_picker"), free_text=True),
     )
     origin_country = forms.ChoiceField(label=_label(ProductFiling, "origin_country"), required=False)
     manufacturer = forms.CharField(label=_label(ProductFiling, "manufacturer"), max_length=200, required=False)

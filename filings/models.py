@@ -126,6 +126,9 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
         indexes = [
             models.Index(fields=["bureau", "status"], name="enterprise_bureau_status_idx"),
             models.Index(fields=["status", "submitted_at"], name="enterprise_queue_idx"),
+            # The enterprise picker's prefix lookups (LIKE 'x%'), whatever the database's collation.
+            models.Index(fields=["name"], name="enterprise_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["uscc"], name="enterprise_uscc_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
         permissions = [("review_enterprisefiling", "Can review enterprise filings")]
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from filings import views
+from filings import pickers, views
 
 app_name = "filings"
 urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/bulk/<slug:action>/", views.enterprise_bulk_decide, name="enterprise_bulk_decide"),
+    path("pickers/enterprises/", pickers.enterprise_picker, name="enterprise_picker"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/submit/", views.enterprise_submit, name="enterprise_submit"),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("products/", views.product_list, name="product_list"),
     path("products/new/", views.product_create, name="product_create"),
     path("products/bulk/", views.product_bulk, name="product_bulk"),
+    path("products/bulk/submit/", views.product_bulk_submit, name="product_bulk_submit"),
+    path("products/bulk/decide/<slug:action>/", views.product_bulk_decide, name="product_bulk_decide"),
     path("products/bulk/template.<slug:fmt>", views.product_bulk_template, name="product_bulk_template"),
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),

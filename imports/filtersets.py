@@ -6,30 +6,47 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pickers import bureau_picker_widget
 from catalogues.choices import FollowUp, Tier
-from cbec_supervision.filters import IdFilter
+from cbec_supervision.filters import IdFilter, PageFiltersMixin
 from imports.choices import BatchMode, BatchStatus, Confirmation
 from imports.models import ExportDeclaration, ImportBatch, ImportItem
 
 
-class ImportBatchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="batch_no", lookup_expr="icontains", label=_("Batch number"))
+class ImportBatchFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=BatchStatus.choices, label=_("Status"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
     mode = django_filters.ChoiceFilter(choices=BatchMode.choices, label=_("Mode"))
     enterprise = IdFilter(field_name="enterprise", label=_("Operator"))
     platform = IdFilter(field_name="platform", label=_("Platform"))
     warehouse = IdFilter(field_name="warehouse", label=_("Warehouse"))
-    port_bureau = django_filters.CharFilter(field_name="port_bureau__code", label=_("Port bureau code"))
+    port_bureau = django_filters.CharFilter(field_name="port_bureau__code", label=_("Port bureau"))
+    uscc = django_filters.CharFilter(
+        field_name="enterprise__uscc", lookup_expr="iexact", label=_("Operator credit code")
+    )
     arrival_after = django_filters.DateFilter(field_name="arrival_date", lookup_expr="gte")
     arrival_before = django_filters.DateFilter(field_name="arrival_date", lookup_expr="lte")
     pending_confirmation = django_filters.BooleanFilter(
         method="filter_pending_confirmation", label=_("Lines await an inspector's confirmation")
     )
 
+    page_fields = ("q", "status", "tier", "mode", "port_bureau", "uscc")
+    staff_only = ("uscc",)
+
     class Meta:
         model = ImportBatch
         fields = ["q", "status", "tier", "mode", "enterprise", "platform", "warehouse", "port_bureau"]
+
+    def page_widgets(self):
+        return {"port_bureau": bureau_picker_widget()}
+
+    def filter_q(self, queryset, name, value):
+        """The batch number, or the operator's name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(batch_no__icontains=value) | Q(enterprise__name__icontains=value))
 
     def filter_pending_confirmation(self, queryset, name, value):
         if value is None:
@@ -49,7 +66,7 @@ class ImportItemFilterSet(django_filters.FilterSet):
         fields = ["tier", "confirmation", "follow_up", "product"]
 
 
-class ExportDeclarationFilterSet(django_filters.FilterSet):
+class ExportDeclarationFilterSet(PageFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
     product = IdFilter(field_name="product", label=_("Product"))
@@ -60,13 +77,20 @@ class ExportDeclarationFilterSet(django_filters.FilterSet):
     hs_code = django_filters.CharFilter(field_name="hs_code", lookup_expr="startswith", label=_("HS code"))
     declared_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     declared_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    uscc = django_filters.CharFilter(field_name="enterprise__uscc", lookup_expr="iexact", label=_("Credit code"))
+
+    page_fields = ("q", "destination_country", "hs_code", "uscc")
+    staff_only = ("uscc",)
 
     class Meta:
         model = ExportDeclaration
         fields = ["q", "enterprise", "product", "destination_country", "order_no", "hs_code"]
 
     def filter_q(self, queryset, name, value):
+        """The order number, the description, or the enterprise's name."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(order_no__icontains=value) | Q(description__icontains=value))
+        return queryset.filter(
+            Q(order_no__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value)
+        )

@@ -32,12 +32,19 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def _partner_field(flag: str, label) -> forms.ModelChoiceField:
-    """An approved platform or logistics enterprise: filings are shared nationwide."""
+    """An approved platform or logistics enterprise: filings are shared nationwide.
+
+    A type-ahead picker, not a ``<select>`` of every approved enterprise; the choice is checked
+    against the same queryset (one indexed lookup by id).
+    """
+    from filings.pickers import enterprise_picker_widget
+
     field = forms.ModelChoiceField(
         label=label,
         queryset=EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by("name"),
         required=False,
         empty_label="—",
+        widget=enterprise_picker_widget(type="platform" if flag == "is_platform" else "logistics"),
     )
     field.label_from_instance = lambda e: f"{e.name} ({e.filing_no})" if e.filing_no else e.name
     return field

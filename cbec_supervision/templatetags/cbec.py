@@ -99,3 +99,12 @@ def history(context, obj, limit: int = 100, parts: bool = True):
             part = f"{kind} {event.object_repr}".strip()
         rows.append({"event": event, "verb": label, "changes": changes, "part": part})
     return {"rows": rows}
+
+
+@register.filter
+def row_attrs(row):
+    """A table row's attributes (``Meta.row_attrs``), without django-tables2's even/odd classes."""
+    from django_tables2.utils import AttributeDict, computed_values
+
+    attrs = computed_values(row.table.row_attrs, kwargs={"table": row.table, "record": row.record})
+    return AttributeDict({k: v for k, v in attrs.items() if v not in (None, "")}).as_html()

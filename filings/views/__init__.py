@@ -2,6 +2,7 @@
 
 from filings.views.enterprises import (
     colleague_add,
+    enterprise_bulk_decide,
     enterprise_change_request,
     enterprise_decide,
     enterprise_detail,
@@ -12,6 +13,8 @@ from filings.views.enterprises import (
 )
 from filings.views.products import (
     product_bulk,
+    product_bulk_decide,
+    product_bulk_submit,
     product_bulk_template,
     product_change_request,
     product_create,
@@ -30,6 +33,7 @@ __all__ = [
     "change_request_detail",
     "change_request_withdraw",
     "colleague_add",
+    "enterprise_bulk_decide",
     "enterprise_change_request",
     "enterprise_decide",
     "enterprise_detail",
@@ -38,6 +42,8 @@ __all__ = [
     "enterprise_set_bureau",
     "enterprise_submit",
     "product_bulk",
+    "product_bulk_decide",
+    "product_bulk_submit",
     "product_bulk_template",
     "product_change_request",
     "product_create",

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cbec_supervision.attachments import attachment_create
-from cbec_supervision.listing import render_list
+from cbec_supervision.lists import BulkAction, bulk_page, list_page
 from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
 from cbec_supervision.workflow import may_review
@@ -40,6 +41,7 @@ from filings.forms import (
     EnterpriseFilingForm,
 )
 from filings.models import EnterpriseFiling
+from filings.tables import EnterpriseFilingTable
 from filings.views.common import (
     _DECISION_DONE,
     _attachments,
@@ -55,14 +57,38 @@ from filings.views.common import (
 # --- enterprise filings -------------------------------------------------------------------------
 
 
-class EnterpriseListFilterSet(EnterpriseFilingFilterSet):
-    """The shared FilterSet, with the filters a person uses on the page."""
+def _is_reviewer(user) -> bool:
+    return user.is_bureau_staff
 
-    uscc = None
-    region_code = None
 
-    class Meta(EnterpriseFilingFilterSet.Meta):
-        fields = ["q", "status", "type", "bureau", "supervision_level"]
+def decision_bulk_actions(kind: str) -> list[BulkAction]:
+    """Approve or return the selected submitted filings (``kind`` "enterprise" or "product"), one comment for all."""
+    url = "filings:enterprise_bulk_decide" if kind == "enterprise" else "filings:product_bulk_decide"
+    return [
+        BulkAction(
+            "approve",
+            _("Approve selected"),
+            reverse(url, args=["approve"]),
+            colour="success",
+            icon="check2-circle",
+            comment=True,
+            allowed=_is_reviewer,
+        ),
+        BulkAction(
+            "return",
+            _("Return selected for correction"),
+            reverse(url, args=["return"]),
+            colour="warning",
+            icon="arrow-return-left",
+            comment=True,
+            comment_required=True,
+            allowed=_is_reviewer,
+        ),
+    ]
+
+
+#: bulk decision -> the status it sets
+BULK_DECISIONS = {"approve": FilingStatus.APPROVED, "return": FilingStatus.RETURNED}
 
 
 @login_required
@@ -70,8 +96,35 @@ def enterprise_list(request):
     if request.user.is_enterprise_user and request.user.enterprise_id:
         return redirect("filings:enterprise_detail", request.user.enterprise_id)
     queryset = EnterpriseFiling.objects.visible_to(request.user).select_related("bureau")
-    return render_list(
-        request, queryset=queryset, filterset_class=EnterpriseListFilterSet, template="filings/enterprise_list.html"
+    return list_page(
+        request,
+        queryset=queryset,
+        table_class=EnterpriseFilingTable,
+        filterset_class=EnterpriseFilingFilterSet,
+        template="filings/enterprise_list.html",
+        context={"title": _("Enterprise filings"), "search_placeholder": _("Name, credit code or filing number")},
+        bulk_actions=decision_bulk_actions("enterprise"),
+    )
+
+
+@login_required
+@require_POST
+def enterprise_bulk_decide(request, action: str):
+    """Approve or return the selected enterprise filings, each through ``enterprise_decide``."""
+    actions = {a.name: a for a in decision_bulk_actions("enterprise")}
+    if action not in actions:
+        raise Http404
+    user = request.user
+    return bulk_page(
+        request,
+        action=actions[action],
+        queryset=EnterpriseFiling.objects.visible_to(user).select_related("bureau"),
+        table_class=EnterpriseFilingTable,
+        act=lambda filing, comment: services.enterprise_decide(
+            actor=user, filing=filing, status=BULK_DECISIONS[action], reason=comment
+        ),
+        back_url=reverse("filings:enterprise_list"),
+        title=actions[action].label,
     )
 
 

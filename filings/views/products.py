@@ -7,8 +7,6 @@ from or as a message, and changes nothing.
 
 from __future__ import annotations
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalogues.choices import TIER_COLOURS, Tier
+from catalogues.choices import TIER_COLOURS
 from catalogues.models import HSCode
-from cbec_supervision.listing import render_list
+from cbec_supervision.lists import BulkAction, bulk_page, list_page
 from cbec_supervision.webui import show_refusal
 from cbec_supervision.workflow import may_review
 from filings import services
@@ -31,7 +29,7 @@ from filings.choices import (
     ChangeRequestStatus,
     FilingStatus,
 )
-from filings.filtersets import IdFilter, ProductFilingFilterSet
+from filings.filtersets import ProductFilingFilterSet
 from filings.forms import (
     DecisionForm,
     ProductChangeRequestForm,
@@ -40,6 +38,7 @@ from filings.forms import (
     UploadForm,
 )
 from filings.models import EnterpriseFiling, ProductFiling
+from filings.tables import ProductFilingTable
 from filings.views.common import (
     TIER_LABELS,
     _attachments,
@@ -53,51 +52,104 @@ from filings.views.common import (
     _visible_product,
 )
 from filings.views.enterprises import (
+    BULK_DECISIONS,
     _change_request,
     _decide,
+    decision_bulk_actions,
 )
 
 # --- product filings ----------------------------------------------------------------------------
 
 
-class ProductListFilterSet(ProductFilingFilterSet):
-    """The shared FilterSet, with the filters a person uses on the page (``q`` covers the rest)."""
-
-    uscc = None
-    hs_code = None
-    brand = None
-    gtin = None
-    origin_country = None
-    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
-    tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices, label=gettext_lazy("Tier"))
-
-    class Meta(ProductFilingFilterSet.Meta):
-        fields = ["q", "status", "enterprise", "category", "subcategory"]
+def _is_enterprise_user(user) -> bool:
+    return user.is_enterprise_user
 
 
-class EnterpriseProductListFilterSet(ProductListFilterSet):
-    """What an enterprise filters its own products by."""
-
-    bureau = None
-    overdue = None
-    tier = None
+def product_bulk_actions(user) -> list[BulkAction]:
+    """Enterprises submit selected drafts; the competent bureau approves or returns selected submissions."""
+    if user.is_enterprise_user:
+        return [
+            BulkAction(
+                "submit",
+                gettext_lazy("Submit selected for review"),
+                reverse("filings:product_bulk_submit"),
+                icon="send",
+                allowed=_is_enterprise_user,
+            )
+        ]
+    return decision_bulk_actions("product")
 
 
 @login_required
 def product_list(request):
     user = request.user
     queryset = ProductFiling.objects.visible_to(user).select_related("enterprise__bureau")
-    filterset_class = EnterpriseProductListFilterSet if user.is_enterprise_user else ProductListFilterSet
     enterprise = None
     wanted = request.GET.get("enterprise", "")
     if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
         enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=request.GET["enterprise"]).first()
-    return render_list(
+    mine = user.is_enterprise_user
+    breadcrumbs = []
+    if enterprise and not mine:
+        breadcrumbs = [
+            {"url": reverse("filings:enterprise_list"), "label": _("Enterprise filings")},
+            {"url": enterprise.get_absolute_url(), "label": enterprise.name},
+        ]
+    return list_page(
         request,
         queryset=queryset,
-        filterset_class=filterset_class,
+        table_class=ProductFilingTable,
+        filterset_class=ProductFilingFilterSet,
         template="filings/product_list.html",
-        context={"tier_labels": TIER_LABELS, "for_enterprise": enterprise},
+        context={
+            "title": _("My products") if mine else _("Product filings"),
+            "breadcrumbs": breadcrumbs,
+            "for_enterprise": enterprise,
+            "search_placeholder": _("Name, brand, HS code, GTIN, filing number or credit code"),
+        },
+        bulk_actions=product_bulk_actions(user),
+        for_enterprise_user=mine,
+    )
+
+
+@login_required
+@require_POST
+def product_bulk_submit(request):
+    """Submit the selected products, each through ``product_submit``."""
+    user = request.user
+    [action] = [a for a in product_bulk_actions(user) if a.name == "submit"] or [None]
+    if action is None:
+        raise Http404
+    return bulk_page(
+        request,
+        action=action,
+        queryset=ProductFiling.objects.visible_to(user).select_related("enterprise__bureau"),
+        table_class=ProductFilingTable,
+        act=lambda product, _comment: services.product_submit(actor=user, product=product),
+        back_url=reverse("filings:product_list"),
+        title=str(action.label),
+        for_enterprise_user=True,
+    )
+
+
+@login_required
+@require_POST
+def product_bulk_decide(request, action: str):
+    """Approve or return the selected product filings, each through ``product_decide``."""
+    actions = {a.name: a for a in decision_bulk_actions("product")}
+    if action not in actions:
+        raise Http404
+    user = request.user
+    return bulk_page(
+        request,
+        action=actions[action],
+        queryset=ProductFiling.objects.visible_to(user).select_related("enterprise__bureau"),
+        table_class=ProductFilingTable,
+        act=lambda product, comment: services.product_decide(
+            actor=user, product=product, status=BULK_DECISIONS[action], reason=comment
+        ),
+        back_url=reverse("filings:product_list"),
+        title=str(actions[action].label),
     )
 
 

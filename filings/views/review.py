@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cbec_supervision.lists import build_table
+from cbec_supervision.tables import COUNT_CAP, EXPORT_FORMATS, EXPORT_LIMIT
 from cbec_supervision.webui import show_refusal
 from cbec_supervision.workflow import may_review
 from filings import services
@@ -31,48 +33,72 @@ from filings.forms import (
     DecisionForm,
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from filings.tables import ChangeRequestQueueTable, EnterpriseQueueTable, ProductQueueTable
 from filings.views.common import (
-    REVIEW_QUEUE_LIMIT,
-    TIER_LABELS,
     Decision,
     _days_waiting,
     _display,
     _field_label,
     _is_own,
 )
+from filings.views.enterprises import decision_bulk_actions
 
 # --- review queue and change requests -----------------------------------------------------------
 
 
 @login_required
 def review_queue(request):
-    """What the competent bureau has to decide, oldest first; overdue rows stand out."""
+    """What the competent bureau has to decide, oldest first; overdue rows stand out.
+
+    Three tables of the list pattern (sortable, paginated, exportable; prefixes ``e-``, ``p-``, ``c-``),
+    with bulk approve/return on the two filing queues.
+    """
     user = request.user
     if not (user.is_bureau_staff or user.is_hq):
         raise Http404
-    enterprises = list(
+    # Oldest first unless a column is sorted.
+    enterprises = build_table(
+        request,
+        EnterpriseQueueTable,
         EnterpriseFiling.objects.visible_to(user)
         .filter(status=FilingStatus.SUBMITTED)
         .select_related("bureau")
-        .order_by("submitted_at", "id")[:REVIEW_QUEUE_LIMIT]
+        .order_by("submitted_at", "id"),
+        prefix="e-",
+        selectable=user.is_bureau_staff,
     )
-    products = list(
+    products = build_table(
+        request,
+        ProductQueueTable,
         ProductFiling.objects.visible_to(user)
         .filter(status=FilingStatus.SUBMITTED)
         .select_related("enterprise__bureau")
-        .order_by("submitted_at", "id")[:REVIEW_QUEUE_LIMIT]
+        .order_by("submitted_at", "id"),
+        prefix="p-",
+        selectable=user.is_bureau_staff,
     )
-    changes = list(
+    changes = build_table(
+        request,
+        ChangeRequestQueueTable,
         ChangeRequest.objects.visible_to(user)
         .filter(status=ChangeRequestStatus.PENDING)
         .select_related("enterprise__bureau", "product", "submitted_by")
-        .order_by("created_at", "id")[:REVIEW_QUEUE_LIMIT]
+        .order_by("created_at", "id"),
+        prefix="c-",
     )
+    prefix = request.GET.get("export_table", "")
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        table_class, table = {"p-": (ProductQueueTable, products), "c-": (ChangeRequestQueueTable, changes)}.get(
+            prefix, (EnterpriseQueueTable, enterprises)
+        )
+        return table_class(table.data.data, request=request, prefix=table.prefix).export_response(fmt)
+    rows = {name: table.page_records for name, table in (("e", enterprises), ("p", products), ("c", changes))}
     review_days = dt.timedelta(days=settings.FILING_REVIEW_DAYS)
     now = timezone.now()
-    for row in enterprises + products:
+    for row in rows["e"] + rows["p"]:
         row.days_waiting = _days_waiting(row.submitted_at)
-    for row in changes:
+    for row in rows["c"]:
         row.days_waiting = _days_waiting(row.created_at)
         # The same deadline as for filings, counted from the request.
         row.is_overdue = row.created_at + review_days < now
@@ -80,12 +106,18 @@ def review_queue(request):
         request,
         "filings/review_queue.html",
         {
-            "enterprises": enterprises,
-            "products": products,
-            "changes": changes,
+            "title": _("Review queue"),
+            "enterprise_table": enterprises,
+            "product_table": products,
+            "change_table": changes,
+            "enterprises": rows["e"],
+            "products": rows["p"],
+            "changes": rows["c"],
+            "enterprise_actions": decision_bulk_actions("enterprise") if user.is_bureau_staff else [],
+            "product_actions": decision_bulk_actions("product") if user.is_bureau_staff else [],
             "review_days": settings.FILING_REVIEW_DAYS,
-            "limit": REVIEW_QUEUE_LIMIT,
-            "tier_labels": TIER_LABELS,
+            "export_limit": EXPORT_LIMIT,
+            "count_cap": COUNT_CAP,
         },
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,14 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Bureau
 from catalogues.presentation import TIER_LABELS, editions_rows, reason_rows
-from cbec_supervision.listing import PAGE_SIZE, render_list
+from cbec_supervision.lists import list_page
+from cbec_supervision.tables import PAGE_SIZE
 from cbec_supervision.webui import file_response, show_refusal
 from filings.choices import FilingStatus
 from filings.models import ProductTestReport
@@ -55,6 +52,7 @@ from imports.services.declarations import (
     import_item_confirm,
     verification_decide,
 )
+from imports.tables import ImportBatchTable, VerificationTaskTable
 from imports.views.common import (
     REFUSED_LINES_SCANNED,
     _require_enterprise_user,
@@ -63,57 +61,22 @@ from imports.views.common import (
 # --- import batches -----------------------------------------------------------------------------
 
 
-class ImportBatchListFilterSet(ImportBatchFilterSet):
-    """The API's FilterSet, with the filters a person uses on the page."""
-
-    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    port_bureau = django_filters.ModelChoiceFilter(
-        field_name="port_bureau",
-        to_field_name="code",
-        queryset=Bureau.objects.exclude(level="hq").order_by("code"),
-        label=gettext_lazy("Port bureau"),
-    )
-    uscc = django_filters.CharFilter(
-        field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Operator credit code")
-    )
-    enterprise = None
-    platform = None
-    warehouse = None
-    arrival_after = None
-    arrival_before = None
-    pending_confirmation = None
-
-    class Meta(ImportBatchFilterSet.Meta):
-        fields = ["q", "status", "tier", "mode", "port_bureau", "uscc"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(batch_no__icontains=value) | Q(enterprise__name__icontains=value))
-
-
-class EnterpriseBatchFilterSet(ImportBatchListFilterSet):
-    """What an enterprise filters its own batches by."""
-
-    uscc = None
-
-    class Meta(ImportBatchListFilterSet.Meta):
-        fields = ["q", "status", "tier", "mode", "port_bureau"]
-
-
 @login_required
 @require_GET
 def batch_list(request):
     user = request.user
     queryset = ImportBatch.objects.visible_to(user).select_related("enterprise", "port_bureau")
-    filterset_class = EnterpriseBatchFilterSet if user.is_enterprise_user else ImportBatchListFilterSet
-    return render_list(
+    return list_page(
         request,
         queryset=queryset,
-        filterset_class=filterset_class,
+        table_class=ImportBatchTable,
+        filterset_class=ImportBatchFilterSet,
         template="imports/batch_list.html",
-        context={"tier_labels": TIER_LABELS},
+        context={
+            "title": _("Import declarations") if user.is_enterprise_user else _("Import batches"),
+            "search_placeholder": _("Batch number or operator"),
+        },
+        for_enterprise_user=user.is_enterprise_user,
     )
 
 
@@ -401,12 +364,10 @@ def verification_queue(request):
         )
         .order_by("created_at", "id")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for task in page.object_list:
-        task.days_waiting = (now - task.created_at).days
-    return render(
+    return list_page(
         request,
-        "imports/verification_queue.html",
-        {"page_obj": page, "rows": page.object_list, "querystring": ""},
+        queryset=queryset,
+        table_class=VerificationTaskTable,
+        template="imports/verification_queue.html",
+        context={"title": _("On-site verifications")},
     )

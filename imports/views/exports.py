@@ -9,18 +9,16 @@ from or as a message, and changes nothing.
 
 from __future__ import annotations
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cbec_supervision.listing import render_list
+from cbec_supervision.lists import list_page
 from cbec_supervision.webui import file_response, show_refusal
 from filings.choices import FilingStatus
 from imports.filtersets import ExportDeclarationFilterSet
@@ -32,6 +30,7 @@ from imports.services import files as import_files
 from imports.services.declarations import (
     export_declare,
 )
+from imports.tables import ExportDeclarationTable
 from imports.views.common import (
     _require_enterprise_user,
 )
@@ -39,45 +38,23 @@ from imports.views.common import (
 # --- export declarations ------------------------------------------------------------------------
 
 
-class ExportListFilterSet(ExportDeclarationFilterSet):
-    """The API's FilterSet, with the filters a person uses on the page."""
-
-    q = django_filters.CharFilter(method="filter_q", label=gettext_lazy("Search"))
-    uscc = django_filters.CharFilter(
-        field_name="enterprise__uscc", lookup_expr="iexact", label=gettext_lazy("Credit code")
-    )
-    enterprise = None
-    product = None
-    order_no = None
-    declared_after = None
-    declared_before = None
-
-    class Meta(ExportDeclarationFilterSet.Meta):
-        fields = ["q", "destination_country", "hs_code", "uscc"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(order_no__icontains=value) | Q(description__icontains=value) | Q(enterprise__name__icontains=value)
-        )
-
-
-class EnterpriseExportFilterSet(ExportListFilterSet):
-    uscc = None
-
-    class Meta(ExportListFilterSet.Meta):
-        fields = ["q", "destination_country", "hs_code"]
-
-
 @login_required
 @require_GET
 def export_list(request):
     user = request.user
     queryset = ExportDeclaration.objects.visible_to(user).select_related("enterprise", "product")
-    filterset_class = EnterpriseExportFilterSet if user.is_enterprise_user else ExportListFilterSet
-    return render_list(request, queryset=queryset, filterset_class=filterset_class, template="imports/export_list.html")
+    return list_page(
+        request,
+        queryset=queryset,
+        table_class=ExportDeclarationTable,
+        filterset_class=ExportDeclarationFilterSet,
+        template="imports/export_list.html",
+        context={
+            "title": _("Export declarations"),
+            "search_placeholder": _("Order number, description, HS code or enterprise"),
+        },
+        for_enterprise_user=user.is_enterprise_user,
+    )
 
 
 @login_required

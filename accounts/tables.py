@@ -1,0 +1,41 @@
+"""The columns of the bureau list."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Bureau
+from cbec_supervision.tables import BaseTable, MonoColumn
+
+
+class BureauTable(BaseTable):
+    export_name = "bureaus"
+
+    code = MonoColumn(verbose_name=_("Code"), orderable=True)
+    name = tables.Column(verbose_name=_("Name"), orderable=True, attrs={"td": {"class": "text-nowrap"}})
+    name_en = tables.Column(verbose_name=_("English name"), orderable=True)
+    level = tables.Column(verbose_name=_("Level"), orderable=True, attrs={"td": {"class": "text-nowrap"}})
+    parent = tables.Column(verbose_name=_("Parent bureau"), accessor="parent__name", order_by=("parent__code",))
+    regions = tables.Column(verbose_name=_("Regions"), accessor="pk", empty_values=())
+
+    class Meta(BaseTable.Meta):
+        model = Bureau
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "bureau-table"}
+        empty_text = _("No bureaus match these filters.")
+
+    def render_regions(self, record):
+        regions = list(record.regions.all())
+        if not regions:
+            return mark_safe('<span class="text-body-secondary">—</span>')  # noqa: S308 - a constant
+        return format_html_join(
+            " ",
+            '<span class="badge text-bg-light border fw-normal"><span class="font-monospace">{}</span> {}</span>',
+            ((region.prefix, region.name) for region in regions),
+        )
+
+    def value_regions(self, record):
+        return "; ".join(f"{region.prefix} {region.name}" for region in record.regions.all())

@@ -1,0 +1,79 @@
+"""The enterprise picker: type-ahead over enterprise filings, by name prefix or credit code prefix.
+
+Built for 100,000 enterprises: both lookups are prefix matches served by btree indexes with
+``varchar_pattern_ops`` (migration ``enterprise_name_uscc_prefix_indexes``), at most PICKER_LIMIT
+rows, and nothing is listed before something is typed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from cbec_supervision.widgets import PICKER_LIMIT, PickerWidget, picker_query, picker_response
+from filings.choices import FilingStatus
+from filings.models import EnterpriseFiling
+
+#: ``?type=`` for the partner fields of an import batch -> the flag the partner must have
+PARTNER_FLAGS = {"platform": "is_platform", "logistics": "is_logistics"}
+
+
+def enterprise_label(value) -> str:
+    if not str(value).isdigit() or len(str(value)) > 18:
+        return str(value)
+    filing = EnterpriseFiling.objects.filter(pk=value).only("name", "filing_no").first()
+    if filing is None:
+        return str(value)
+    return f"{filing.name} ({filing.filing_no})" if filing.filing_no else filing.name
+
+
+def enterprise_picker_widget(**query: str) -> PickerWidget:
+    """The widget of an enterprise field or filter (its value is the filing id); ``type=`` as the endpoint takes it."""
+
+    def url() -> str:
+        return reverse("filings:enterprise_picker") + (f"?{urlencode(query)}" if query else "")
+
+    return PickerWidget(lazy(url, str)(), label_for=enterprise_label, placeholder=_("Name or credit code"))
+
+
+def enterprise_candidates(user, kind: str = ""):
+    """The filings a picker may offer ``user``.
+
+    Filters offer what the user may see (``visible_to``). The platform and warehouse of an import
+    batch may be any approved platform or logistics enterprise: approved filings are shared nationwide.
+    """
+    if kind in PARTNER_FLAGS:
+        if not user.is_authenticated:
+            return EnterpriseFiling.objects.none()
+        return EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{PARTNER_FLAGS[kind]: True})
+    return EnterpriseFiling.objects.visible_to(user)
+
+
+def enterprise_search(queryset, q: str):
+    q = q.strip()
+    if not q:
+        return queryset.none()
+    condition = Q(name__startswith=q)
+    if q.isascii() and q.isalnum():
+        condition |= Q(uscc__startswith=q.upper())
+    return queryset.filter(condition)
+
+
+@login_required
+@require_GET
+def enterprise_picker(request):
+    """``?q=`` -> at most PICKER_LIMIT enterprise filings (value: the filing id); ``type=platform|logistics``."""
+    rows = enterprise_search(enterprise_candidates(request.user, request.GET.get("type", "")), picker_query(request))
+    options = [
+        {"value": pk, "label": f"{name} ({filing_no})" if filing_no else name, "detail": uscc}
+        for pk, name, filing_no, uscc in rows.order_by("name", "pk").values_list("pk", "name", "filing_no", "uscc")[
+            :PICKER_LIMIT
+        ]
+    ]
+    return picker_response(request, options)
