@@ -36,12 +36,15 @@ class EnterpriseFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
     uscc = django_filters.CharFilter(field_name="uscc", lookup_expr="iexact", label=_("Credit code"))
     region_code = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", label=_("Region code"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("My jurisdiction only"))
     ordering = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
         label=_("Order by"),
     )
 
-    page_fields = ("q", "status", "type", "bureau", "supervision_level", "overdue")
+    page_fields = ("q", "status", "type", "bureau", "supervision_level", "overdue", "mine")
+    #: the path from a row to its competent bureau
+    bureau_path = "bureau"
 
     class Meta:
         model = EnterpriseFiling
@@ -61,6 +64,19 @@ class EnterpriseFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)
+
+    def filter_mine(self, queryset, name, value):
+        return filter_mine(queryset, self.request, self.bureau_path, value)
+
+
+def filter_mine(queryset, request, bureau_path: str, mine: bool | None):
+    """With ``mine``, a bureau's staff keep the filings of their own jurisdiction: approved filings
+    are shared nationally, so a bureau's lists otherwise show every bureau's approved filings too.
+    Headquarters and enterprise users have no jurisdiction of their own: the filter changes nothing."""
+    user = getattr(request, "user", None)
+    if not mine or user is None or not getattr(user, "is_bureau_staff", False):
+        return queryset
+    return queryset.filter(**{f"{bureau_path}__in": user.jurisdiction()})
 
 
 def filter_overdue(queryset, overdue: bool | None):
@@ -93,13 +109,15 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
     )
     tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices, label=_("Tier"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("My jurisdiction only"))
     ordering = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
         label=_("Order by"),
     )
 
-    page_fields = ("q", "status", "enterprise", "bureau", "category", "subcategory", "tier", "overdue")
-    staff_only = ("bureau", "tier", "overdue")
+    page_fields = ("q", "status", "enterprise", "bureau", "category", "subcategory", "tier", "overdue", "mine")
+    staff_only = ("bureau", "tier", "overdue", "mine")
+    bureau_path = "enterprise__bureau"
 
     class Meta:
         model = ProductFiling
@@ -129,6 +147,9 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)
+
+    def filter_mine(self, queryset, name, value):
+        return filter_mine(queryset, self.request, self.bureau_path, value)
 
 
 class ChangeRequestFilterSet(django_filters.FilterSet):

@@ -70,14 +70,28 @@ def _enterprise_queues(user: User) -> list[Queue]:
     return queues
 
 
+def _with(url: str, query: str) -> str:
+    """``url`` with ``query`` added to its query string, if any."""
+    if not query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
 def _staff_queues(user: User) -> list[Queue]:
     enterprise_url = reverse("filings:enterprise_list")
     product_url = reverse("filings:product_list")
     review_url = reverse("filings:review_queue")
-    enterprises = _status_counts(
-        EnterpriseFiling.objects.visible_to(user), (FilingStatus.SUBMITTED, FilingStatus.APPROVED)
-    )
-    products = _status_counts(ProductFiling.objects.visible_to(user), (FilingStatus.SUBMITTED, FilingStatus.APPROVED))
+    # Approved filings are shared nationally; a bureau's counts are of its own jurisdiction
+    # (headquarters: national), and the lists they link to are narrowed the same way (``mine``).
+    enterprise_qs = EnterpriseFiling.objects.visible_to(user)
+    product_qs = ProductFiling.objects.visible_to(user)
+    mine = ""
+    if user.is_bureau_staff:
+        enterprise_qs = enterprise_qs.filter(bureau__in=user.jurisdiction())
+        product_qs = product_qs.filter(enterprise__bureau__in=user.jurisdiction())
+        mine = "mine=true"
+    enterprises = _status_counts(enterprise_qs, (FilingStatus.SUBMITTED, FilingStatus.APPROVED))
+    products = _status_counts(product_qs, (FilingStatus.SUBMITTED, FilingStatus.APPROVED))
     changes = ChangeRequest.objects.visible_to(user).filter(status=ChangeRequestStatus.PENDING).count()
     overdue = enterprises["overdue"] + products["overdue"]
     submitted = str(FilingStatus.SUBMITTED)
@@ -119,13 +133,19 @@ def _staff_queues(user: User) -> list[Queue]:
         Queue(
             _("Approved enterprises"),
             enterprises[approved],
-            f"{enterprise_url}?status={approved}",
+            _with(f"{enterprise_url}?status={approved}", mine),
             "success",
             rank=150,
         ),
-        Queue(_("Approved products"), products[approved], f"{product_url}?status={approved}", "success", rank=160),
-        Queue(_("All enterprise filings"), enterprises["total"], enterprise_url, "secondary", rank=170),
-        Queue(_("All product filings"), products["total"], product_url, "secondary", rank=180),
+        Queue(
+            _("Approved products"),
+            products[approved],
+            _with(f"{product_url}?status={approved}", mine),
+            "success",
+            rank=160,
+        ),
+        Queue(_("All enterprise filings"), enterprises["total"], _with(enterprise_url, mine), "secondary", rank=170),
+        Queue(_("All product filings"), products["total"], _with(product_url, mine), "secondary", rank=180),
     ]
 
 

@@ -231,3 +231,37 @@ def test_another_bureau_s_administrator_does_not_list_the_enterprise_s_accounts(
     gd_admin = UserFactory(role=Role.BUREAU_ADMIN, bureau=world.gd)
     assert api_as(gd_admin).get(f"/api/v1/enterprises/{approved_alice_co.pk}/users/").status_code == 403
     assert api_as(world.zj_admin).get(f"/api/v1/enterprises/{approved_alice_co.pk}/users/").status_code == 200
+
+
+def test_mine_narrows_a_bureau_s_lists_to_its_own_jurisdiction(world, client):
+    ours = _approved(world)
+    theirs = EnterpriseFilingFactory(bureau=world.gd, region_code="440104", status="approved", filing_no="GD-E-1")
+    ProductFilingFactory(enterprise=theirs, status="approved", filing_no="GD-P-1")
+    ProductFilingFactory(enterprise=ours, status="approved", filing_no="ZJ-P-1")
+    api = api_as(world.zj_inspector)
+    everything = {row["id"] for row in api.get("/api/v1/enterprises/").json()["results"]}
+    mine = {row["id"] for row in api.get("/api/v1/enterprises/", {"mine": "true"}).json()["results"]}
+    assert {ours.pk, theirs.pk} <= everything
+    assert ours.pk in mine and theirs.pk not in mine
+    products = api.get("/api/v1/products/", {"mine": "true"}).json()["results"]
+    assert {row["enterprise"] for row in products} == {ours.pk}
+    # Headquarters has no jurisdiction of its own: the filter leaves the national view as it is.
+    national = api_as(world.hq).get("/api/v1/enterprises/", {"mine": "true"}).json()["results"]
+    assert {ours.pk, theirs.pk} <= {row["id"] for row in national}
+    client.force_login(world.zj_inspector)
+    page = client.get(reverse("filings:enterprise_list"), {"mine": "true"}).content.decode()
+    assert ours.name in page and theirs.name not in page
+
+
+def test_a_bureau_s_home_counts_its_own_filings_and_links_to_them(world, client):
+    _approved(world)
+    EnterpriseFilingFactory.create_batch(3, bureau=world.gd, region_code="440104", status="approved")
+    client.force_login(world.zj_inspector)
+    queues = {str(q.title): q for q in client.get("/", HTTP_ACCEPT_LANGUAGE="en").context["queues"]}
+    approved = queues["Approved enterprises"]
+    assert approved.count == 1
+    assert approved.url == reverse("filings:enterprise_list") + "?status=approved&mine=true"
+    client.force_login(world.hq)
+    hq_queues = {str(q.title): q for q in client.get("/", HTTP_ACCEPT_LANGUAGE="en").context["queues"]}
+    assert hq_queues["Approved enterprises"].count == 4
+    assert "mine" not in hq_queues["Approved enterprises"].url
