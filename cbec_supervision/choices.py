@@ -21,4 +21,4 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", _("revoked")
     WITHDRAW = "withdraw", _("withdrew")
     HEARTBEAT = "heartbeat", _("recorded a heartbeat of")
-    HANDOVER = "handover", _("handed over to the areas concerned")
+    HANDOVER = "handover", _("handed over")

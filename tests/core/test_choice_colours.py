@@ -14,7 +14,9 @@ from filings.choices import (
     TEST_VERDICT_COLOURS,
     ChangeRequestStatus,
     FilingStatus,
-    TestVerdict,
+)
+from filings.choices import (
+    TestVerdict as Verdict,
 )
 from filings.models import ProductTestReport
 from imports.choices import (
@@ -36,7 +38,7 @@ BOOTSTRAP = {"primary", "secondary", "success", "danger", "warning", "info", "li
     [
         (FilingStatus, FILING_STATUS_COLOURS),
         (ChangeRequestStatus, CHANGE_REQUEST_COLOURS),
-        (TestVerdict, TEST_VERDICT_COLOURS),
+        (Verdict, TEST_VERDICT_COLOURS),
         (BatchStatus, BATCH_STATUS_COLOURS),
         (Confirmation, CONFIRMATION_COLOURS),
         (VerificationStatus, VERIFICATION_COLOURS),
@@ -52,8 +54,8 @@ def test_every_verification_status_has_its_page_label():
 
 
 def test_a_test_report_badge_takes_its_colour_from_the_choices():
-    assert ProductTestReport(verdict=TestVerdict.FAIL).verdict_colour == "danger"
-    assert ProductTestReport(verdict=TestVerdict.PASS).verdict_colour == "success"
+    assert ProductTestReport(verdict=Verdict.FAIL).verdict_colour == "danger"
+    assert ProductTestReport(verdict=Verdict.PASS).verdict_colour == "success"
 
 
 def _view_modules() -> list[Path]:
