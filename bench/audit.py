@@ -20,8 +20,9 @@ import statistics
 import time
 import uuid
 
+from bench.timing import RUNS
+
 WRITERS = 4
-RUNS = 5
 FLOOR_TABLE = "bench_audit_floor"
 
 #: what a typical service records: a before and after snapshot of a dozen fields
@@ -128,7 +129,7 @@ def run(scale: float = 1.0) -> dict[str, float]:
         _timed(_audit_writer, count // 5)  # warm-up: connections, caches, the chains' rows
         _timed(_floor_writer, count // 5)
         audit, floor = [], []
-        for _ in range(RUNS):
+        for _ in range(RUNS):  # the harness's run count (BENCH_RUNS, at least 5)
             audit.append(_timed(_audit_writer, count))
             floor.append(_timed(_floor_writer, count))
     finally:

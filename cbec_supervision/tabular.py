@@ -26,6 +26,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -57,7 +58,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 class TabularError(ValueError):
     """The file as a whole cannot be read. ``code``: ``not_xlsx``, ``not_text``, ``not_csv``,
-    ``duplicate_column``, ``unknown_columns``, ``missing_columns``, ``stray_value``, ``too_many_rows``,
+    ``too_large``, ``duplicate_column``, ``unknown_columns``, ``missing_columns``, ``stray_value``, ``too_many_rows``,
     ``no_rows``; ``row``: the spreadsheet row at fault, when there is one."""
 
     def __init__(self, message: str, *, code: str, row: int | None = None, params: dict | None = None):
@@ -166,15 +167,58 @@ def csv_rows(text: str) -> Iterator[list[str]]:
         raise TabularError(_("The file is not valid CSV: %(problem)s.") % {"problem": exc}, code="not_csv") from exc
 
 
+#: what a damaged workbook raises from openpyxl, its zip reader or its XML parser (ParseError is a
+#: SyntaxError), at opening or while its rows are read
+_BROKEN_XLSX = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+    EOFError,
+    OSError,
+)
+#: the most a workbook may hold once unzipped: a 20 MB upload can otherwise expand to gigabytes
+XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
+
+
+def _check_unzipped_size(stream: IO[bytes]) -> None:
+    """Refuse a workbook whose members, unzipped, would exceed XLSX_MAX_UNCOMPRESSED (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise TabularError(_("The file could not be read as an Excel workbook (.xlsx)."), code="not_xlsx") from exc
+    finally:
+        stream.seek(0)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise TabularError(
+            _("The workbook is too large once unpacked (%(size)d MB; at most %(limit)d MB): split it into smaller files.")
+            % {"size": total // (1024 * 1024), "limit": XLSX_MAX_UNCOMPRESSED // (1024 * 1024)},
+            code="too_large",
+        )
+
+
 def xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """The rows of the workbook's first sheet, streamed (read-only mode); cells as stored values."""
+    """The rows of the workbook's first sheet, streamed (read-only mode); cells as stored values.
+
+    A damaged workbook raises TabularError ``not_xlsx`` whether the damage shows at opening or in a
+    row; one too large once unzipped raises ``too_large`` before anything is parsed.
+    """
+    _check_unzipped_size(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except _BROKEN_XLSX as exc:
         raise TabularError(_("The file could not be read as an Excel workbook (.xlsx)."), code="not_xlsx") from exc
     try:
         if workbook.worksheets:
             yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except _BROKEN_XLSX as exc:
+        raise TabularError(_("The file could not be read as an Excel workbook (.xlsx)."), code="not_xlsx") from exc
     finally:
         workbook.close()
 

@@ -1,6 +1,5 @@
 """Every write on filings goes through these services: one transaction each, audited."""
 
-from catalogues.services.reference import hs_codes_load
 from filings.services.accounts import account_provision, enterprise_for_account
 from filings.services.changes import change_request_decide, change_request_submit, change_request_withdraw
 from filings.services.decisions import filing_decide
@@ -63,7 +62,6 @@ __all__ = [
     "enterprise_update",
     "enterprise_user_add",
     "filing_decide",
-    "hs_codes_load",
     "product_approve",
     "product_create",
     "product_decide",

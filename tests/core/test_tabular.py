@@ -76,6 +76,38 @@ def test_a_broken_workbook_is_refused():
     assert info.value.code == "not_xlsx"
 
 
+def _damaged(content: bytes, member: str, replace) -> bytes:
+    """The workbook with one member's bytes replaced."""
+    import io
+    import zipfile
+
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            out.writestr(info.filename, replace(data) if info.filename == member else data)
+    return target.getvalue()
+
+
+def test_a_workbook_damaged_inside_a_sheet_is_refused_when_its_rows_are_read():
+    content = xlsx([["产品名称", "HS编码"], ["积木", 9503008900]])
+    broken = _damaged(content, "xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2])
+    with pytest.raises(TabularError) as info:
+        list(tabular.table_rows(broken, "x.xlsx"))
+    assert info.value.code == "not_xlsx"
+
+
+def test_a_workbook_too_large_once_unzipped_is_refused_before_it_is_parsed(monkeypatch):
+    # A zip bomb is a few KB that unpacks to gigabytes: the unpacked size is checked first.
+    content = xlsx([["产品名称"], ["积" * 50_000]])
+    monkeypatch.setattr(tabular, "XLSX_MAX_UNCOMPRESSED", 100_000)
+    with pytest.raises(TabularError) as info:
+        list(tabular.table_rows(content, "x.xlsx"))
+    assert info.value.code == "too_large"
+    monkeypatch.setattr(tabular, "XLSX_MAX_UNCOMPRESSED", 10_000_000)
+    assert len(list(tabular.table_rows(content, "x.xlsx"))) == 2
+
+
 # --- headings -----------------------------------------------------------------------------------
 
 

@@ -77,3 +77,24 @@ def test_a_spreadsheet_must_be_xlsx_or_csv_and_come_from_an_enterprise(world, ap
     assert upload(world, filled_in_csv(world, [TOYS]), port_bureau="XX").status_code == 400
     assert api_as(world.alice).post(f"{URL}upload/", {}, format="multipart").status_code == 400
     assert not ImportBatch.objects.exists()
+
+
+def test_a_workbook_damaged_inside_its_sheet_answers_400_not_500(world, approved_alice_co):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["商品备案号", "数量"])
+    book.active.append([1, 2])
+    raw = io.BytesIO()
+    book.save(raw)
+    source, target = zipfile.ZipFile(io.BytesIO(raw.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            out.writestr(info.filename, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data)
+    response = upload(world, target.getvalue(), name="batch.xlsx")
+    assert response.status_code == 400, response.content
+    assert "file" in response.json()
