@@ -52,7 +52,6 @@ from filings.views.common import (
     _visible_product,
 )
 from filings.views.enterprises import (
-    BULK_DECISIONS,
     _change_request,
     _decide,
     decision_bulk_actions,
@@ -135,7 +134,8 @@ def product_bulk_submit(request):
 @login_required
 @require_POST
 def product_bulk_decide(request, action: str):
-    """Approve or return the selected product filings, each through ``product_decide``."""
+    """Approve or return the selected product filings, each through ``filing_decide``: a row whose
+    status the decision does not accept (a suspended filing is not approved again) is refused."""
     actions = {a.name: a for a in decision_bulk_actions("product")}
     if action not in actions:
         raise Http404
@@ -145,9 +145,7 @@ def product_bulk_decide(request, action: str):
         action=actions[action],
         queryset=ProductFiling.objects.visible_to(user).select_related("enterprise__bureau"),
         table_class=ProductFilingTable,
-        act=lambda product, comment: services.product_decide(
-            actor=user, product=product, status=BULK_DECISIONS[action], reason=comment
-        ),
+        act=lambda product, comment: services.filing_decide(actor=user, filing=product, action=action, reason=comment),
         back_url=reverse("filings:product_list"),
         title=str(actions[action].label),
     )
