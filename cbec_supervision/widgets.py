@@ -15,6 +15,20 @@ from django.utils.safestring import mark_safe
 
 #: how many rows a picker endpoint answers per keystroke
 PICKER_LIMIT = 20
+#: the longest text a picker searches for (nobody types more to find a row)
+PICKER_QUERY_LENGTH = 100
+
+
+def row_id(value: Any) -> int | None:
+    """``value`` as a database id (1 .. 2**63-1) when it is written in ASCII digits; None otherwise.
+
+    ``str.isdigit`` alone accepts "²" and other Unicode digits that ``int`` and the database refuse.
+    """
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None
 
 
 class PickerWidget(forms.Widget):

@@ -21,6 +21,7 @@ from catalogues.choices import TIER_COLOURS
 from catalogues.models import HSCode
 from cbec_supervision.lists import BulkAction, bulk_page, list_page
 from cbec_supervision.webui import show_refusal
+from cbec_supervision.widgets import row_id
 from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
@@ -84,9 +85,9 @@ def product_list(request):
     user = request.user
     queryset = ProductFiling.objects.visible_to(user).select_related("enterprise__bureau")
     enterprise = None
-    wanted = request.GET.get("enterprise", "")
-    if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
-        enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=request.GET["enterprise"]).first()
+    wanted = row_id(request.GET.get("enterprise", ""))
+    if wanted is not None:
+        enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=wanted).first()
     mine = user.is_enterprise_user
     breadcrumbs = []
     if enterprise and not mine:

@@ -66,3 +66,51 @@ def test_the_bulk_buttons_read_the_decision_table(world):
     for name, action in actions.items():
         assert (action.colour, action.icon) == (FILING_DECISIONS[name].colour, FILING_DECISIONS[name].icon)
         assert action.comment_required == FILING_DECISIONS[name].reason_required
+
+
+# --- a picker's label never names a filing the reader may not see -------------------------------------
+
+
+def test_the_enterprise_filter_label_does_not_name_a_draft_of_another_bureau(world, approved_alice_co):
+    # Bob Co is a Guangdong draft: a Zhejiang inspector may not see it, not even its name in a label.
+    page = browser_as(world.zj_inspector).get(PRODUCTS, {"enterprise": world.bob_co.pk}).content.decode()
+    assert "Bob Co" not in page
+    # What the inspector may see is named, as before.
+    page = browser_as(world.gd_inspector).get(PRODUCTS, {"enterprise": approved_alice_co.pk}).content.decode()
+    assert f'value="{approved_alice_co.name} ({approved_alice_co.filing_no})"' in page
+    page = browser_as(world.gd_inspector).get(PRODUCTS, {"enterprise": world.bob_co.pk}).content.decode()
+    assert 'value="Bob Co"' in page
+
+
+def test_the_batch_form_does_not_name_an_enterprise_that_is_not_an_approved_partner(world, approved_alice_co):
+    EnterpriseFiling.objects.filter(pk=world.bob_co.pk).update(is_platform=True)  # a Guangdong draft
+    data = {
+        "mode": "bonded",
+        "port_bureau": str(world.zj.pk),
+        "platform": str(world.bob_co.pk),
+        "warehouse": "",
+        "arrival_date": "",
+        "line-TOTAL_FORMS": "1",
+        "line-INITIAL_FORMS": "0",
+        "line-MIN_NUM_FORMS": "0",
+        "line-MAX_NUM_FORMS": "200",
+        "line-0-description": "毛巾",
+        "line-0-hs_code": "6302910000",
+    }
+    response = browser_as(world.alice).post(reverse("imports:batch_create"), data)
+    assert response.status_code == 200 and response.context["header"].errors["platform"]
+    assert "Bob Co" not in response.content.decode()
+
+
+def test_a_unicode_digit_in_the_enterprise_filter_is_no_server_error(world, approved_alice_co):
+    client = browser_as(world.hq)
+    for value in ("²", "٣", "9" * 19, "99999999999999999999", "0", "-1"):
+        assert client.get(PRODUCTS, {"enterprise": value}).status_code in (200, 400), value
+
+
+def test_row_id_takes_ascii_digits_within_the_database_range():
+    from cbec_supervision.widgets import row_id
+
+    assert row_id("12") == 12 and row_id(2**63 - 1) == 2**63 - 1
+    for value in ("²", "١٢", "", "0", "-3", "1.5", str(2**63), "9" * 40, " 12"):
+        assert row_id(value) is None, value
