@@ -6,6 +6,7 @@ endpoint answers at most a few rows per keystroke from an indexed lookup (see ea
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -87,8 +88,11 @@ class PickerWidget(forms.Widget):
 
 
 def picker_query(request) -> str:
-    """The text typed in a picker (bounded: nobody types 100 characters to find a row)."""
-    return (request.GET.get("q") or "").strip()[:100]
+    """The text typed in a picker: without control characters (a NUL is refused by PostgreSQL), at most
+    PICKER_QUERY_LENGTH characters (nobody types more to find a row)."""
+    raw = (request.GET.get("q") or "")[: PICKER_QUERY_LENGTH * 4]
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in raw)
+    return " ".join(text.split())[:PICKER_QUERY_LENGTH]
 
 
 def picker_response(request, options: list[dict[str, Any]]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -114,3 +115,52 @@ def test_row_id_takes_ascii_digits_within_the_database_range():
     assert row_id("12") == 12 and row_id(2**63 - 1) == 2**63 - 1
     for value in ("²", "١٢", "", "0", "-3", "1.5", str(2**63), "9" * 40, " 12"):
         assert row_id(value) is None, value
+
+
+# --- NUL bytes and overlong input are never a server error -----------------------------------------------
+
+
+def test_picker_query_drops_control_characters_and_is_bounded():
+    from django.test import RequestFactory
+
+    from cbec_supervision.widgets import PICKER_QUERY_LENGTH, picker_query
+
+    factory = RequestFactory()
+    assert picker_query(factory.get("/", {"q": " a\x00b\tc\x1f "})) == "a b c"
+    assert picker_query(factory.get("/", {"q": "x" * 10_000})) == "x" * PICKER_QUERY_LENGTH
+    assert picker_query(factory.get("/", {"q": "浙江\u200d"})) == "浙江\u200d"
+
+
+@pytest.mark.parametrize("name", ["accounts:bureau_picker", "filings:enterprise_picker", "catalogues:hs_code_picker"])
+def test_a_nul_byte_in_a_picker_query_is_no_server_error(world, approved_alice_co, name):
+    client = browser_as(world.hq)
+    for q in ("a\x00b", "\x00", "9503\x00", "Ali\x00ce", "x" * 5000):
+        for params in ({"q": q}, {"q": q, "format": "json"}, {"q": q, "type": "platform"}):
+            assert client.get(reverse(name), params).status_code == 200, (q, params)
+
+
+LISTS = ["filings:enterprise_list", "filings:product_list", "imports:batch_list", "imports:export_list", "entries"]
+
+
+def list_url(name: str) -> str:
+    if name == "entries":
+        from catalogues.models import CatalogueEdition
+
+        return reverse("catalogues:catalogue_detail", args=[CatalogueEdition.objects.get(kind="dangerous_goods").pk])
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_nul_byte_or_overlong_text_in_a_list_filter_or_sort_is_no_server_error(world, approved_alice_co, name):
+    client = browser_as(world.hq)
+    url = list_url(name)
+    for params in (
+        {"q": "a\x00b"},
+        {"q": "x" * 5000},
+        {"sort": "name\x00"},
+        {"sort": "-" + "x" * 5000},
+        {"page": "1\x00"},
+        {"q": "a\x00b", "export": "csv"},
+        {"status": "approved\x00"},
+    ):
+        assert client.get(url, params).status_code in (200, 400), (name, params)
