@@ -160,7 +160,25 @@ def test_a_nul_byte_or_overlong_text_in_a_list_filter_or_sort_is_no_server_error
         {"sort": "name\x00"},
         {"sort": "-" + "x" * 5000},
         {"page": "1\x00"},
-        {"q": "a\x00b", "export": "csv"},
         {"status": "approved\x00"},
     ):
         assert client.get(url, params).status_code in (200, 400), (name, params)
+    # An export filtered by an invalid text is refused (back to the page), never a server error.
+    assert client.get(url, {"q": "a\x00b", "export": "csv"}).status_code == 302
+
+
+# --- an export follows the filters shown, or refuses --------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_an_invalid_filter_exports_nothing_and_shows_the_errors(world, approved_alice_co, fmt):
+    client = browser_as(world.hq)
+    ProductFilingFactory(enterprise=approved_alice_co)
+    response = client.get(PRODUCTS, {"status": "nonsense", "export": fmt})
+    assert response.status_code == 302 and "Content-Disposition" not in response
+    assert response["Location"] == f"{PRODUCTS}?status=nonsense"
+    page = client.get(response["Location"])
+    assert page.context["filter"].form.errors["status"]
+    assert "nothing was exported" in page.content.decode()
+    valid = client.get(PRODUCTS, {"status": "draft", "export": fmt})
+    assert valid.status_code == 200 and "attachment" in valid["Content-Disposition"]
