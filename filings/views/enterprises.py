@@ -43,7 +43,7 @@ from filings.forms import (
     EnterpriseChangeRequestForm,
     EnterpriseFilingForm,
 )
-from filings.models import EnterpriseFiling
+from filings.models import EnterpriseFiling, ProductFiling
 from filings.tables import EnterpriseFilingTable
 from filings.views.common import (
     _DECISION_DONE,
@@ -149,10 +149,15 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         for value, label in EnterpriseSystem.choices
         if value in declared or value not in PLATFORM_SYSTEMS or filing.is_platform
     ]
-    products = filing.products.aggregate(
-        total=Count("pk"),
-        approved=Count("pk", filter=Q(status=FilingStatus.APPROVED)),
-        submitted=Count("pk", filter=Q(status=FilingStatus.SUBMITTED)),
+    # Over the products the reader may see: another bureau reads an approved enterprise, not its drafts.
+    products = (
+        ProductFiling.objects.visible_to(user)
+        .filter(enterprise=filing)
+        .aggregate(
+            total=Count("pk"),
+            approved=Count("pk", filter=Q(status=FilingStatus.APPROVED)),
+            submitted=Count("pk", filter=Q(status=FilingStatus.SUBMITTED)),
+        )
     )
     editable = filing.status in FILING_EDITABLE
     change_requests = list(_change_requests(filing.change_requests.filter(product__isnull=True), user))

@@ -161,7 +161,12 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
     reports = list(product.test_reports.select_related("attachment"))
     change_requests = list(_change_requests(product.change_requests.all(), user))
     hs = HSCode.objects.filter(code=product.hs_code[:8]).first() if len(product.hs_code) >= 8 else None
-    others = ProductFiling.objects.filter(enterprise_id=product.enterprise_id).exclude(pk=product.pk).count()
+    others = (
+        ProductFiling.objects.visible_to(user)
+        .filter(enterprise_id=product.enterprise_id)
+        .exclude(pk=product.pk)
+        .count()
+    )
     open_for_reports = product.status not in (FilingStatus.REJECTED, FilingStatus.REVOKED)
     fields = [
         (_field_label(ProductFiling, name), _display(name, getattr(product, name)), name)

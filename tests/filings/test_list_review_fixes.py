@@ -182,3 +182,25 @@ def test_an_export_with_an_invalid_filter_exports_nothing_and_shows_the_errors(w
     assert "nothing was exported" in page.content.decode()
     valid = client.get(PRODUCTS, {"status": "draft", "export": fmt})
     assert valid.status_code == 200 and "attachment" in valid["Content-Disposition"]
+
+
+# --- counts on a page count only rows the reader may see ------------------------------------------------
+
+
+def test_another_bureau_reading_an_approved_enterprise_does_not_count_its_drafts(world, approved_toy):
+    enterprise = approved_toy.enterprise
+    ProductFilingFactory.create_batch(2, enterprise=enterprise)  # drafts: Zhejiang's and Alice Co's only
+    submitted(ProductFilingFactory(enterprise=enterprise))
+    gd = browser_as(world.gd_inspector).get(reverse("filings:enterprise_detail", args=[enterprise.pk]))
+    assert gd.status_code == 200
+    assert gd.context["products"] == {"total": 1, "approved": 1, "submitted": 0}
+    zj = browser_as(world.zj_inspector).get(reverse("filings:enterprise_detail", args=[enterprise.pk]))
+    assert zj.context["products"] == {"total": 4, "approved": 1, "submitted": 1}
+
+
+def test_another_bureau_reading_an_approved_product_does_not_count_the_enterprises_drafts(world, approved_toy):
+    ProductFilingFactory.create_batch(2, enterprise=approved_toy.enterprise)
+    url = reverse("filings:product_detail", args=[approved_toy.pk])
+    assert browser_as(world.gd_inspector).get(url).context["others"] == 0
+    assert browser_as(world.zj_inspector).get(url).context["others"] == 2
+    assert browser_as(world.alice).get(url).context["others"] == 2
