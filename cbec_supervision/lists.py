@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.tables import COUNT_CAP, EXPORT_FORMATS, EXPORT_LIMIT, PAGE_SIZE, BaseTable
@@ -132,7 +133,7 @@ class BulkAction:
     """One action on selected rows: a button on the list, a confirmation page, a per-row report."""
 
     name: str
-    label: str
+    label: str | Promise
     url: str
     colour: str = "primary"
     icon: str = "check2"
