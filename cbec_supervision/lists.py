@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.tables import COUNT_CAP, EXPORT_FORMATS, EXPORT_LIMIT, PAGE_SIZE, BaseTable
@@ -95,6 +97,11 @@ def list_page(
     bulk_actions = [action for action in bulk_actions if action.allowed(request.user)]
     fmt = request.GET.get("export")
     if exportable and fmt in EXPORT_FORMATS:
+        if filterset is not None and filterset.is_bound and not filterset.is_valid():
+            # Never export more than the reader asked for: back to the page, which shows the errors.
+            messages.error(request, _("Correct the filters first: nothing was exported."))
+            query = querystring_without(request, "export")
+            return redirect(f"{request.path}?{query}" if query else request.path)
         table = build_table(request, table_class, rows, paginate=False, **table_kwargs)
         return table.export_response(fmt)
     table = build_table(request, table_class, rows, selectable=bool(bulk_actions), **table_kwargs)
@@ -126,7 +133,7 @@ class BulkAction:
     """One action on selected rows: a button on the list, a confirmation page, a per-row report."""
 
     name: str
-    label: str
+    label: str | Promise
     url: str
     colour: str = "primary"
     icon: str = "check2"
@@ -208,9 +215,7 @@ def bulk_page(
     Only rows in ``queryset`` (the user's ``visible_to`` and the action's own condition) are shown and
     acted on; others are counted as unavailable. ``act(record, comment)`` calls the service.
     """
-    from django.contrib import messages
     from django.http import Http404
-    from django.shortcuts import redirect
     from django.utils.http import url_has_allowed_host_and_scheme
 
     if not action.allowed(request.user):

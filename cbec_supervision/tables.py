@@ -252,6 +252,11 @@ class BaseTable(tables.Table):
         return response
 
 
+def _is_number(value: Any) -> bool:
+    """A number, written as one; a bool (an ``int`` to Python) is written as the translated Yes or No."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -266,9 +271,7 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(buffer)
     yield "\ufeff"
     for row in rows:
-        writer.writerow(
-            [value if isinstance(value, int | float | Decimal) else neutralise(_cell_text(value)) for value in row]
-        )
+        writer.writerow([value if _is_number(value) else neutralise(_cell_text(value)) for value in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -286,7 +289,7 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     for index, row in enumerate(rows):
         cells = []
         for value in row:
-            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            if _is_number(value):
                 cell = WriteOnlyCell(sheet, value=value)
             else:
                 cell = WriteOnlyCell(sheet, value=_cell_text(value))

@@ -6,6 +6,7 @@ endpoint answers at most a few rows per keystroke from an indexed lookup (see ea
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,20 @@ from django.utils.safestring import mark_safe
 
 #: how many rows a picker endpoint answers per keystroke
 PICKER_LIMIT = 20
+#: the longest text a picker searches for (nobody types more to find a row)
+PICKER_QUERY_LENGTH = 100
+
+
+def row_id(value: Any) -> int | None:
+    """``value`` as a database id (1 .. 2**63-1) when it is written in ASCII digits; None otherwise.
+
+    ``str.isdigit`` alone accepts "²" and other Unicode digits that ``int`` and the database refuse.
+    """
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None
 
 
 class PickerWidget(forms.Widget):
@@ -73,8 +88,11 @@ class PickerWidget(forms.Widget):
 
 
 def picker_query(request) -> str:
-    """The text typed in a picker (bounded: nobody types 100 characters to find a row)."""
-    return (request.GET.get("q") or "").strip()[:100]
+    """The text typed in a picker: without control characters (a NUL is refused by PostgreSQL), at most
+    PICKER_QUERY_LENGTH characters (nobody types more to find a row)."""
+    raw = (request.GET.get("q") or "")[: PICKER_QUERY_LENGTH * 4]
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in raw)
+    return " ".join(text.split())[:PICKER_QUERY_LENGTH]
 
 
 def picker_response(request, options: list[dict[str, Any]]):

@@ -18,7 +18,7 @@ from filings.choices import (
     SupervisionLevel,
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
-from filings.pickers import enterprise_picker_widget
+from filings.pickers import enterprise_candidates, enterprise_picker_widget
 
 _TYPE_FIELDS = {
     EnterpriseType.OPERATOR: "is_operator",
@@ -128,7 +128,8 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
 
         if self.request is not None and getattr(self.request.user, "is_enterprise_user", False):
             return {"enterprise": forms.HiddenInput()}
-        return {"enterprise": enterprise_picker_widget(), "bureau": bureau_picker_widget()}
+        user = getattr(self.request, "user", None)
+        return {"enterprise": enterprise_picker_widget(enterprise_candidates(user)), "bureau": bureau_picker_widget()}
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

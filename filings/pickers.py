@@ -16,7 +16,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from cbec_supervision.widgets import PICKER_LIMIT, PickerWidget, picker_query, picker_response
+from cbec_supervision.widgets import PICKER_LIMIT, PickerWidget, picker_query, picker_response, row_id
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
 
@@ -24,22 +24,34 @@ from filings.models import EnterpriseFiling
 PARTNER_FLAGS = {"platform": "is_platform", "logistics": "is_logistics"}
 
 
-def enterprise_label(value) -> str:
-    if not str(value).isdigit() or len(str(value)) > 18:
-        return str(value)
-    filing = EnterpriseFiling.objects.filter(pk=value).only("name", "filing_no").first()
+def enterprise_label(value, candidates) -> str:
+    """The name (and filing number) of filing ``value`` among ``candidates``; the value itself otherwise.
+
+    ``candidates`` is what the picker offers the reader, so a label never names a filing the
+    reader may not see.
+    """
+    pk = row_id(value)
+    filing = candidates.filter(pk=pk).only("name", "filing_no").first() if pk is not None else None
     if filing is None:
         return str(value)
     return f"{filing.name} ({filing.filing_no})" if filing.filing_no else filing.name
 
 
-def enterprise_picker_widget(**query: str) -> PickerWidget:
-    """The widget of an enterprise field or filter (its value is the filing id); ``type=`` as the endpoint takes it."""
+def enterprise_picker_widget(candidates, **query: str) -> PickerWidget:
+    """The widget of an enterprise field or filter (its value is the filing id); ``type=`` as the endpoint takes it.
+
+    ``candidates``: the filings the field offers this reader (``enterprise_candidates``, or the
+    field's own queryset); the label of a value is looked up among them only.
+    """
 
     def url() -> str:
         return reverse("filings:enterprise_picker") + (f"?{urlencode(query)}" if query else "")
 
-    return PickerWidget(lazy(url, str)(), label_for=enterprise_label, placeholder=_("Name or credit code"))
+    return PickerWidget(
+        lazy(url, str)(),
+        label_for=lambda value: enterprise_label(value, candidates),
+        placeholder=_("Name or credit code"),
+    )
 
 
 def enterprise_candidates(user, kind: str = ""):
@@ -48,9 +60,9 @@ def enterprise_candidates(user, kind: str = ""):
     Filters offer what the user may see (``visible_to``). The platform and warehouse of an import
     batch may be any approved platform or logistics enterprise: approved filings are shared nationwide.
     """
+    if user is None or not user.is_authenticated:
+        return EnterpriseFiling.objects.none()
     if kind in PARTNER_FLAGS:
-        if not user.is_authenticated:
-            return EnterpriseFiling.objects.none()
         return EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{PARTNER_FLAGS[kind]: True})
     return EnterpriseFiling.objects.visible_to(user)
 

@@ -39,12 +39,14 @@ def _partner_field(flag: str, label) -> forms.ModelChoiceField:
     """
     from filings.pickers import enterprise_picker_widget
 
+    partners = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by("name")
     field = forms.ModelChoiceField(
         label=label,
-        queryset=EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by("name"),
+        queryset=partners,
         required=False,
         empty_label="—",
-        widget=enterprise_picker_widget(type="platform" if flag == "is_platform" else "logistics"),
+        # The label of a value is looked up among the partners offered, never among every filing.
+        widget=enterprise_picker_widget(partners, type="platform" if flag == "is_platform" else "logistics"),
     )
     field.label_from_instance = lambda e: f"{e.name} ({e.filing_no})" if e.filing_no else e.name
     return field

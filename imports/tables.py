@@ -189,6 +189,9 @@ class ExportDeclarationTable(BaseTable):
     def render_quantity(self, value):
         return f"{value.normalize():f}"
 
+    def value_quantity(self, value):
+        return value
+
     def render_value_cny(self, value):
         return f"{value:,.2f}"
 

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cbec_supervision.attachments import attachment_create
@@ -25,11 +26,13 @@ from cbec_supervision.webui import show_refusal
 from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
+    FILING_DECISIONS,
     FILING_EDITABLE,
     PLATFORM_SYSTEMS,
     PLEDGE_KIND,
     ChangeRequestStatus,
     EnterpriseSystem,
+    FilingAction,
     FilingStatus,
 )
 from filings.filtersets import EnterpriseFilingFilterSet
@@ -40,7 +43,7 @@ from filings.forms import (
     EnterpriseChangeRequestForm,
     EnterpriseFilingForm,
 )
-from filings.models import EnterpriseFiling
+from filings.models import EnterpriseFiling, ProductFiling
 from filings.tables import EnterpriseFilingTable
 from filings.views.common import (
     _DECISION_DONE,
@@ -61,34 +64,30 @@ def _is_reviewer(user) -> bool:
     return user.is_bureau_staff
 
 
+#: the decisions taken on selected rows, and their buttons' labels (colour, icon and whether a comment
+#: is required come from ``FILING_DECISIONS``)
+BULK_DECISION_LABELS = {
+    FilingAction.APPROVE: gettext_lazy("Approve selected"),
+    FilingAction.RETURN: gettext_lazy("Return selected for correction"),
+}
+
+
 def decision_bulk_actions(kind: str) -> list[BulkAction]:
     """Approve or return the selected submitted filings (``kind`` "enterprise" or "product"), one comment for all."""
     url = "filings:enterprise_bulk_decide" if kind == "enterprise" else "filings:product_bulk_decide"
     return [
         BulkAction(
-            "approve",
-            _("Approve selected"),
-            reverse(url, args=["approve"]),
-            colour="success",
-            icon="check2-circle",
+            str(action),
+            label,
+            reverse(url, args=[str(action)]),
+            colour=FILING_DECISIONS[action].colour,
+            icon=FILING_DECISIONS[action].icon,
             comment=True,
+            comment_required=FILING_DECISIONS[action].reason_required,
             allowed=_is_reviewer,
-        ),
-        BulkAction(
-            "return",
-            _("Return selected for correction"),
-            reverse(url, args=["return"]),
-            colour="warning",
-            icon="arrow-return-left",
-            comment=True,
-            comment_required=True,
-            allowed=_is_reviewer,
-        ),
+        )
+        for action, label in BULK_DECISION_LABELS.items()
     ]
-
-
-#: bulk decision -> the status it sets
-BULK_DECISIONS = {"approve": FilingStatus.APPROVED, "return": FilingStatus.RETURNED}
 
 
 @login_required
@@ -110,7 +109,8 @@ def enterprise_list(request):
 @login_required
 @require_POST
 def enterprise_bulk_decide(request, action: str):
-    """Approve or return the selected enterprise filings, each through ``enterprise_decide``."""
+    """Approve or return the selected enterprise filings, each through ``filing_decide``: a row whose
+    status the decision does not accept (a suspended filing is not approved again) is refused."""
     actions = {a.name: a for a in decision_bulk_actions("enterprise")}
     if action not in actions:
         raise Http404
@@ -120,11 +120,9 @@ def enterprise_bulk_decide(request, action: str):
         action=actions[action],
         queryset=EnterpriseFiling.objects.visible_to(user).select_related("bureau"),
         table_class=EnterpriseFilingTable,
-        act=lambda filing, comment: services.enterprise_decide(
-            actor=user, filing=filing, status=BULK_DECISIONS[action], reason=comment
-        ),
+        act=lambda filing, comment: services.filing_decide(actor=user, filing=filing, action=action, reason=comment),
         back_url=reverse("filings:enterprise_list"),
-        title=actions[action].label,
+        title=str(actions[action].label),
     )
 
 
@@ -151,10 +149,15 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         for value, label in EnterpriseSystem.choices
         if value in declared or value not in PLATFORM_SYSTEMS or filing.is_platform
     ]
-    products = filing.products.aggregate(
-        total=Count("pk"),
-        approved=Count("pk", filter=Q(status=FilingStatus.APPROVED)),
-        submitted=Count("pk", filter=Q(status=FilingStatus.SUBMITTED)),
+    # Over the products the reader may see: another bureau reads an approved enterprise, not its drafts.
+    products = (
+        ProductFiling.objects.visible_to(user)
+        .filter(enterprise=filing)
+        .aggregate(
+            total=Count("pk"),
+            approved=Count("pk", filter=Q(status=FilingStatus.APPROVED)),
+            submitted=Count("pk", filter=Q(status=FilingStatus.SUBMITTED)),
+        )
     )
     editable = filing.status in FILING_EDITABLE
     change_requests = list(_change_requests(filing.change_requests.filter(product__isnull=True), user))

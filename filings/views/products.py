@@ -21,6 +21,7 @@ from catalogues.choices import TIER_COLOURS
 from catalogues.models import HSCode
 from cbec_supervision.lists import BulkAction, bulk_page, list_page
 from cbec_supervision.webui import show_refusal
+from cbec_supervision.widgets import row_id
 from cbec_supervision.workflow import may_review
 from filings import services
 from filings.choices import (
@@ -52,7 +53,6 @@ from filings.views.common import (
     _visible_product,
 )
 from filings.views.enterprises import (
-    BULK_DECISIONS,
     _change_request,
     _decide,
     decision_bulk_actions,
@@ -85,9 +85,9 @@ def product_list(request):
     user = request.user
     queryset = ProductFiling.objects.visible_to(user).select_related("enterprise__bureau")
     enterprise = None
-    wanted = request.GET.get("enterprise", "")
-    if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
-        enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=request.GET["enterprise"]).first()
+    wanted = row_id(request.GET.get("enterprise", ""))
+    if wanted is not None:
+        enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=wanted).first()
     mine = user.is_enterprise_user
     breadcrumbs = []
     if enterprise and not mine:
@@ -135,7 +135,8 @@ def product_bulk_submit(request):
 @login_required
 @require_POST
 def product_bulk_decide(request, action: str):
-    """Approve or return the selected product filings, each through ``product_decide``."""
+    """Approve or return the selected product filings, each through ``filing_decide``: a row whose
+    status the decision does not accept (a suspended filing is not approved again) is refused."""
     actions = {a.name: a for a in decision_bulk_actions("product")}
     if action not in actions:
         raise Http404
@@ -145,9 +146,7 @@ def product_bulk_decide(request, action: str):
         action=actions[action],
         queryset=ProductFiling.objects.visible_to(user).select_related("enterprise__bureau"),
         table_class=ProductFilingTable,
-        act=lambda product, comment: services.product_decide(
-            actor=user, product=product, status=BULK_DECISIONS[action], reason=comment
-        ),
+        act=lambda product, comment: services.filing_decide(actor=user, filing=product, action=action, reason=comment),
         back_url=reverse("filings:product_list"),
         title=str(actions[action].label),
     )
@@ -162,7 +161,12 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
     reports = list(product.test_reports.select_related("attachment"))
     change_requests = list(_change_requests(product.change_requests.all(), user))
     hs = HSCode.objects.filter(code=product.hs_code[:8]).first() if len(product.hs_code) >= 8 else None
-    others = ProductFiling.objects.filter(enterprise_id=product.enterprise_id).exclude(pk=product.pk).count()
+    others = (
+        ProductFiling.objects.visible_to(user)
+        .filter(enterprise_id=product.enterprise_id)
+        .exclude(pk=product.pk)
+        .count()
+    )
     open_for_reports = product.status not in (FilingStatus.REJECTED, FilingStatus.REVOKED)
     fields = [
         (_field_label(ProductFiling, name), _display(name, getattr(product, name)), name)

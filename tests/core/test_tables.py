@@ -104,3 +104,38 @@ def test_export_is_bounded_and_costs_a_fixed_number_of_queries(world):
         rows = list(table.export_rows(limit=5))
     assert len(rows) == 6  # the heading and five bureaus
     assert len(queries) == 2  # the bureaus, their regions
+
+
+# --- booleans and numbers are written alike in CSV and XLSX --------------------------------------------
+
+
+@pytest.mark.parametrize("language, yes, no", [("en", "Yes", "No"), ("zh-hans", "是", "否")])
+def test_a_boolean_is_the_same_translated_yes_or_no_in_csv_and_xlsx(language, yes, no):
+    from django.utils import translation
+
+    rows = [["flag", "other", "count"], [True, False, 3]]
+    with translation.override(language):
+        content = "".join(csv_lines(rows))
+        sheet = load_workbook(io.BytesIO(xlsx_bytes(rows))).active
+    assert list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))[1] == [yes, no, "3"]
+    assert [cell.value for cell in sheet[2]] == [yes, no, 3]
+
+
+def test_an_export_declarations_quantity_and_value_stay_numbers_in_xlsx(world):
+    from imports.models import ExportDeclaration
+    from imports.tables import ExportDeclarationTable
+
+    ExportDeclaration.objects.create(
+        enterprise=world.alice_co,
+        order_no="YG000001",
+        description="毛巾",
+        destination_country="US",
+        quantity=Decimal("2.500"),
+        value_cny=Decimal("259.00"),
+    )
+    table = ExportDeclarationTable(ExportDeclaration.objects.all())
+    sheet = load_workbook(io.BytesIO(table.export_response("xlsx").content)).active
+    headings = [cell.value for cell in sheet[1]]
+    row = dict(zip(headings, [cell.value for cell in sheet[2]], strict=True))
+    assert row["Quantity"] == 2.5 and row["Value (CNY)"] == 259
+    assert isinstance(row["Quantity"], int | float) and isinstance(row["Value (CNY)"], int | float)
