@@ -197,7 +197,10 @@ def _check_unzipped_size(stream: IO[bytes]) -> None:
         stream.seek(0)
     if total > XLSX_MAX_UNCOMPRESSED:
         raise TabularError(
-            _("The workbook is too large once unpacked (%(size)d MB; at most %(limit)d MB): split it into smaller files.")
+            _(
+                "The workbook is too large once unpacked (%(size)d MB; at most %(limit)d MB): "
+                "split it into smaller files."
+            )
             % {"size": total // (1024 * 1024), "limit": XLSX_MAX_UNCOMPRESSED // (1024 * 1024)},
             code="too_large",
         )
