@@ -49,15 +49,26 @@ logger = logging.getLogger(__name__)
 
 # --- the events -----------------------------------------------------------------------------------
 
-#: A bonded batch was refused entry at declaration because of prohibited (tier 1) lines.
+#: A bonded batch's goods were refused entry, at one of two stages (``stage``):
+#:
+#: - ``"declaration"``: refused on declaration because of prohibited (tier 1) lines; ``items`` are
+#:   the tier-1 lines (the reasons are on the ``imports.ImportItem`` rows);
+#: - ``"verification"``: the on-site verification failed and the whole batch is refused; ``items``
+#:   are all its lines (the findings are the ``imports.VerificationTask``'s note, and the
+#:   ``reason`` of the audit events recording the decision).
+#:
 #: Subject: the ``imports.ImportBatch``. Payload: ``batch_no`` (str), ``enterprise`` (the enterprise
-#: filing's id), ``port_bureau`` (the bureau's code), ``items``: one ``{"id", "line_no", "hs_code"}``
-#: per tier-1 line (the reasons are on the ``imports.ImportItem`` rows).
+#: filing's id), ``port_bureau`` (the bureau's code), ``stage`` (str, as above), ``items``: one
+#: ``{"id", "line_no", "hs_code"}`` per refused line, in line order.
 ITEMS_REFUSED = "imports.items_refused"
+STAGE_DECLARATION = "declaration"
+STAGE_VERIFICATION = "verification"
 
 #: every event, and what its payload holds
 EVENTS: dict[str, str] = {
-    ITEMS_REFUSED: "batch_no, enterprise, port_bureau, items [{id, line_no, hs_code}]",
+    ITEMS_REFUSED: (
+        "batch_no, enterprise, port_bureau, stage (declaration|verification), items [{id, line_no, hs_code}]"
+    ),
 }
 
 
