@@ -245,8 +245,11 @@ def test_verifying_inside_a_read_committed_transaction_is_not_fooled_by_a_writer
 
     from cbec_supervision import audit
 
-    audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co)
     last = audit.chain_count()
+    for chain in (1, last):  # events on the first chain and the last
+        monkeypatch.setattr(audit, "_preference", lambda connection, key, chain=chain: [chain])
+        audit._last_head.clear()
+        audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co)
     verify_one, written, threads = audit._verify_one, threading.Event(), []
 
     def writer():
@@ -258,7 +261,7 @@ def test_verifying_inside_a_read_committed_transaction_is_not_fooled_by_a_writer
             written.set()
 
     def walking(chain, head, chunk_size):
-        if chain == 1 and not threads:  # the heads are read: a writer commits on the last chain now
+        if not threads:  # the heads are read, chain 1 is walked first: a writer commits on the last chain now
             threads.append(threading.Thread(target=writer))
             threads[0].start()
             written.wait(2)  # it waits for the verification (with the fix) or commits (without it)
