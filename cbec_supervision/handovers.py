@@ -183,6 +183,7 @@ def announce(event: str, *, actor: Actor | None, subject: models.Model, **payloa
         obj=subject,
         after={"event": event, "receivers": [c.name for c in connections], "payload": payload},
     )
+    recorded: dict[str, Any] = record.after or {}
     announcement = Announcement(
         id=record.pk,
         event=event,
@@ -191,7 +192,7 @@ def announce(event: str, *, actor: Actor | None, subject: models.Model, **payloa
         actor_id=record.actor_id,
         actor_label=record.actor_label,
         correlation_id=record.correlation_id,
-        payload=record.after["payload"],  # as JSON gives it back: what a task's receiver gets too
+        payload=recorded["payload"],  # as JSON gives it back: what a task's receiver gets too
         _subject=subject,
     )
     for connection in connections:
@@ -262,7 +263,7 @@ def redeliver(announcement_id: int, receiver: str) -> None:
     record = AuditEvent.objects.select_related("content_type").get(
         pk=announcement_id, action=AuditAction.HANDOVER, after__has_key="payload"
     )
-    after: dict[str, Any] = record.after
+    after: dict[str, Any] = record.after or {}
     content_type = record.content_type
     announcement = Announcement(
         id=record.pk,

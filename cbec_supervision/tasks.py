@@ -18,7 +18,7 @@ from cbec_supervision.services import heartbeat_record
     retry_backoff=True,
     max_retries=5,
 )
-def heartbeat(self) -> dict:
+def heartbeat(self: Task) -> dict:
     """Prove the worker runs and can write: records a heartbeat on the audit trail."""
     return heartbeat_record(actor=f"task:{self.name}", task_id=self.request.id or "")
 
