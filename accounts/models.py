@@ -139,4 +139,4 @@ class User(AbstractUser):
 
     @cached_property
     def role_label(self) -> str:
-        return Role(self.role).label if self.role in Role.values else self.role
+        return str(Role(self.role).label) if self.role in Role.values else self.role

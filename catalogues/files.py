@@ -36,7 +36,7 @@ LAYOUT_OF_KIND = {
     "compulsory_certification": HS,
 }
 # column -> the headers accepted for it, per layout
-HEADERS = {
+HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     CHEMICAL: {"seq": ("序号",), "name": ("品名",), "aliases": ("别名",), "cas": ("CAS号", "CAS"), "remark": ("备注",)},
     DANGEROUS: {"un_number": ("UN号", "number"), "name": ("名称", "description"), "category": ("类别", "class")},
     HS: {"hs_prefix": ("HS编码",), "name": ("名称",), "remark": ("备注",)},

@@ -37,8 +37,19 @@ removed without trace.
 What is still detected: an edited event (its content no longer matches its hash: the new fields are
 part of it), a removed event (a gap in its chain's positions and a broken link at the next one), the
 newest events of a chain removed (the head row is ahead of the last event), an event moved to another
-chain. Not detected, as before: someone with write access to the database who rewrites the tail of
-a chain, its hashes and its head together; anchoring the heads outside the database would close it.
+chain, a whole chain removed with its head. The heads of all chains 1..``chain_count()`` are created
+together, at a process's first audited write (``_ensure_heads``), so once any chain exists every chain
+up to the highest of ``chain_count()``, the highest head and the highest chain with events must have
+a head that its events lead to. (Raising ``AUDIT_CHAINS`` makes ``verify_audit`` report the new
+chains' heads missing until the next audited write creates them.) Not detected, as before: someone
+with write access to the database who rewrites the tail of a chain, its hashes and its head together,
+or removes every chain and head at once; anchoring the heads outside the database would close it.
+
+``verify_chain`` reads every chain and head as of one moment: in a REPEATABLE READ transaction of its
+own, or inside the caller's transaction if that is REPEATABLE READ or SERIALIZABLE. Inside a READ
+COMMITTED one (where each statement sees what has committed since, and a writer committing during the
+walk would look like tampering) it locks the heads' table in SHARE mode instead: audited writers wait
+until the caller's transaction ends. Run it on its own (``verify_audit`` does) to let writers go on.
 
 Events written before there were chains are on chain 0: linked in id order and hashed as they were.
 """
@@ -172,8 +183,38 @@ def _preference(connection: BaseDatabaseWrapper, key: str) -> list[int]:
     return order
 
 
+#: the databases (by name) whose chain heads this process has made sure of
+_heads_ensured: set[str] = set()
+
+
+def _ensure_heads(connection: BaseDatabaseWrapper) -> None:
+    """Create the heads of chains 1..chain_count() that are not there, once per process and database.
+
+    All heads exist from the first audited write on, so a chain removed with its head is missed by
+    ``verify_chain`` (and ``AUDIT_CHAINS`` raised takes effect at the next start).
+    """
+    name = str(connection.settings_dict.get("NAME"))
+    if name in _heads_ensured:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(AuditChain._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (id, seq, head_hash) "
+                "SELECT g, 0, %s FROM generate_series(1, %s) AS g ON CONFLICT (id) DO NOTHING",
+                [GENESIS_HASH, chain_count()],
+            )
+    else:
+        AuditChain.objects.bulk_create(
+            [AuditChain(pk=n, seq=0, head_hash=GENESIS_HASH) for n in range(1, chain_count() + 1)],
+            ignore_conflicts=True,
+        )
+    _heads_ensured.add(name)
+
+
 def _take_chain(connection: BaseDatabaseWrapper, key: str) -> tuple[int, int, str]:
     """Lock a chain for the rest of the transaction: (chain, its last position, its last hash)."""
+    _ensure_heads(connection)
     order = _preference(connection, key)
     table = connection.ops.quote_name(AuditChain._meta.db_table)
     if connection.vendor != "postgresql":
@@ -370,8 +411,17 @@ def _verify_one(chain: int, head: AuditChain | None, chunk_size: int) -> tuple[i
             )
         expected_prev, expected_seq, last_id = event.hash, expected_seq + 1, event.id
         checked += 1
-    if chain and (head is None or head.seq != expected_seq - 1 or head.head_hash != expected_prev):
-        recorded = head.seq if head is not None else "no"
+    if chain and head is None:
+        return checked, ChainReport(
+            False,
+            checked,
+            last_id,
+            f"the chain has no head, though chains up to {chain} exist "
+            "(the chain was removed with its head, or its head was removed)",
+            chain,
+        )
+    if chain and head is not None and (head.seq != expected_seq - 1 or head.head_hash != expected_prev):
+        recorded = head.seq
         return checked, ChainReport(
             False,
             checked,
@@ -384,16 +434,19 @@ def _verify_one(chain: int, head: AuditChain | None, chunk_size: int) -> tuple[i
 
 
 def verify_chain(chunk_size: int = 2000) -> ChainReport:
-    """Walk every chain in order, in one snapshot; stop at the first event that does not fit."""
+    """Walk every chain in order, in one snapshot; stop at the first event that does not fit.
+
+    Inside the caller's READ COMMITTED transaction, audited writers wait until it ends (see above).
+    """
     connection = connections[DEFAULT_DB_ALIAS]
     with transaction.atomic():
-        if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1 and connection.commit_on_exit:
-            # A transaction of our own: see every chain and head as of one moment, while writers go on.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if connection.vendor == "postgresql":
+            _snapshot(connection)
         heads = {head.pk: head for head in AuditChain.objects.all()}
         chains = set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
-        chains |= {pk for pk, head in heads.items() if head.seq}
+        if heads or any(chains):
+            # Chains 1..n exist together: one missing (head and events) is a chain removed.
+            chains |= set(range(1, max(chain_count(), *heads, *chains) + 1))
         total = 0
         for chain in sorted(chains):
             checked, problem = _verify_one(chain, heads.get(chain), chunk_size)
@@ -401,3 +454,20 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
                 return ChainReport(False, total + checked, problem.broken_event_id, problem.problem, chain)
             total += checked
     return ChainReport(True, total, chains=len(chains))
+
+
+def _snapshot(connection: BaseDatabaseWrapper) -> None:
+    """Make the current transaction see every chain and head as of one moment (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        if len(connection.atomic_blocks) == 1 and connection.commit_on_exit:
+            # A transaction of our own, nothing read yet: a snapshot, while writers go on.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return
+        cursor.execute("SHOW transaction_isolation")
+        row = cursor.fetchone()
+        if row is not None and row[0] in ("repeatable read", "serializable"):
+            return  # the caller's snapshot
+        # READ COMMITTED, probably already begun: no snapshot to be had; hold the heads still instead
+        # (every append moves its head in the statement that inserts the event).
+        table = connection.ops.quote_name(AuditChain._meta.db_table)
+        cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")

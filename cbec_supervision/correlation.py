@@ -2,9 +2,15 @@
 
 The id is set once where work enters the system (``RequestIdMiddleware``, the Celery task signals
 connected in ``CoreConfig.ready``, ``ProjectCommand``) and read by ``audit_record`` from a context
-variable, so services never pass it along. A request honours a well-formed incoming ``X-Request-ID``
-(a proxy's or another system's) and echoes the id in its response; a task uses its task id. The id
-links events; it grants nothing, so a client choosing its own id is harmless.
+variable, so services never pass it along. A request gets a new id, echoed in its response's
+``X-Request-ID``; a task uses its task id.
+
+An incoming ``X-Request-ID`` is honoured only behind trusted proxies (``settings.NUM_PROXIES`` > 0,
+the setting that also makes ``X-Forwarded-*`` trusted), and then the proxy must set it (e.g. nginx's
+``proxy_set_header X-Request-ID $request_id``), overwriting whatever the client sent. Without
+proxies the header comes from the client, who could reuse another request's id and mix its own
+events into that request's when one action is followed (``AuditEvent.correlation_id``): it is
+ignored.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -49,13 +56,18 @@ def correlated(correlation_id: str | None = None) -> Iterator[str]:
 
 
 class RequestIdMiddleware:
-    """One correlation id per request: the incoming ``X-Request-ID`` if well formed, else a new one."""
+    """One correlation id per request, echoed in the response's ``X-Request-ID``.
+
+    A new one, unless trusted proxies are in front: then the incoming ``X-Request-ID`` (set by the
+    nearest proxy) if well formed.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with correlated(request.headers.get(HEADER)) as request_id:
+        incoming = request.headers.get(HEADER) if settings.NUM_PROXIES > 0 else None
+        with correlated(incoming) as request_id:
             request.request_id = request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
         response[HEADER] = request_id

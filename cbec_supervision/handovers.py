@@ -26,10 +26,21 @@ deadlock victim, a worker restart) and the service call it follows has already c
 acknowledges late, so a receiver may run more than once and must be idempotent (``Announcement.id``
 names the announcement). Use it for work that may wait: recomputing scores, messages to other systems.
 
+An asynchronous receiver runs under the announcement's correlation id (``correlation.correlated``),
+so what it records is found with the request, task or command that announced it.
+
 Every announcement is recorded on its subject's audit trail (action ``handover``; the event, the
 receivers connected at the time and the payload in ``after``), in the announcing transaction,
-whether anyone receives it or not. Until risk monitoring connects its receivers nothing is lost, and
-an announcement whose delivery gave up can be found there and delivered again.
+whether anyone receives it or not. Until risk monitoring connects its receivers nothing is lost.
+
+A delivery that gives up (its last retry failed) is logged as an error and recorded on the subject's
+trail too, under the announcement's correlation id: action ``handover``, actor ``DELIVERY_ACTOR``,
+``after`` = ``{"announcement": <the announcement's audit event id>, "event", "receiver",
+"delivered": false, "error"}``. Find them with ``AuditEvent.objects.filter(action="handover",
+after__delivered=False)``; ``redeliver(announcement_id, receiver)`` enqueues the delivery again.
+A successful delivery is not recorded (the receiver's own changes are, under the same correlation
+id). If the broker was down when the announcing transaction committed, the announcement was never
+enqueued: that is logged (``transaction.on_commit(robust=True)``) but not recorded on the trail.
 """
 
 from __future__ import annotations
@@ -42,22 +53,38 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from cbec_supervision import correlation
 from cbec_supervision.audit import Actor, audit_record
 from cbec_supervision.choices import AuditAction
+from cbec_supervision.models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
+#: the actor recording a delivery that gave up
+DELIVERY_ACTOR = "task:cbec_supervision.handover_deliver"
+
 # --- the events -----------------------------------------------------------------------------------
 
-#: A bonded batch was refused entry at declaration because of prohibited (tier 1) lines.
+#: A bonded batch's goods were refused entry, at one of two stages (``stage``):
+#:
+#: - ``"declaration"``: refused on declaration because of prohibited (tier 1) lines; ``items`` are
+#:   the tier-1 lines (the reasons are on the ``imports.ImportItem`` rows);
+#: - ``"verification"``: the on-site verification failed and the whole batch is refused; ``items``
+#:   are all its lines (the findings are the ``imports.VerificationTask``'s note, and the
+#:   ``reason`` of the audit events recording the decision).
+#:
 #: Subject: the ``imports.ImportBatch``. Payload: ``batch_no`` (str), ``enterprise`` (the enterprise
-#: filing's id), ``port_bureau`` (the bureau's code), ``items``: one ``{"id", "line_no", "hs_code"}``
-#: per tier-1 line (the reasons are on the ``imports.ImportItem`` rows).
+#: filing's id), ``port_bureau`` (the bureau's code), ``stage`` (str, as above), ``items``: one
+#: ``{"id", "line_no", "hs_code"}`` per refused line, in line order.
 ITEMS_REFUSED = "imports.items_refused"
+STAGE_DECLARATION = "declaration"
+STAGE_VERIFICATION = "verification"
 
 #: every event, and what its payload holds
 EVENTS: dict[str, str] = {
-    ITEMS_REFUSED: "batch_no, enterprise, port_bureau, items [{id, line_no, hs_code}]",
+    ITEMS_REFUSED: (
+        "batch_no, enterprise, port_bureau, stage (declaration|verification), items [{id, line_no, hs_code}]"
+    ),
 }
 
 
@@ -156,6 +183,7 @@ def announce(event: str, *, actor: Actor | None, subject: models.Model, **payloa
         obj=subject,
         after={"event": event, "receivers": [c.name for c in connections], "payload": payload},
     )
+    recorded: dict[str, Any] = record.after or {}
     announcement = Announcement(
         id=record.pk,
         event=event,
@@ -164,13 +192,13 @@ def announce(event: str, *, actor: Actor | None, subject: models.Model, **payloa
         actor_id=record.actor_id,
         actor_label=record.actor_label,
         correlation_id=record.correlation_id,
-        payload=record.after["payload"],  # as JSON gives it back: what a task's receiver gets too
+        payload=recorded["payload"],  # as JSON gives it back: what a task's receiver gets too
         _subject=subject,
     )
     for connection in connections:
         if connection.asynchronous:
             # robust: the change has committed; a broker that is down must not turn it into an error.
-            # The announcement stays on the audit trail to be delivered again.
+            # The announcement stays on the audit trail, to be delivered again with ``redeliver``.
             transaction.on_commit(_enqueuer(connection.name, announcement.message()), robust=True)
         else:
             connection.receiver(announcement)
@@ -199,5 +227,52 @@ def deliver(receiver: str, message: dict[str, Any]) -> None:
             receiver,
         )
         return
-    with transaction.atomic():
+    # Under the announcing request's id (the task's own if it had none), so one action is followed across.
+    with correlation.correlated(announcement.correlation_id or correlation.current() or None), transaction.atomic():
         connection.receiver(announcement)
+
+
+def delivery_failed(receiver: str, message: dict[str, Any], error: BaseException) -> None:
+    """A delivery gave up (its last retry failed): log it and record it on the subject's audit trail."""
+    announcement = Announcement.from_message(message)
+    logger.error("hand-over %s #%s: delivery to %s gave up: %r", announcement.event, announcement.id, receiver, error)
+    try:
+        with correlation.correlated(announcement.correlation_id or None), transaction.atomic():
+            audit_record(
+                actor=DELIVERY_ACTOR,
+                action=AuditAction.HANDOVER,
+                obj=announcement.subject,
+                after={
+                    "announcement": announcement.id,
+                    "event": announcement.event,
+                    "receiver": receiver,
+                    "delivered": False,
+                    "error": f"{type(error).__name__}: {error}"[:500],
+                },
+            )
+    except Exception:  # the subject is gone, the database is down: the log line above is what remains
+        logger.exception(
+            "hand-over %s #%s: the failed delivery could not be recorded", announcement.event, announcement.id
+        )
+
+
+def redeliver(announcement_id: int, receiver: str) -> None:
+    """Enqueue the announcement recorded as audit event ``announcement_id`` again, for ``receiver``."""
+    from cbec_supervision.tasks import handover_deliver
+
+    record = AuditEvent.objects.select_related("content_type").get(
+        pk=announcement_id, action=AuditAction.HANDOVER, after__has_key="payload"
+    )
+    after: dict[str, Any] = record.after or {}
+    content_type = record.content_type
+    announcement = Announcement(
+        id=record.pk,
+        event=after["event"],
+        subject_type=f"{content_type.app_label}.{content_type.model}",
+        subject_id=record.object_id,
+        actor_id=record.actor_id,
+        actor_label=record.actor_label,
+        correlation_id=record.correlation_id,
+        payload=after["payload"],
+    )
+    handover_deliver.delay(receiver, announcement.message())

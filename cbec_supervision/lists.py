@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -72,7 +73,7 @@ def build_table(
     return table
 
 
-def querystring_without(request, *names: str) -> str:
+def querystring_without(request: HttpRequest, *names: str) -> str:
     query = request.GET.copy()
     for name in names:
         query.pop(name, None)
@@ -161,7 +162,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.comment_required = comment_required
         # Any id is accepted here; the view keeps only the rows the user may see.
-        self.fields["select"].valid_value = lambda value: str(value).isascii() and str(value).isdigit()
+        self.fields["select"].valid_value = lambda value: str(value).isascii() and str(value).isdigit()  # type: ignore[attr-defined]  # fields[] is typed Field; "select" is the TypedMultipleChoiceField above
         self.fields["select"].error_messages["required"] = _("Select at least one row.")
 
     def clean_select(self):
@@ -174,7 +175,7 @@ class BulkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.comment_required and data.get("confirm") and not (data.get("comment") or "").strip():
+        if self.comment_required and data.get("confirm") and not (data.get("comment") or "").strip():  # type: ignore[union-attr]  # Form.clean returns cleaned_data
             self.add_error("comment", _("Give a reason."))
         return data
 
@@ -227,7 +228,7 @@ def bulk_page(
     valid = form.is_valid()
     if "select" in form.errors:
         for error in form.errors["select"]:
-            messages.error(request, error)
+            messages.error(request, error)  # type: ignore[arg-type]  # an ErrorList iterates over its messages (str)
         return redirect(back_url)
     ids = form.cleaned_data["select"]
     records = list(queryset.filter(pk__in=ids))

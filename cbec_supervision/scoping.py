@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ForeignObjectRel, OuterRef, Q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -98,7 +98,7 @@ def _check_path(model: type[models.Model], path: ScopePath) -> None:
         if current is None:
             raise ValueError(f"{model._meta.label}: {path!r} goes past a field that is not a relation")
         relation = current._meta.pk if name == "pk" else current._meta.get_field(name)
-        current = relation.related_model if relation.is_relation else None  # type: ignore[assignment]
+        current = relation.related_model if relation.is_relation else None
 
 
 def path_condition(model: type[models.Model], path: ScopePath, lookup: str, value: Any) -> Q:
@@ -116,16 +116,18 @@ def path_condition(model: type[models.Model], path: ScopePath, lookup: str, valu
         relation = current._meta.pk if name == "pk" else current._meta.get_field(name)
         if not relation.is_relation:
             break
-        if relation.one_to_many:
+        related = relation.related_model
+        if isinstance(relation, ForeignObjectRel) and relation.one_to_many and related is not None:
             prefix, rest = "__".join(names[:index]), "__".join(names[index + 1 :])
-            related = relation.related_model
             inner = related._base_manager.filter(
                 **{relation.field.name: OuterRef(prefix or "pk"), f"{rest or 'pk'}__{lookup}": value}
             )
             return Q(Exists(inner))
-        if relation.many_to_many:
+        if relation.many_to_many or relation.one_to_many:  # (one to many: a generic relation)
             return Q(pk__in=model._base_manager.filter(**{f"{path}__{lookup}": value}).values("pk"))
-        current = relation.related_model
+        if related is None:  # a generic foreign key: the lookup goes as written
+            break
+        current = related
     return Q(**{f"{path}__{lookup}": value})
 
 
@@ -140,7 +142,7 @@ class ScopedQuerySet(models.QuerySet):
     scope_follows: str = ""
 
     def visible_to(self, user: User | None) -> ScopedQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
+        if user is None or not user.is_active or not user.is_authenticated:
             return self.none()
         if user.is_hq:
             return self.all()

@@ -211,7 +211,7 @@ class BaseTable(tables.Table):
         self.order_by = value or ()
         queryset = _queryset_of(self.data)
         if self.order_by and queryset is not None:
-            descending = self.order_by[0].is_descending
+            descending = self.order_by[0].is_descending  # type: ignore[attr-defined]  # set as str, django-tables2 reads it back as an OrderByTuple
             self.data.data = queryset.order_by(*queryset.query.order_by, "-pk" if descending else "pk")
 
     def paginate_capped(self, page: Any, per_page: int = PAGE_SIZE) -> None:
@@ -238,9 +238,10 @@ class BaseTable(tables.Table):
             row = BoundRow(record, table=self)
             yield [row.get_cell_value(column.name) for column in columns]
 
-    def export_response(self, fmt: str, limit: int = EXPORT_LIMIT) -> HttpResponse:
+    def export_response(self, fmt: str, limit: int = EXPORT_LIMIT) -> HttpResponse | StreamingHttpResponse:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{self.export_name}-{stamp}.{fmt}"
+        response: HttpResponse | StreamingHttpResponse
         if fmt == "xlsx":
             response = HttpResponse(
                 xlsx_bytes(self.export_rows(limit)),

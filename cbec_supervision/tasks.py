@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from cbec_supervision import handovers
 from cbec_supervision.services import heartbeat_record
@@ -18,13 +18,23 @@ from cbec_supervision.services import heartbeat_record
     retry_backoff=True,
     max_retries=5,
 )
-def heartbeat(self) -> dict:
+def heartbeat(self: Task) -> dict:
     """Prove the worker runs and can write: records a heartbeat on the audit trail."""
     return heartbeat_record(actor=f"task:{self.name}", task_id=self.request.id or "")
 
 
+class _HandoverTask(Task):
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """Called once the delivery gives up (after its last retry): log and record it."""
+        receiver = kwargs.get("receiver", args[0] if args else "")
+        message = kwargs.get("announcement", args[1] if len(args) > 1 else None)
+        if message is not None:
+            handovers.delivery_failed(receiver, message, exc)
+
+
 @shared_task(
     name="cbec_supervision.handover_deliver",
+    base=_HandoverTask,
     acks_late=True,
     # Any failure: the receiver's cause is usually passing, and the announcing change has committed.
     autoretry_for=(Exception,),

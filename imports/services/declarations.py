@@ -359,6 +359,7 @@ def import_batch_declare(
             batch_no=batch.batch_no,
             enterprise=enterprise.pk,
             port_bureau=bureau.code,
+            stage=handovers.STAGE_DECLARATION,
             items=[{"id": row.pk, "line_no": row.line_no, "hs_code": row.hs_code} for row in rows if row.tier == 1],
         )
     return batch
@@ -463,6 +464,21 @@ def verification_decide(
     batch.status = batch_status
     batch.save()
     audit_record(actor=actor, action="update", obj=batch, before=batch_before, after=snapshot(batch), reason=note)
+    if not passed:
+        # The whole batch is refused entry: risk monitoring receives its goods as at a refused declaration.
+        handovers.announce(
+            handovers.ITEMS_REFUSED,
+            actor=actor,
+            subject=batch,
+            batch_no=batch.batch_no,
+            enterprise=batch.enterprise_id,
+            port_bureau=task.bureau.code,
+            stage=handovers.STAGE_VERIFICATION,
+            items=[
+                {"id": pk, "line_no": line_no, "hs_code": hs_code}
+                for pk, line_no, hs_code in batch.items.order_by("line_no").values_list("pk", "line_no", "hs_code")
+            ],
+        )
     notify(
         recipients=batch.enterprise.users.filter(is_active=True),
         kind="batch_released" if passed else "batch_refused",

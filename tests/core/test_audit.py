@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from cbec_supervision.audit import audit_record, snapshot, verify_chain
-from cbec_supervision.models import AppendOnlyError, AuditEvent
+from cbec_supervision.models import AppendOnlyError, AuditChain, AuditEvent
 from filings.services import enterprise_update
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +210,77 @@ def test_removing_the_newest_event_of_a_chain_is_detected_by_its_head(world):
     assert not report.ok and report.chain == newest.chain and "newest events were removed" in report.problem
     with pytest.raises(CommandError, match=f"audit chain {newest.chain} broken"):
         call_command("verify_audit")
+
+
+def test_removing_a_whole_chain_with_its_head_is_detected(world):
+    event = audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co, after={"n": 1})
+    audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co, after={"n": 2})
+    assert verify_chain().ok
+
+    _edit_rows_behind_the_orm("DELETE FROM core_auditevent WHERE chain = %s", [event.chain])
+    _edit_rows_behind_the_orm("DELETE FROM core_auditchain WHERE id = %s", [event.chain])
+
+    report = verify_chain()
+    assert not report.ok and report.chain == event.chain and "removed with its head" in report.problem
+
+
+def test_removing_the_highest_chains_head_is_detected_even_if_it_was_never_used(world, settings):
+    from cbec_supervision.audit import chain_count
+
+    audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co)
+    last = chain_count()
+    assert AuditChain.objects.filter(pk__in=range(1, last + 1)).count() == last  # all heads, from the first write
+    _edit_rows_behind_the_orm("DELETE FROM core_auditchain WHERE id = %s", [last])
+
+    report = verify_chain()
+    assert not report.ok and report.chain == last and "no head" in report.problem
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verifying_inside_a_read_committed_transaction_is_not_fooled_by_a_writer_meanwhile(world, monkeypatch):
+    """A writer committing on a chain not walked yet would leave its head behind the events read later."""
+    import threading
+
+    from django.db import connections
+
+    from cbec_supervision import audit
+
+    last = audit.chain_count()
+    for chain in (1, last):  # events on the first chain and the last
+        monkeypatch.setattr(audit, "_preference", lambda connection, key, chain=chain: [chain])
+        audit._last_head.clear()
+        audit_record(actor=world.zj_inspector, action="update", obj=world.alice_co)
+    verify_one, written, threads = audit._verify_one, threading.Event(), []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                audit_record(actor="task:writer", action="update", obj=world.bob_co)
+        finally:
+            connections["default"].close()
+            written.set()
+
+    def walking(chain, head, chunk_size):
+        if not threads:  # the heads are read, chain 1 is walked first: a writer commits on the last chain now
+            threads.append(threading.Thread(target=writer))
+            threads[0].start()
+            written.wait(2)  # it waits for the verification (with the fix) or commits (without it)
+        return verify_one(chain, head, chunk_size)
+
+    monkeypatch.setattr(audit, "_verify_one", walking)
+    monkeypatch.setattr(audit, "_preference", lambda connection, key: [last])
+    try:
+        with transaction.atomic():
+            AuditEvent.objects.exists()  # the caller's transaction has begun, at READ COMMITTED
+            report = verify_chain()
+            writer_waited = not written.is_set()
+    finally:
+        for thread in threads:
+            thread.join(10)
+    assert report.ok, report
+    assert writer_waited
+    assert written.is_set() and AuditEvent.objects.filter(actor_label="task:writer", chain=last).exists()
+    assert verify_chain().ok
 
 
 def test_events_of_one_transaction_stay_on_the_chain_it_took(world):

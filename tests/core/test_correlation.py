@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from cbec_supervision import correlation
 from cbec_supervision.audit import audit_record
@@ -13,13 +14,15 @@ from cbec_supervision.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_a_request_honours_a_well_formed_request_id_and_echoes_it(world, client):
+@override_settings(NUM_PROXIES=1)
+def test_behind_a_trusted_proxy_a_request_honours_its_well_formed_request_id_and_echoes_it(world, client):
     client.force_login(world.alice)
     response = client.get(f"/filings/enterprises/{world.alice_co.pk}/", HTTP_X_REQUEST_ID="proxy-4f2a9c1e-77")
     assert response.status_code == 200 and response["X-Request-ID"] == "proxy-4f2a9c1e-77"
 
 
-def test_an_api_change_is_recorded_with_the_request_id(world):
+@override_settings(NUM_PROXIES=1)
+def test_behind_a_trusted_proxy_an_api_change_is_recorded_with_the_request_id(world):
     from tests.conftest import api_as
 
     response = api_as(world.alice).patch(
@@ -33,6 +36,26 @@ def test_an_api_change_is_recorded_with_the_request_id(world):
     assert event.after["contact_name"] == "王五" and event.correlation_id == "trace.0123456789abcdef"
 
 
+@override_settings(NUM_PROXIES=0)
+def test_without_trusted_proxies_a_clients_request_id_is_ignored(world):
+    """A client reusing another request's id must not mix its events into that request's."""
+    from tests.conftest import api_as
+
+    victim = "trace.0123456789abcdef"
+    response = api_as(world.alice).patch(
+        f"/api/v1/enterprises/{world.alice_co.pk}/",
+        {"contact_name": "王五"},
+        format="json",
+        HTTP_X_REQUEST_ID=victim,
+    )
+    used = response["X-Request-ID"]
+    assert response.status_code == 200 and used != victim and correlation.well_formed(used) and len(used) == 32
+    event = AuditEvent.objects.for_object(world.alice_co).last()
+    assert event.after["contact_name"] == "王五" and event.correlation_id == used
+    assert not AuditEvent.objects.filter(correlation_id=victim).exists()
+
+
+@override_settings(NUM_PROXIES=1)
 @pytest.mark.parametrize("incoming", [None, "", "short", "has spaces in it", "x" * 65, "<script>alert(1)</script>"])
 def test_a_missing_or_malformed_request_id_is_replaced_by_a_new_one(client, incoming):
     headers = {} if incoming is None else {"HTTP_X_REQUEST_ID": incoming}

@@ -202,3 +202,82 @@ def test_announcing_outside_a_transaction_is_refused(world):
     with pytest.raises(RuntimeError, match="inside the service's transaction"):
         handovers.announce(handovers.ITEMS_REFUSED, actor=world.alice, subject=world.alice_co)
     assert not AuditEvent.objects.filter(action="handover").exists()
+
+
+def _deliver_as_a_worker(message, receiver):
+    """Run the task as a worker does: retries followed (without waiting), errors not propagated."""
+    from cbec_supervision.celery import app
+    from cbec_supervision.tasks import handover_deliver
+
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
+    try:
+        return handover_deliver.apply(args=[receiver, message])
+    finally:
+        app.conf.task_eager_propagates = propagates
+
+
+def test_an_asynchronous_receiver_runs_under_the_announcing_requests_correlation_id(
+    world, approved_alice_co, connected, django_capture_on_commit_callbacks
+):
+    from cbec_supervision import correlation
+    from cbec_supervision.audit import audit_record
+
+    seen = []
+
+    def later(announcement):
+        seen.append(correlation.current())
+        audit_record(actor="task:risk", action="create", obj=announcement.subject, after={"signal": True})
+
+    connected(later, asynchronous=True)
+    with correlation.correlated("req-declare-0042"), django_capture_on_commit_callbacks(execute=True):
+        batch = refuse(world)
+    assert seen == ["req-declare-0042"] and correlation.current() == ""
+    signal = AuditEvent.objects.for_object(batch).get(actor_label="task:risk")
+    assert signal.correlation_id == "req-declare-0042"
+    announced = AuditEvent.objects.for_object(batch).get(action="handover")
+    assert announced.correlation_id == "req-declare-0042"
+
+
+def test_a_delivery_that_gives_up_is_logged_and_recorded_and_can_be_delivered_again(
+    world, approved_alice_co, connected, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from cbec_supervision import correlation
+    from cbec_supervision.tasks import handover_deliver
+
+    monkeypatch.setattr(handover_deliver, "max_retries", 2)
+    attempts, down = [], [True]
+
+    def fragile(announcement):
+        attempts.append(announcement.id)
+        if down[0]:
+            raise ConnectionError("risk monitoring's store is gone")
+
+    connected(fragile, asynchronous=True)
+    with correlation.correlated("req-declare-0043"), transaction.atomic():
+        batch = refuse(world)
+    announced = AuditEvent.objects.for_object(batch).get(action="handover")
+    receiver = handovers.receivers(handovers.ITEMS_REFUSED)[0]
+    message = handovers.Announcement(
+        id=announced.pk,
+        event=handovers.ITEMS_REFUSED,
+        subject_type="imports.importbatch",
+        subject_id=str(batch.pk),
+        actor_id=world.alice.pk,
+        actor_label="alice",
+        correlation_id="req-declare-0043",
+        payload=announced.after["payload"],
+    ).message()
+    result = _deliver_as_a_worker(message, receiver)
+    assert result.failed() and len(attempts) == 3  # the first try and two retries
+    assert any("gave up" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+    (failure,) = AuditEvent.objects.filter(action="handover", after__delivered=False)
+    assert failure.content_type.model == "importbatch" and failure.object_id == str(batch.pk)
+    assert failure.actor_label == handovers.DELIVERY_ACTOR and failure.correlation_id == "req-declare-0043"
+    assert failure.after["announcement"] == announced.pk and failure.after["receiver"] == receiver
+    assert failure.after["event"] == handovers.ITEMS_REFUSED
+    assert failure.after["error"] == "ConnectionError: risk monitoring's store is gone"
+
+    down[0] = False
+    handovers.redeliver(failure.after["announcement"], failure.after["receiver"])  # Celery runs eagerly in tests
+    assert attempts == [announced.pk] * 4
+    assert AuditEvent.objects.filter(action="handover", after__delivered=False).count() == 1

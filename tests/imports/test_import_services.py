@@ -52,6 +52,7 @@ def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, r
         "batch_no": batch.batch_no,
         "enterprise": approved_alice_co.pk,
         "port_bureau": "ZJ",
+        "stage": "declaration",
         "items": [{"id": refused.pk, "line_no": 2, "hs_code": "2837111000"}],
     }
     record = AuditEvent.objects.get(pk=announcement.id)
@@ -119,3 +120,54 @@ def test_a_confirmed_prohibited_line_cannot_pass(world, approved_alice_co):
     verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="确认含甲醛溶液")
     batch.refresh_from_db()
     assert batch.status == "refused"
+
+
+def test_a_batch_refused_at_verification_hands_all_its_lines_over(world, approved_alice_co, received):
+    batch = import_batch_declare(
+        actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "description": "含甲醛溶液的清洁剂"}]
+    )
+    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(line_no=2), confirmed=True)
+    assert received == []
+    verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="确认含甲醛溶液")
+    (announcement,) = received
+    lines = {item.line_no: item for item in batch.items.all()}
+    assert announcement.event == "imports.items_refused" and announcement.subject == batch
+    assert (announcement.actor_label, announcement.actor_id) == ("zj_inspector", world.zj_inspector.pk)
+    assert announcement.payload == {
+        "batch_no": batch.batch_no,
+        "enterprise": approved_alice_co.pk,
+        "port_bureau": "ZJ",
+        "stage": "verification",
+        "items": [{"id": lines[n].pk, "line_no": n, "hs_code": lines[n].hs_code} for n in (1, 2)],
+    }
+    # In the deciding transaction: recorded on the batch's trail after the decision.
+    actions = [e.action for e in AuditEvent.objects.for_object(batch)]
+    assert actions[-2:] == ["update", "handover"]
+
+
+def test_a_failing_receiver_rolls_back_a_refusal_at_verification(world, approved_alice_co):
+    batch = import_batch_declare(
+        actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}]
+    )
+
+    def broken(announcement):
+        raise RuntimeError("risk monitoring is down")
+
+    handovers.connect(handovers.ITEMS_REFUSED, broken)
+    try:
+        with pytest.raises(RuntimeError):
+            verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="不合格")
+    finally:
+        handovers.disconnect(handovers.ITEMS_REFUSED, broken)
+    batch.refresh_from_db()
+    batch.verification.refresh_from_db()
+    assert batch.status == "verification_required" and batch.verification.status == "open"
+
+
+def test_a_batch_released_at_verification_hands_nothing_over(world, approved_alice_co, received):
+    batch = import_batch_declare(
+        actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}]
+    )
+    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=False)
+    verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
+    assert received == [] and not AuditEvent.objects.filter(action="handover").exists()
