@@ -172,11 +172,15 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 if NUM_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Cookies only over HTTPS once TLS is in front; off by default so `make run` works on plain HTTP.
-SECURE_COOKIES = env_bool("SECURE_COOKIES", SECURE_SSL_REDIRECT)
+# Cookies only over HTTPS outside development. Browsers treat http://127.0.0.1 and localhost as
+# secure, so `make run` with DEBUG=0 still signs in on loopback; `make run` (DEBUG=1) sends them plain.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", SECURE_SSL_REDIRECT or not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# TLS ends at the proxy in front (see SECURE_SSL_REDIRECT), and so does HSTS unless
+# SECURE_HSTS_SECONDS asks Django to send it: then the check is not silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_SECONDS else ["security.W004"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -221,8 +225,8 @@ SPECTACULAR_SETTINGS = {
         "FilingStatusEnum": "filings.choices.FilingStatus",
         "ChangeRequestStatusEnum": "filings.choices.ChangeRequestStatus",
         "GoodsCategoryEnum": "filings.choices.GoodsCategory",
-        "BatchStatusEnum": "filings.choices.BatchStatus",
-        "VerificationStatusEnum": "filings.choices.VerificationStatus",
+        "BatchStatusEnum": "imports.choices.BatchStatus",
+        "VerificationStatusEnum": "imports.choices.VerificationStatus",
     },
 }
 

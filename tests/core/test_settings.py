@@ -47,6 +47,28 @@ def test_debug_off_without_a_secret_key_refuses_to_start_with_one_line():
     ]
 
 
+def test_the_deploy_check_with_only_the_required_settings_warns_of_nothing_but_tls_at_the_proxy():
+    """The contract: DEBUG=0, a 50-character SECRET_KEY and ALLOWED_HOSTS, and only security.W008 remains."""
+    import re
+    import secrets
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50)[:50],
+            "ALLOWED_HOSTS": "cbec.example.gov.cn",
+        },
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert re.findall(r"\(([\w.]+\.[EW]\d+)\)", output) == ["security.W008"], output
+
+
 def test_defaults_are_sqlite_under_var_eager_tasks_chinese_and_shanghai_time():
     result = probe({"DEBUG": "1"})
     assert result.returncode == 0, result.stderr
