@@ -378,6 +378,16 @@ def enterprise_set_bureau(*, actor: Actor, filing: EnterpriseFiling, bureau: Bur
     return filing
 
 
+def _taken(code: str) -> bool:
+    """Whether credit code ``code`` is on file for someone signing up or filing it anew.
+
+    It is joined from the portal, by a colleague; it is filed anew only when its last filing was
+    rejected or revoked and no active account is left with it (else those users file again).
+    """
+    latest = enterprise_latest(code)
+    return latest is not None and (latest.status not in FILING_ENDED or latest.users.filter(is_active=True).exists())
+
+
 def _new_enterprise_user(
     *, username: str, password: str, email: str, enterprise: EnterpriseFiling | None, errors: Errors
 ) -> User:
@@ -434,10 +444,7 @@ def enterprise_signup(
     except ValidationError as exc:
         errors["uscc"] = exc.messages
         code = ""
-    # A credit code on file is joined from the portal, by a colleague; it is signed up for again
-    # only when its last filing was rejected or revoked and no account is left with it.
-    latest = enterprise_latest(code) if code else None
-    if latest is not None and (latest.status not in FILING_ENDED or latest.users.filter(is_active=True).exists()):
+    if code and _taken(code):
         errors["uscc"] = [
             _("This enterprise is already registered. Ask one of its users to add you from the portal (Colleagues).")
         ]
@@ -502,6 +509,22 @@ def enterprise_create_own(*, actor: User, name: str, uscc: str, **fields: Any) -
     user = User.objects.select_for_update().get(pk=actor.pk)
     if user.enterprise_id is not None:
         raise PermissionDenied(_("Your account already belongs to an enterprise."))
+    try:
+        code = validate_uscc(uscc)
+    except ValidationError:
+        code = ""  # enterprise_create reports it
+    latest = enterprise_latest(code) if code else None
+    if latest is not None and latest.status in FILING_ENDED and latest.users.filter(is_active=True).exists():
+        raise ValidationError(
+            {
+                "uscc": [
+                    _(
+                        "This enterprise is already registered. Ask one of its users to add you from the portal "
+                        "(Colleagues)."
+                    )
+                ]
+            }
+        )
     filing = enterprise_create(actor=actor, name=name, uscc=uscc, **fields)
     before = snapshot(user)
     user.enterprise = filing

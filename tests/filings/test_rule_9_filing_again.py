@@ -18,6 +18,7 @@ from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
 from tests.builders import approve, complete
 from tests.conftest import api_as
+from tests.factories import UserFactory
 
 
 def rejected(world) -> EnterpriseFiling:
@@ -215,3 +216,14 @@ def test_rule_9_products_of_a_revoked_filing_stay_with_it(world, approved_toy):
     new = services.enterprise_refile(actor=world.alice, filing=old)
     approved_toy.refresh_from_db()
     assert approved_toy.enterprise_id == old.pk and not new.products.exists()
+
+
+def test_rule_9_an_account_without_enterprise_does_not_file_around_its_users(world):
+    old = rejected(world)
+    loner = UserFactory(username="loner", role=Role.ENTERPRISE, bureau=None, enterprise=None)
+    body = {"name": "Alice Co", "uscc": old.uscc}
+    response = api_as(loner).post("/api/v1/enterprises/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "Colleagues" in response.json()["uscc"][0]
+    User.objects.filter(enterprise=old).update(is_active=False)
+    response = api_as(loner).post("/api/v1/enterprises/", {"name": "Alice Co", "uscc": old.uscc}, format="json")
+    assert response.status_code == 201 and response.json()["previous"] == old.pk
