@@ -39,6 +39,8 @@ FILING_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 #: statuses in which the enterprise may still edit its filing directly
 FILING_EDITABLE = (FilingStatus.DRAFT, FilingStatus.RETURNED)
+#: statuses that end a filing: the enterprise may file again (``enterprise_refile``), once
+FILING_ENDED = (FilingStatus.REJECTED, FilingStatus.REVOKED)
 #: statuses in which every bureau's staff may read a filing ("file once, shared nationwide"): the
 #: filing has a filing number; a suspension or revocation is quality information other bureaus need
 FILING_SHARED = (FilingStatus.APPROVED, FilingStatus.SUSPENDED, FilingStatus.REVOKED)

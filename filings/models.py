@@ -16,6 +16,7 @@ from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import (
     CHANGE_REQUEST_COLOURS,
+    FILING_ENDED,
     FILING_SHARED,
     FILING_STATUS_COLOURS,
     TEST_VERDICT_COLOURS,
@@ -76,9 +77,16 @@ class ReviewFields(models.Model):
         return due is not None and due < timezone.now()
 
 
+def _same_uscc(enterprise_id: int) -> models.QuerySet:
+    """The credit code of the filing ``enterprise_id``, as a subquery."""
+    return EnterpriseFiling._base_manager.filter(pk=enterprise_id).values("uscc")
+
+
 class EnterpriseFilingQuerySet(ScopedQuerySet):
     scope_bureau_paths = ("bureau",)
-    scope_enterprise_paths = ("pk",)
+    # Its users see every filing under their enterprise's credit code: the ones it filed before a
+    # rejection or revocation stay readable after it files again (``enterprise_refile``).
+    scope_enterprise_paths = ("pk", lambda enterprise_id: Q(uscc__in=_same_uscc(enterprise_id)))
     # Shared nationally once approved; drafts and pending or refused filings stay with the
     # competent bureau and the enterprise. Writes stay with the competent bureau (the services).
     scope_shared_with_staff = Q(status__in=FILING_SHARED)
@@ -88,7 +96,16 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
     """A CBEC enterprise on record with its competent bureau ("file once, shared nationwide")."""
 
     name = models.CharField(_("enterprise name"), max_length=200)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("follows the filing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_filing",
+        help_text=_("The rejected or revoked filing of the same enterprise that this one files again."),
+    )
     is_operator = models.BooleanField(_("operator"), default=False)
     is_platform = models.BooleanField(_("platform"), default=False)
     is_logistics = models.BooleanField(_("logistics and warehousing enterprise"), default=False)
@@ -131,12 +148,29 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
             models.Index(fields=["uscc"], name="enterprise_uscc_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
         permissions = [("review_enterprisefiling", "Can review enterprise filings")]
+        constraints = [
+            # One live filing per credit code; a rejected or revoked one stays, and may be filed again.
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~Q(status__in=FILING_ENDED),
+                name="enterprise_one_live_filing_per_uscc",
+                violation_error_message=_("An enterprise with this credit code is already on file."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("filings:enterprise_detail", args=[self.pk])
+
+    @property
+    def followed_by(self) -> EnterpriseFiling | None:
+        """The filing that files this one again after its rejection or revocation, if any."""
+        try:
+            return self.next_filing
+        except EnterpriseFiling.DoesNotExist:
+            return None
 
     @property
     def types(self) -> list[str]:

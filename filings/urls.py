@@ -11,6 +11,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/submit/", views.enterprise_submit, name="enterprise_submit"),
+    path("enterprises/<int:pk>/refile/", views.enterprise_refile, name="enterprise_refile"),
     path("enterprises/<int:pk>/decide/<slug:action>/", views.enterprise_decide, name="enterprise_decide"),
     path("enterprises/<int:pk>/bureau/", views.enterprise_set_bureau, name="enterprise_set_bureau"),
     path("enterprises/<int:pk>/colleagues/", views.colleague_add, name="colleague_add"),

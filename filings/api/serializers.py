@@ -98,11 +98,13 @@ class EnterpriseFilingSerializer(serializers.ModelSerializer):
             "review_due_at",
             "is_overdue",
             "missing",
+            "previous",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
             "uscc",
+            "previous",
             "pledge_signed_at",
             "filing_no",
             "status",
@@ -113,6 +115,8 @@ class EnterpriseFilingSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # One live filing per credit code is checked by the service (``enterprise_create``), per field.
+        validators: list = []
 
     @extend_schema_field(_MISSING_SCHEMA)
     def get_missing(self, obj: EnterpriseFiling) -> dict[str, list[str]]:

@@ -174,6 +174,7 @@ class EnterpriseFilingViewSet(
         "set_bureau",
         "change_request",
         "users",
+        "refile",
     )
 
     def get_serializer_class(self):
@@ -202,6 +203,18 @@ class EnterpriseFilingViewSet(
     def submit(self, request, pk=None):
         """The enterprise sends its draft or returned filing for review."""
         return self._respond(services.enterprise_submit(actor=request.user, filing=self.get_object()))
+
+    @extend_schema(request=None, responses={201: EnterpriseFilingSerializer})
+    @action(detail=True, methods=["post"])
+    def refile(self, request, pk=None):
+        """File the enterprise again after this filing was rejected or revoked: a new draft follows it.
+
+        Its own users only; the new draft copies the editable fields, their accounts move to it, and
+        the old filing keeps its status, number, history and products.
+        """
+        return self._respond(
+            services.enterprise_refile(actor=request.user, filing=self.get_object()), status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=SetBureauSerializer, responses=EnterpriseFilingSerializer)
     @action(detail=True, methods=["post"], url_path="set-bureau", url_name="set-bureau")

@@ -15,7 +15,7 @@ from accounts.models import Bureau, User
 from accounts.services import account_upsert, bureau_by_code
 from cbec_supervision.audit import Actor
 from filings.models import EnterpriseFiling
-from filings.services.enterprises import enterprise_create
+from filings.services.enterprises import enterprise_create, enterprise_latest
 from filings.validators import validate_uscc
 
 
@@ -23,6 +23,9 @@ def enterprise_for_account(
     *, actor: Actor, uscc: str | None, name: str | None = None, bureau: Bureau | None = None
 ) -> EnterpriseFiling:
     """The filing an enterprise account joins: the one filed under ``uscc``, else a new draft named ``name``.
+
+    Of several filings under the code, the live one; when none is live, the last one filed (its
+    users may file again from it, and the account moves with them).
 
     A new draft goes to ``bureau`` when given, else to the competent bureau of the region in the
     credit code (characters 3 to 8). Errors are ``ValidationError`` on ``enterprise``.
@@ -33,7 +36,7 @@ def enterprise_for_account(
         code = validate_uscc(uscc)
     except ValidationError as exc:
         raise ValidationError({"enterprise": exc.messages}) from None
-    filing = EnterpriseFiling.objects.filter(uscc=code).first()
+    filing = enterprise_latest(code)
     if filing is not None:
         return filing
     if not name:

@@ -20,6 +20,7 @@ from cbec_supervision.notifications import notify
 from cbec_supervision.workflow import check_transition, require_reason, require_reviewer
 from filings.choices import (
     FILING_EDITABLE,
+    FILING_ENDED,
     FILING_TRANSITIONS,
     PLATFORM_SYSTEMS,
     TRANSITION_ACTIONS,
@@ -57,6 +58,20 @@ ENTERPRISE_EDITABLE_FIELDS = (
     "pledge_signed",
 )
 BASE_SYSTEMS = tuple(s for s in EnterpriseSystem.values if s not in PLATFORM_SYSTEMS)
+
+
+def enterprise_live(uscc: str) -> EnterpriseFiling | None:
+    """The live filing under credit code ``uscc`` (any status but rejected or revoked), if any.
+
+    There is at most one (a conditional unique constraint); the rejected and revoked ones it may
+    follow stay on file with their history and numbers.
+    """
+    return EnterpriseFiling.objects.exclude(status__in=FILING_ENDED).filter(uscc=uscc).first()
+
+
+def enterprise_latest(uscc: str) -> EnterpriseFiling | None:
+    """The live filing under ``uscc``, else the one filed last (rejected or revoked), if any."""
+    return enterprise_live(uscc) or EnterpriseFiling.objects.filter(uscc=uscc).order_by("-created_at", "-id").first()
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
@@ -175,17 +190,23 @@ def enterprise_create(
     types: Iterable[str] = (),
     **fields: Any,
 ) -> EnterpriseFiling:
-    """Create a draft enterprise filing. The competent bureau follows from the region code."""
+    """Create a draft enterprise filing. The competent bureau follows from the region code.
+
+    A credit code whose last filing was rejected or revoked may be filed again: the new draft
+    follows that filing (``previous``), which keeps its history and number.
+    """
     errors: Errors = {}
+    previous = None
     try:
         uscc = validate_uscc(uscc)
     except ValidationError as exc:
         errors["uscc"] = exc.messages
     else:
-        if EnterpriseFiling.objects.filter(uscc=uscc).exists():
+        previous = enterprise_latest(uscc)
+        if previous is not None and previous.status not in FILING_ENDED:
             errors["uscc"] = [_("An enterprise with this credit code is already on file.")]
     region_code = (region_code or (uscc[2:8] if len(uscc or "") == 18 else "")).strip()
-    filing = EnterpriseFiling(uscc=uscc, region_code=region_code, bureau=bureau)
+    filing = EnterpriseFiling(uscc=uscc, region_code=region_code, bureau=bureau, previous=previous)
     if bureau is None:
         fields["region_code"] = region_code
     _apply(filing, {"name": name or "", **fields}, types, errors)
@@ -193,9 +214,58 @@ def enterprise_create(
         raise ValidationError(errors)
     if not isinstance(actor, str):
         filing.created_by = actor
-    filing.save()
+    try:
+        with transaction.atomic():
+            filing.save()
+    except IntegrityError:  # the same credit code filed at the same moment by someone else
+        raise ValidationError({"uscc": [_("An enterprise with this credit code is already on file.")]}) from None
     audit_record(actor=actor, action="create", obj=filing, after=snapshot(filing))
     return filing
+
+
+@transaction.atomic
+def enterprise_refile(*, actor: Actor, filing: EnterpriseFiling) -> EnterpriseFiling:
+    """File the enterprise again after ``filing`` was rejected or revoked; its own users do it.
+
+    The new draft copies the editable fields (the pledge is to be signed again), follows ``filing``
+    and gets a number of its own once approved. The enterprise's user accounts move to it. The old
+    filing keeps its status, number, history and products; both record the refiling.
+    """
+    filing = EnterpriseFiling.objects.select_for_update().get(pk=filing.pk)
+    _require_own_enterprise(actor, filing)
+    if filing.status not in FILING_ENDED:
+        raise ValidationError(
+            {
+                "status": [
+                    _("Only a rejected or revoked filing may be filed again; this one is %(status)s.")
+                    % {"status": filing.get_status_display()}
+                ]
+            }
+        )
+    if filing.followed_by is not None:
+        raise ValidationError({"status": [_("This filing has already been filed again.")]})
+    fields = {f: getattr(filing, f) for f in ENTERPRISE_EDITABLE_FIELDS if f not in ("name", "pledge_signed")}
+    new = enterprise_create(
+        actor=actor, name=filing.name, uscc=filing.uscc, bureau=filing.bureau, types=filing.types, **fields
+    )
+    if new.previous_id != filing.pk:  # another filing of the code was made since
+        raise ValidationError({"status": [_("This filing has already been filed again.")]})
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=filing,
+        before={"followed_by": None},
+        after={"followed_by": new.pk},
+        reason=_("Filed again as a new filing."),
+    )
+    for user in User.objects.select_for_update().filter(enterprise=filing).order_by("pk"):
+        before = snapshot(user)
+        user.enterprise = new
+        user.save(update_fields=["enterprise"])
+        audit_record(actor=actor, action="update", obj=user, before=before, after=snapshot(user))
+    if not isinstance(actor, str):
+        actor.enterprise = new
+    return new
 
 
 @transaction.atomic
@@ -308,6 +378,16 @@ def enterprise_set_bureau(*, actor: Actor, filing: EnterpriseFiling, bureau: Bur
     return filing
 
 
+def _taken(code: str) -> bool:
+    """Whether credit code ``code`` is on file for someone signing up or filing it anew.
+
+    It is joined from the portal, by a colleague; it is filed anew only when its last filing was
+    rejected or revoked and no active account is left with it (else those users file again).
+    """
+    latest = enterprise_latest(code)
+    return latest is not None and (latest.status not in FILING_ENDED or latest.users.filter(is_active=True).exists())
+
+
 def _new_enterprise_user(
     *, username: str, password: str, email: str, enterprise: EnterpriseFiling | None, errors: Errors
 ) -> User:
@@ -356,7 +436,7 @@ def enterprise_signup(
     """Self-registration: a new enterprise user with a draft filing of their enterprise.
 
     A credit code already on file cannot register again: colleagues are added from the portal by
-    the enterprise's existing users.
+    the enterprise's existing users (who also file again after a rejection or revocation).
     """
     errors: Errors = {}
     try:
@@ -364,7 +444,7 @@ def enterprise_signup(
     except ValidationError as exc:
         errors["uscc"] = exc.messages
         code = ""
-    if code and EnterpriseFiling.objects.filter(uscc=code).exists():
+    if code and _taken(code):
         errors["uscc"] = [
             _("This enterprise is already registered. Ask one of its users to add you from the portal (Colleagues).")
         ]
@@ -429,6 +509,22 @@ def enterprise_create_own(*, actor: User, name: str, uscc: str, **fields: Any) -
     user = User.objects.select_for_update().get(pk=actor.pk)
     if user.enterprise_id is not None:
         raise PermissionDenied(_("Your account already belongs to an enterprise."))
+    try:
+        code = validate_uscc(uscc)
+    except ValidationError:
+        code = ""  # enterprise_create reports it
+    latest = enterprise_latest(code) if code else None
+    if latest is not None and latest.status in FILING_ENDED and latest.users.filter(is_active=True).exists():
+        raise ValidationError(
+            {
+                "uscc": [
+                    _(
+                        "This enterprise is already registered. Ask one of its users to add you from the portal "
+                        "(Colleagues)."
+                    )
+                ]
+            }
+        )
     filing = enterprise_create(actor=actor, name=name, uscc=uscc, **fields)
     before = snapshot(user)
     user.enterprise = filing

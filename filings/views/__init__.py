@@ -8,6 +8,7 @@ from filings.views.enterprises import (
     enterprise_detail,
     enterprise_edit,
     enterprise_list,
+    enterprise_refile,
     enterprise_set_bureau,
     enterprise_submit,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "enterprise_edit",
     "enterprise_list",
     "enterprise_set_bureau",
+    "enterprise_refile",
     "enterprise_submit",
     "product_bulk",
     "product_bulk_decide",

@@ -28,6 +28,7 @@ from filings import services
 from filings.choices import (
     FILING_DECISIONS,
     FILING_EDITABLE,
+    FILING_ENDED,
     PLATFORM_SYSTEMS,
     PLEDGE_KIND,
     ChangeRequestStatus,
@@ -160,6 +161,7 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         )
     )
     editable = filing.status in FILING_EDITABLE
+    visible = EnterpriseFiling.objects.visible_to(user)
     change_requests = list(_change_requests(filing.change_requests.filter(product__isnull=True), user))
     return {
         "filing": filing,
@@ -182,6 +184,10 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         "has_pending_change": any(c.status == ChangeRequestStatus.PENDING for c in change_requests),
         "products": products,
         "decision_url_name": "filings:enterprise_decide",
+        "may_refile": own and filing.status in FILING_ENDED and filing.followed_by is None,
+        # the filings before and after it under the same credit code, where the reader may see them
+        "previous_filing": visible.filter(pk=filing.previous_id).first() if filing.previous_id else None,
+        "next_filing": visible.filter(previous=filing).first(),
     }
 
 
@@ -264,6 +270,20 @@ def enterprise_submit(request, pk: int):
             _("The filing was submitted to %(bureau)s for review.") % {"bureau": filing.bureau.name},
         )
     return redirect(filing)
+
+
+@login_required
+@require_POST
+def enterprise_refile(request, pk: int):
+    """The enterprise's own users file again after a rejection or revocation; they go to the new draft."""
+    filing = get_object_or_404(EnterpriseFiling.objects.visible_to(request.user), pk=pk)
+    try:
+        new = services.enterprise_refile(actor=request.user, filing=filing)
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
+        return redirect(filing)
+    messages.success(request, _("A new draft filing was made; complete it and submit it for review."))
+    return redirect(new)
 
 
 def _decide(request, obj, action: str, decide, kind: str):
