@@ -131,6 +131,8 @@ class EntryData:
     highly_toxic: bool = False
     #: whether the name (and aliases) may be searched for in descriptions
     match_names: bool = True
+    #: the legal basis the entry cites (the remark of a prohibited goods list), shown with it in every reason
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,9 @@ class CatalogueData:
 
 def _label(entry: EntryData) -> str:
     label = f"{entry.seq} {entry.name}".strip()
-    return f"{label} [剧毒]" if entry.highly_toxic else label
+    if entry.highly_toxic:
+        label = f"{label} [剧毒]"
+    return f"{label} — {entry.basis}" if entry.basis else label
 
 
 def _name_variants(entry: EntryData) -> Iterable[tuple[str, str]]:

@@ -26,12 +26,16 @@ NAME_MATCHED_KINDS = {
     CatalogueKind.PROHIBITED_GOODS,
 }
 
+#: kinds whose remark column is the legal basis of the entry, carried in every reason it gives
+BASIS_KINDS = {CatalogueKind.PROHIBITED_GOODS}
+
 #: the catalogues the project ships, loaded by load_reference_data: (kind, edition, effective from, file)
 SHIPPED_CATALOGUES = (
     (CatalogueKind.HAZARDOUS_CHEMICALS, "2015 (excerpt)", dt.date(2015, 5, 1), "hazardous_chemicals_2015_excerpt.csv"),
     (CatalogueKind.PRECURSOR_CHEMICALS, "2021", dt.date(2021, 1, 1), "precursor_chemicals.csv"),
     (CatalogueKind.DANGEROUS_GOODS, "UN/ADR", dt.date(2012, 12, 1), "dangerous_goods_un_adr.csv"),
     (CatalogueKind.COMPULSORY_CERTIFICATION, "starter", dt.date(2020, 1, 1), "compulsory_certification_starter.csv"),
+    (CatalogueKind.PROHIBITED_GOODS, "starter", dt.date(2015, 7, 6), "prohibited_goods_starter.csv"),
 )
 
 
@@ -136,10 +140,10 @@ def invalidate_indexes() -> None:
 def _compile(editions: Sequence[CatalogueEdition]) -> CompiledIndex:
     entries_by_edition: dict[int, list[EntryData]] = {e.pk: [] for e in editions}
     rows = CatalogueEntry.objects.filter(edition__in=[e.pk for e in editions]).values_list(
-        "id", "edition_id", "seq", "name", "aliases", "cas", "un_number", "hs_prefix", "highly_toxic"
+        "id", "edition_id", "seq", "name", "aliases", "cas", "un_number", "hs_prefix", "highly_toxic", "remark"
     )
     kinds = {e.pk: e.kind for e in editions}
-    for entry_id, edition_id, seq, name, aliases, cas, un, hs, toxic in rows.iterator(chunk_size=5000):
+    for entry_id, edition_id, seq, name, aliases, cas, un, hs, toxic, remark in rows.iterator(chunk_size=5000):
         entries_by_edition[edition_id].append(
             EntryData(
                 entry_id,
@@ -151,6 +155,7 @@ def _compile(editions: Sequence[CatalogueEdition]) -> CompiledIndex:
                 hs,
                 toxic,
                 match_names=kinds[edition_id] in NAME_MATCHED_KINDS,
+                basis=remark if kinds[edition_id] in BASIS_KINDS else "",
             )
         )
     return CompiledIndex(

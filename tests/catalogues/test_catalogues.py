@@ -34,6 +34,7 @@ def test_the_shipped_catalogues_are_loaded_with_their_editions():
         "precursor_chemicals": 43,
         "dangerous_goods": 2437,
         "compulsory_certification": 16,
+        "prohibited_goods": 25,
     }
     cyanide = CatalogueEntry.objects.get(cas="143-33-9")
     assert cyanide.highly_toxic and cyanide.name == "氰化钠" and cyanide.aliases == ["山奈"]

@@ -153,6 +153,7 @@ def test_a_bonded_batch_with_a_prohibited_line_is_refused_and_every_reason_names
         "precursor_chemicals",
         "dangerous_goods",
         "compulsory_certification",
+        "prohibited_goods",
     }
     assert not VerificationTask.objects.exists()
 
