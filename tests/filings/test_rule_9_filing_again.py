@@ -81,7 +81,7 @@ def test_rule_9_a_live_filing_is_not_filed_again(world, status):
     with pytest.raises(ValidationError) as info:
         services.enterprise_refile(actor=world.alice, filing=world.alice_co)
     assert "Only a rejected or revoked filing" in info.value.message_dict["status"][0]
-    response = api_as(world.alice).post(f"/api/v1/enterprises/{world.alice_co.pk}/refile/")
+    response = api_as(world.alice).post(f"/api/v1/enterprises/{world.alice_co.pk}/refile/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Only a rejected or revoked filing" in str(response.json())
     assert EnterpriseFiling.objects.filter(uscc=world.alice_co.uscc).count() == 1
