@@ -10,6 +10,7 @@ from filings.views.enterprises import (
     enterprise_list,
     enterprise_set_bureau,
     enterprise_submit,
+    enterprise_supervision,
 )
 from filings.views.products import (
     product_bulk,
@@ -41,6 +42,7 @@ __all__ = [
     "enterprise_list",
     "enterprise_set_bureau",
     "enterprise_submit",
+    "enterprise_supervision",
     "product_bulk",
     "product_bulk_decide",
     "product_bulk_submit",
