@@ -43,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REVIEW_FILINGS,
         *_READ_DECLARATIONS,
         *_LOAD_CATALOGUES,
+        # strict supervision of an enterprise is the bureau's decision, not an inspector's
+        "filings.supervise_enterprisefiling",
         "accounts.view_user",
         "core.view_auditevent",
         "core.view_attachment",

@@ -104,7 +104,8 @@ class Decision:
     follow_up: str = FOLLOW_UP[TIER_GENERAL]
     #: the tier rests on a suspected (name) match only: an inspector must confirm it
     needs_confirmation: bool = False
-    #: the enterprise is under strict supervision: at least tier 2 whatever matched
+    #: the enterprise is under strict supervision: the line keeps the tier its catalogues give, and is
+    #: verified on site with its batch whatever that tier
     strict_supervision: bool = False
 
     def as_dict(self) -> dict:
@@ -423,16 +424,14 @@ def _decision(reasons: Sequence[Reason], strict: bool) -> Decision:
             tier = reason.tier
         if reason.certainty >= CERTAIN and reason.tier < certain_tier:
             certain_tier = reason.tier
-    if strict and tier > TIER_KEY:
-        tier = TIER_KEY
-    if strict and certain_tier > TIER_KEY:
-        certain_tier = TIER_KEY
-    return Decision(tier, tuple(reasons), FOLLOW_UP[tier], tier < certain_tier, strict)
+    follow_up = FOLLOW_UP[TIER_KEY] if strict and tier > TIER_KEY else FOLLOW_UP[tier]
+    return Decision(tier, tuple(reasons), follow_up, tier < certain_tier, strict)
 
 
 _HS_CACHE_SIZE = 100_000
 _NOTHING = Decision(TIER_GENERAL, (), FOLLOW_UP[TIER_GENERAL], False, False)
-_STRICT_NOTHING = Decision(TIER_KEY, (), FOLLOW_UP[TIER_KEY], False, True)
+#: under strict supervision general goods stay tier 3, but are verified on site with their batch
+_STRICT_NOTHING = Decision(TIER_GENERAL, (), FOLLOW_UP[TIER_KEY], False, True)
 
 
 def batch_tier(tiers: Iterable[int | None]) -> int | None:

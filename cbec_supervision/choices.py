@@ -22,3 +22,5 @@ class AuditAction(models.TextChoices):
     WITHDRAW = "withdraw", _("withdrew")
     HEARTBEAT = "heartbeat", _("recorded a heartbeat of")
     HANDOVER = "handover", _("handed over")
+    PLACE_UNDER_STRICT_SUPERVISION = "strict_supervision", _("imposed strict supervision on")
+    LIFT_STRICT_SUPERVISION = "lift_strict_supervision", _("lifted strict supervision from")

@@ -28,6 +28,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Competent bureau changed"),
         _("%(name)s is now under %(bureau)s: %(reason)s"),
     ),
+    "enterprise_strict_supervision": (
+        _("Placed under strict supervision"),
+        _("%(name)s is under strict supervision: every batch it declares is verified on site. Reason: %(reason)s"),
+    ),
+    "enterprise_strict_supervision_lifted": (
+        _("Strict supervision lifted"),
+        _("%(name)s is no longer under strict supervision: %(reason)s"),
+    ),
     "product_approved": (
         _("Product filing approved"),
         _("The filing of %(name)s was approved. Filing number: %(filing_no)s."),

@@ -127,11 +127,24 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
     supervision_level = models.CharField(
         _("supervision level"), max_length=10, choices=SupervisionLevel.choices, default=SupervisionLevel.NORMAL
     )
+    #: the competent bureau's last decision on the supervision level: when, by whom and why
+    supervision_decided_at = models.DateTimeField(_("supervision level decided at"), null=True, blank=True)
+    supervision_decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("supervision level decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    supervision_reason = models.TextField(_("reason for the supervision level"), blank=True)
 
     objects = EnterpriseFilingQuerySet.as_manager()
 
     #: what a decision on it (and on a change to it) needs, beside the jurisdiction
     review_permission = "filings.review_enterprisefiling"
+    #: what placing it under strict supervision (or lifting it) needs, beside the jurisdiction
+    supervise_permission = "filings.supervise_enterprisefiling"
 
     #: labels of the codes in its JSON list fields, for the history timeline
     history_choices = {"main_categories": GoodsCategory.choices, "systems": EnterpriseSystem.choices}
@@ -147,7 +160,10 @@ class EnterpriseFiling(ReviewFields, TimeStampedModel):
             models.Index(fields=["name"], name="enterprise_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["uscc"], name="enterprise_uscc_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
-        permissions = [("review_enterprisefiling", "Can review enterprise filings")]
+        permissions = [
+            ("review_enterprisefiling", "Can review enterprise filings"),
+            ("supervise_enterprisefiling", "Can place enterprises under strict supervision and lift it"),
+        ]
         constraints = [
             # One live filing per credit code; a rejected or revoked one stays, and may be filed again.
             models.UniqueConstraint(

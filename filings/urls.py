@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/refile/", views.enterprise_refile, name="enterprise_refile"),
     path("enterprises/<int:pk>/decide/<slug:action>/", views.enterprise_decide, name="enterprise_decide"),
     path("enterprises/<int:pk>/bureau/", views.enterprise_set_bureau, name="enterprise_set_bureau"),
+    path("enterprises/<int:pk>/supervision/", views.enterprise_supervision, name="enterprise_supervision"),
     path("enterprises/<int:pk>/colleagues/", views.colleague_add, name="colleague_add"),
     path("enterprises/<int:pk>/change/", views.enterprise_change_request, name="enterprise_change_request"),
     path("products/", views.product_list, name="product_list"),

@@ -52,7 +52,8 @@ class ImportBatch(TimeStampedModel):
     tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True, choices=Tier.choices)
     #: the catalogue editions in force when the batch was classified: {kind: {"id": .., "edition": ..}}
     editions = models.JSONField(_("catalogue editions applied"), default=dict, blank=True)
-    #: the operator was under strict supervision when it declared: every line at least tier 2
+    #: the operator was under strict supervision when it declared: the batch is verified on site
+    #: whatever its tiers (the lines keep the tiers their catalogues give)
     strict_supervision = models.BooleanField(_("under strict supervision"), default=False)
     item_count = models.PositiveIntegerField(_("lines"), default=0)
     total_value_cny = models.DecimalField(_("total value (CNY)"), max_digits=16, decimal_places=2, default=0)

@@ -92,6 +92,8 @@ class EnterpriseFilingSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "supervision_level",
+            "supervision_decided_at",
+            "supervision_reason",
             "submitted_at",
             "decided_at",
             "decision_reason",
@@ -109,6 +111,8 @@ class EnterpriseFilingSerializer(serializers.ModelSerializer):
             "filing_no",
             "status",
             "supervision_level",
+            "supervision_decided_at",
+            "supervision_reason",
             "submitted_at",
             "decided_at",
             "decision_reason",
@@ -136,6 +140,12 @@ class EnterpriseFilingCreateSerializer(EnterpriseFilingSerializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    """The reason a decision must give (placing an enterprise under strict supervision, lifting it)."""
+
+    reason = serializers.CharField(max_length=2000)
 
 
 class SetBureauSerializer(serializers.Serializer):

@@ -39,6 +39,7 @@ from filings.api.serializers import (
     FileUploadSerializer,
     ProductFilingSerializer,
     ReasonSerializer,
+    RequiredReasonSerializer,
     SetBureauSerializer,
     TestReportCreateSerializer,
     TestReportSerializer,
@@ -172,6 +173,8 @@ class EnterpriseFilingViewSet(
         "submit",
         *DECISIONS,
         "set_bureau",
+        "strict_supervision",
+        "lift_strict_supervision",
         "change_request",
         "users",
         "refile",
@@ -229,6 +232,34 @@ class EnterpriseFilingViewSet(
                 filing=filing,
                 bureau=body.validated_data["bureau"],
                 reason=body.validated_data.get("reason", ""),
+            )
+        )
+
+    def _required_reason(self, request) -> str:
+        body = RequiredReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data["reason"]
+
+    @extend_schema(request=RequiredReasonSerializer, responses=EnterpriseFilingSerializer)
+    @action(detail=True, methods=["post"], url_path="strict-supervision", url_name="strict-supervision")
+    def strict_supervision(self, request, pk=None):
+        """Place an approved or suspended enterprise under strict supervision, with a reason (bureau
+        administrators of its competent bureau). Every batch it declares is then verified on site."""
+        filing = self.get_object()
+        return self._respond(
+            services.enterprise_strict_supervision_place(
+                actor=request.user, filing=filing, reason=self._required_reason(request)
+            )
+        )
+
+    @extend_schema(request=RequiredReasonSerializer, responses=EnterpriseFilingSerializer)
+    @action(detail=True, methods=["post"], url_path="lift-strict-supervision", url_name="lift-strict-supervision")
+    def lift_strict_supervision(self, request, pk=None):
+        """Lift the enterprise's strict supervision, with a reason (bureau administrators of its competent bureau)."""
+        filing = self.get_object()
+        return self._respond(
+            services.enterprise_strict_supervision_lift(
+                actor=request.user, filing=filing, reason=self._required_reason(request)
             )
         )
 

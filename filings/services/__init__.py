@@ -40,8 +40,15 @@ from filings.services.products import (
     product_test_report_add,
     product_update,
 )
+from filings.services.supervision import (
+    enterprise_strict_supervision_lift,
+    enterprise_strict_supervision_place,
+    enterprise_supervision_set,
+    may_supervise,
+)
 
 __all__ = [
+    "may_supervise",
     "ENTERPRISE_EDITABLE_FIELDS",
     "PRODUCT_FIELDS",
     "account_provision",
@@ -63,6 +70,9 @@ __all__ = [
     "enterprise_revoke",
     "enterprise_set_bureau",
     "enterprise_signup",
+    "enterprise_strict_supervision_lift",
+    "enterprise_strict_supervision_place",
+    "enterprise_supervision_set",
     "enterprise_submit",
     "enterprise_suspend",
     "enterprise_update",

@@ -11,6 +11,7 @@ from filings.views.enterprises import (
     enterprise_refile,
     enterprise_set_bureau,
     enterprise_submit,
+    enterprise_supervision,
 )
 from filings.views.products import (
     product_bulk,
@@ -43,6 +44,7 @@ __all__ = [
     "enterprise_set_bureau",
     "enterprise_refile",
     "enterprise_submit",
+    "enterprise_supervision",
     "product_bulk",
     "product_bulk_decide",
     "product_bulk_submit",

@@ -1,4 +1,5 @@
-"""Enterprise filing pages: list, detail, edit, submit, decide, competent bureau, colleagues, changes.
+"""Enterprise filing pages: list, detail, edit, submit, decide, competent bureau, strict supervision,
+colleagues, changes.
 
 Every object is looked up through ``visible_to(request.user)`` (outside it: 404). Writes are POSTs
 that call one service; a refusal (ValidationError, PermissionDenied) is shown on the form it came
@@ -35,6 +36,7 @@ from filings.choices import (
     EnterpriseSystem,
     FilingAction,
     FilingStatus,
+    SupervisionLevel,
 )
 from filings.filtersets import EnterpriseFilingFilterSet
 from filings.forms import (
@@ -45,6 +47,7 @@ from filings.forms import (
     EnterpriseFilingForm,
 )
 from filings.models import EnterpriseFiling, ProductFiling
+from filings.services.supervision import SUPERVISABLE_STATUSES
 from filings.tables import EnterpriseFilingTable
 from filings.views.common import (
     _DECISION_DONE,
@@ -175,6 +178,7 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         "is_own": own,
         "can_review": reviewer,
         "decisions": _decisions(filing) if reviewer else [],
+        "can_supervise": services.may_supervise(user, filing) and filing.status in SUPERVISABLE_STATUSES,
         "decision_form": DecisionForm(),
         "bureau_form": forms_given.get("bureau_form") or (BureauCorrectionForm(filing=filing) if reviewer else None),
         "colleagues": list(filing.users.order_by("date_joined", "pk")) if in_charge else [],
@@ -193,7 +197,9 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
 
 @login_required
 def enterprise_detail(request, pk: int):
-    queryset = EnterpriseFiling.objects.visible_to(request.user).select_related("bureau", "decided_by")
+    queryset = EnterpriseFiling.objects.visible_to(request.user).select_related(
+        "bureau", "decided_by", "supervision_decided_by"
+    )
     filing = get_object_or_404(queryset, pk=pk)
     return render(request, "filings/enterprise_detail.html", _enterprise_context(request, filing))
 
@@ -324,6 +330,26 @@ def enterprise_decide(request, pk: int, action: str):
         lambda action, reason: services.filing_decide(actor=request.user, filing=filing, action=action, reason=reason),
         _("Enterprise filing"),
     )
+
+
+@login_required
+@require_POST
+def enterprise_supervision(request, pk: int):
+    """Place the enterprise under strict supervision or lift it (``level``), with the reason posted."""
+    filing = get_object_or_404(EnterpriseFiling.objects.visible_to(request.user).select_related("bureau"), pk=pk)
+    level = request.POST.get("level", "")
+    try:
+        filing = services.enterprise_supervision_set(
+            actor=request.user, filing=filing, level=level, reason=request.POST.get("reason", "")
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        show_refusal(request, exc)
+    else:
+        if filing.supervision_level == SupervisionLevel.STRICT:
+            messages.success(request, _("%(name)s is under strict supervision.") % {"name": filing.name})
+        else:
+            messages.success(request, _("Strict supervision of %(name)s is lifted.") % {"name": filing.name})
+    return redirect(filing)
 
 
 @login_required

@@ -229,12 +229,18 @@ def classify_dry_run(*, actor: User, items: Any) -> dict:
 # --- declaring ----------------------------------------------------------------------------------
 
 
-def _status_for(mode: str, decisions: Sequence[Decision]) -> str:
+#: the reason recorded (on the batch's submission) when it is verified on site because its operator is
+#: under strict supervision
+STRICT_SUPERVISION_REASON = "strict supervision"
+
+
+def _status_for(mode: str, decisions: Sequence[Decision], strict: bool = False) -> str:
+    """Where a batch goes: a strict operator's bonded batch is verified on site whatever its tiers."""
     if mode == BatchMode.DIRECT_MAIL:
         return BatchStatus.POSTAL
     if any(d.tier == 1 and not d.needs_confirmation for d in decisions):
         return BatchStatus.REFUSED
-    if any(d.tier <= 2 for d in decisions):
+    if strict or any(d.tier <= 2 for d in decisions):
         return BatchStatus.VERIFICATION_REQUIRED
     return BatchStatus.RELEASED
 
@@ -254,6 +260,8 @@ def import_batch_declare(
 
     Bonded batches: any certain tier-1 line refuses the batch; key-supervision lines, or lines whose
     tier rests on a suspected name match, call for on-site verification; otherwise it is released.
+    A batch of an operator under strict supervision that is not refused is verified on site whatever
+    its tiers (its lines keep the tiers their catalogues give), with "strict supervision" recorded.
     Direct-mail batches are recorded and routed to the express and postal regime, without tiers.
     """
     enterprise = _require_enterprise_user(actor)
@@ -302,7 +310,7 @@ def import_batch_declare(
 
     strict = enterprise.supervision_level == SupervisionLevel.STRICT
     decisions, editions = classify_lines(lines, products=products, strict=strict)
-    status = _status_for(mode, decisions)
+    status = _status_for(mode, decisions, strict)
     direct = mode == BatchMode.DIRECT_MAIL
     batch = ImportBatch.objects.create(
         batch_no=filing_number_issue(bureau=bureau, kind=SequenceKind.IMPORT_BATCH),
@@ -349,7 +357,14 @@ def import_batch_declare(
     if status == BatchStatus.VERIFICATION_REQUIRED:
         VerificationTask.objects.create(batch=batch, bureau=bureau)
     tiers = Counter(str(d.tier) for d in decisions) if not direct else {}
-    audit_record(actor=actor, action="submit", obj=batch, after={**snapshot(batch), "tiers": dict(tiers)})
+    # Under strict supervision the batch is verified on site because of its operator, not its goods.
+    audit_record(
+        actor=actor,
+        action="submit",
+        obj=batch,
+        after={**snapshot(batch), "tiers": dict(tiers)},
+        reason=STRICT_SUPERVISION_REASON if strict and status == BatchStatus.VERIFICATION_REQUIRED else "",
+    )
     if status == BatchStatus.REFUSED:
         # Refused goods raise a risk signal: risk monitoring receives this (see cbec_supervision.handovers).
         handovers.announce(
@@ -369,13 +384,13 @@ def import_batch_declare(
 
 
 def _recompute_item(item: ImportItem, strict: bool) -> None:
+    """The line's tier from the reasons left; under strict supervision it keeps that tier, but is
+    verified on site with its batch."""
     tiers = [r["tier"] for r in item.reasons]
     tier = min(tiers) if tiers else 3
-    if strict:
-        tier = min(tier, 2)
     item.tier = tier
     item.follow_up = {1: FollowUp.REFUSE_ENTRY, 2: FollowUp.ONSITE_VERIFICATION}.get(
-        tier, FollowUp.POST_MARKET_SAMPLING
+        tier, FollowUp.ONSITE_VERIFICATION if strict else FollowUp.POST_MARKET_SAMPLING
     )
 
 
@@ -396,7 +411,7 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
     item.confirmation = Confirmation.CONFIRMED if confirmed else Confirmation.DISMISSED
     if not confirmed:
         item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
-        _recompute_item(item, batch.enterprise.supervision_level == SupervisionLevel.STRICT)
+        _recompute_item(item, batch.strict_supervision)
     item.save()
     audit_record(
         actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note, related=batch

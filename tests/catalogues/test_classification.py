@@ -174,10 +174,11 @@ class TestNameMatching:
 
 
 class TestStrictSupervision:
-    def test_every_item_is_at_least_key_supervision(self):
+    def test_every_item_keeps_its_catalogue_tier_and_is_verified_on_site(self):
         decision = classify(Item(description="纯棉T恤", hs_code="6109100021"), INDEX, strict=True)
-        assert decision.tier == 2 and decision.strict_supervision and decision.follow_up == "onsite_verification"
+        assert decision.tier == 3 and decision.strict_supervision and decision.follow_up == "onsite_verification"
         assert not decision.needs_confirmation
+        assert classify(Item(description="纯棉T恤", hs_code="6109100021"), INDEX).follow_up == "post_market_sampling"
 
     def test_prohibited_stays_prohibited(self):
         assert classify(Item(un_number="1203"), INDEX, strict=True).tier == 1
@@ -287,7 +288,9 @@ class TestReasonsAndSharing:
         index = _index(CCC)
         items = [Item(hs_code="6109100021"), Item(hs_code="9503008900")]
         assert [d.tier for d in classify_many(items, index)] == [3, 2]
-        assert [d.tier for d in classify_many(items, index, strict=True)] == [2, 2]
+        assert [d.tier for d in classify_many(items, index, strict=True)] == [3, 2]
+        assert [d.follow_up for d in classify_many(items, index, strict=True)] == ["onsite_verification"] * 2
+        assert [d.follow_up for d in classify_many(items, index)] == ["post_market_sampling", "onsite_verification"]
         assert [d.tier for d in classify_many(items, index)] == [3, 2]
         assert index.hs_decisions[False] and index.hs_decisions[True]
         index.forget_decisions()

@@ -123,7 +123,7 @@ def test_the_lockout_reads_forwarded_addresses_only_behind_known_proxies(rf, pro
         assert client_ip(request) == expected
 
 
-def test_a_batch_of_an_enterprise_under_strict_supervision_says_why_its_lines_are_key_supervision(
+def test_a_batch_of_an_enterprise_under_strict_supervision_says_why_it_is_verified_on_site(
     world, approved_alice_co, client
 ):
     from filings.models import EnterpriseFiling
@@ -135,7 +135,8 @@ def test_a_batch_of_an_enterprise_under_strict_supervision_says_why_its_lines_ar
         port_bureau="ZJ",
         items=[{"description": "纯棉T恤", "hs_code": "6109100021", "quantity": 1, "value_cny": 10}],
     )
-    assert (batch.tier, batch.strict_supervision, batch.status) == (2, True, "verification_required")
+    # The goods keep their catalogue tier; the batch is verified on site because of its operator.
+    assert (batch.tier, batch.strict_supervision, batch.status) == (3, True, "verification_required")
     assert api_as(world.alice).get(f"/api/v1/import-batches/{batch.pk}/").json()["strict_supervision"] is True
     client.force_login(world.zj_inspector)
     page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()

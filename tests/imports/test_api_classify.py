@@ -91,7 +91,8 @@ def test_materials_are_read_for_names_too(world, approved_alice_co):
 def test_strict_supervision_of_the_enterprise_applies_to_its_dry_runs(world, approved_alice_co):
     EnterpriseFiling.objects.filter(pk=approved_alice_co.pk).update(supervision_level="strict")
     item = classify(world.alice, BABY_GARMENTS)["items"][0]
-    assert item["tier"] == 2 and item["strict_supervision"] is True
+    assert item["tier"] == 3 and item["strict_supervision"] is True
+    assert item["follow_up"] == "onsite_verification"
     # Staff classify goods as such, not as any one enterprise.
     assert classify(world.zj_inspector, BABY_GARMENTS)["items"][0]["tier"] == 3
 

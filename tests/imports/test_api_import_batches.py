@@ -186,9 +186,10 @@ def test_direct_mail_is_recorded_and_routed_to_the_postal_regime_without_a_tier(
     assert not VerificationTask.objects.exists()
 
 
-def test_under_strict_supervision_general_goods_become_key_supervision(world, approved_alice_co):
+def test_under_strict_supervision_general_goods_keep_their_tier_and_are_verified_on_site(world, approved_alice_co):
     EnterpriseFiling.objects.filter(pk=approved_alice_co.pk).update(supervision_level="strict")
     batch = declare(world, BABY_GARMENTS)
-    assert (batch["status"], batch["tier"]) == ("verification_required", 2)
+    assert (batch["status"], batch["tier"], batch["strict_supervision"]) == ("verification_required", 3, True)
+    assert batch["items"][0]["tier"] == 3
     assert batch["items"][0]["follow_up"] == "onsite_verification"
     assert batch["verification"]["status"] == "open"
