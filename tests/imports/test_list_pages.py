@@ -194,3 +194,16 @@ def test_import_lists_and_exports_cost_the_same_for_more_rows(world, alice_co, p
         )
     assert [count_queries(client, url, params) for url in urls] == few
     assert max(few) <= 10
+
+
+def test_the_lines_of_a_long_batch_are_paged_keeping_the_other_parameters(world):
+    from tests.builders import approve
+    from tests.imports.pages import TOWEL, declare
+    from tests.pages import browser_as
+
+    approve(world.alice_co, world.alice, world.zj_inspector)
+    batch = declare(world, *[TOWEL] * 60)
+    page = browser_as(world.alice).get(batch.get_absolute_url(), {"show": "all"}).content.decode()
+    assert "page=2" in page and "show=all" in page
+    second = browser_as(world.alice).get(batch.get_absolute_url(), {"show": "all", "page": 2})
+    assert second.status_code == 200 and "page=1" in second.content.decode()
