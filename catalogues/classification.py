@@ -10,6 +10,11 @@ the free-text description is only *suspected*: it raises the tier but marks the 
 inspector's confirmation. Name matching guards against silly matches: one-character names (氨, 氯,
 钠) only match a whole token, a negated mention (无甲醛, 不含苯) does not count, and a name inside a
 longer catalogue name matched at the same place gives way to the longer one.
+
+The regime covers light industry, textile and electrical goods (「消费品为轻工、纺织及电子电器类产品」).
+Given a scope table, an item whose HS code lies outside it (food, medicines, cosmetics, vehicles…)
+carries an ``out_of_scope`` reason in tier 2: it is never general supervision by default, but goes to
+an inspector.
 """
 
 from __future__ import annotations
@@ -47,6 +52,10 @@ _MIN_ENGLISH = 5
 #: used and waste goods are barred by the guidance itself (废旧物品), whatever catalogue is loaded
 USED_GOODS_ENTRY = "废旧物品 (used and waste goods)"
 USED_GOODS_EDITION = "国质检检〔2015〕250号"
+#: the catalogue name of the reason an item outside the regime's scope carries
+OUT_OF_SCOPE = "out_of_scope"
+#: the entry of that reason when no row of the scope table covers the code
+UNLISTED_SCOPE_ENTRY = "未列入轻工、纺织及电子电器类产品 not listed as light industry, textile or electrical goods"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +153,26 @@ class CatalogueData:
     entries: Sequence[EntryData]
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeRule:
+    """One row of the scope table: an HS prefix inside or outside the regime (light industry,
+    textile and electrical goods), with the category it belongs to and its name."""
+
+    prefix: str
+    in_scope: bool
+    category: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeData:
+    """The scope table: the longest prefix of a code that has a row decides; a code with no row is
+    out of scope. ``edition`` names the table (file and hash), as a catalogue edition is named."""
+
+    edition: str
+    rules: Sequence[ScopeRule]
+
+
 def _label(entry: EntryData) -> str:
     label = f"{entry.seq} {entry.name}".strip()
     if entry.highly_toxic:
@@ -179,8 +208,13 @@ class CompiledIndex:
     up, not rebuilt, item by item.
     """
 
-    def __init__(self, catalogues: Iterable[CatalogueData]):
+    def __init__(self, catalogues: Iterable[CatalogueData], scope: ScopeData | None = None):
         self.editions: dict[str, str] = {}
+        #: the scope table's rules by prefix; with no table, every code is in scope
+        self.scope = scope
+        self._scope_rules = {rule.prefix: rule for rule in scope.rules} if scope else {}
+        self._scope_lengths = sorted({len(p) for p in self._scope_rules}, reverse=True)
+        self._scope_reasons: dict[str, Reason | None] = {}
         self.by_cas: dict[str, list[EntryRef]] = {}
         self.by_un: dict[str, list[EntryRef]] = {}
         self.by_hs: dict[str, list[EntryRef]] = {}
@@ -248,9 +282,10 @@ class CompiledIndex:
             self.automaton.make_automaton()
 
     def forget_decisions(self) -> None:
-        """Empty the per-code decision cache, as a freshly compiled index has it."""
+        """Empty the per-code decision caches, as a freshly compiled index has them."""
         for cache in self.hs_decisions.values():
             cache.clear()
+        self._scope_reasons.clear()
 
     # --- exact keys -------------------------------------------------------------------------
 
@@ -275,15 +310,41 @@ class CompiledIndex:
             # Most codes start with no catalogue prefix: tell so before building anything.
             digits = code if code.isdigit() else _normalise_hs(code)
             by_hs, size = self.by_hs, len(digits)
+            reasons: list[Reason] = []
             for n in self.hs_lengths:
                 if n <= size and digits[:n] in by_hs:
-                    decision = _decision(self._hs_reasons(digits), strict)
+                    reasons = self._hs_reasons(digits)
                     break
-            else:
-                decision = _STRICT_NOTHING if strict else _NOTHING
+            out_of_scope = self._scope_reason(code) if code else None
+            if out_of_scope is not None:
+                reasons.append(out_of_scope)
+            decision = _decision(reasons, strict) if reasons else (_STRICT_NOTHING if strict else _NOTHING)
             if len(cache) < _HS_CACHE_SIZE:
                 cache[code] = decision
         return decision
+
+    def _scope_reason(self, code: str) -> Reason | None:
+        """The out-of-scope reason of an HS code, or None when the code is in scope (or no table)."""
+        if self.scope is None:
+            return None
+        given = self._scope_reasons.get(code, _UNSEEN)
+        if given is not _UNSEEN:
+            return given  # type: ignore[return-value]
+        digits = _normalise_hs(code)
+        rule = None
+        for n in self._scope_lengths:
+            if n <= len(digits):
+                rule = self._scope_rules.get(digits[:n])
+                if rule is not None:
+                    break
+        if rule is not None and rule.in_scope:
+            reason = None
+        else:
+            entry = f"{rule.prefix} {rule.name}" if rule is not None else UNLISTED_SCOPE_ENTRY
+            reason = Reason(OUT_OF_SCOPE, self.scope.edition, entry, None, "hs_code", code, CERTAIN, TIER_KEY)
+        if len(self._scope_reasons) < _HS_CACHE_SIZE:
+            self._scope_reasons[code] = reason
+        return reason
 
     # --- name matching ----------------------------------------------------------------------
 
@@ -403,6 +464,9 @@ def _decide(item: Item, index: CompiledIndex, strict: bool, found: list[tuple] |
             reasons.extend(given)
     if item.hs_code:
         reasons.extend(index._hs_reasons(item.hs_code))
+        out_of_scope = index._scope_reason(item.hs_code)
+        if out_of_scope is not None:
+            reasons.append(out_of_scope)
     if item.used:
         reasons.append(index._used_reason)
     if found:
@@ -429,6 +493,7 @@ def _decision(reasons: Sequence[Reason], strict: bool) -> Decision:
 
 
 _HS_CACHE_SIZE = 100_000
+_UNSEEN = object()
 _NOTHING = Decision(TIER_GENERAL, (), FOLLOW_UP[TIER_GENERAL], False, False)
 #: under strict supervision general goods stay tier 3, but are verified on site with their batch
 _STRICT_NOTHING = Decision(TIER_GENERAL, (), FOLLOW_UP[TIER_KEY], False, True)

@@ -9,10 +9,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from catalogues.choices import CATALOGUE_TIER, TIER_COLOURS, CatalogueKind, Tier
-from catalogues.classification import CERTAIN
+from catalogues.classification import CERTAIN, OUT_OF_SCOPE
 
 TIER_LABELS = dict(Tier.choices)
-CATALOGUE_LABELS = dict(CatalogueKind.choices)
+CATALOGUE_LABELS = {
+    **dict(CatalogueKind.choices),
+    OUT_OF_SCOPE: gettext_lazy("Outside the regime (not light industry, textile or electrical goods)"),
+}
 MATCHED_ON = {
     "cas": gettext_lazy("CAS number"),
     "un_number": gettext_lazy("UN number"),

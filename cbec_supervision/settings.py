@@ -136,6 +136,11 @@ AXES_CLIENT_IP_CALLABLE = "cbec_supervision.security.client_ip"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
+# --- Classification -----------------------------------------------------------------------------
+# The table of HS chapters and headings inside the regime (light industry, textile, electrical goods):
+# goods outside it are marked out of scope and routed to an inspector (catalogues/scope.py).
+CBEC_SCOPE_TABLE = env_str("CBEC_SCOPE_TABLE", str(BASE_DIR / "data" / "scope" / "consumer_goods_scope.csv"))
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogues.choices import CATALOGUE_TIER, CatalogueKind
-from catalogues.classification import CatalogueData, CompiledIndex, EntryData
+from catalogues.classification import OUT_OF_SCOPE, CatalogueData, CompiledIndex, EntryData, ScopeData
 from catalogues.files import CatalogueFileError, parse_catalogue
 from catalogues.models import CatalogueEdition, CatalogueEntry
+from catalogues.scope import scope_table
 from cbec_supervision.audit import Actor, audit_record, snapshot
 
 #: kinds whose names are searched for in descriptions; the others match on CAS, UN number or HS code only
@@ -137,7 +138,7 @@ def invalidate_indexes() -> None:
         _cache.clear()
 
 
-def _compile(editions: Sequence[CatalogueEdition]) -> CompiledIndex:
+def _compile(editions: Sequence[CatalogueEdition], scope: ScopeData | None) -> CompiledIndex:
     entries_by_edition: dict[int, list[EntryData]] = {e.pk: [] for e in editions}
     rows = CatalogueEntry.objects.filter(edition__in=[e.pk for e in editions]).values_list(
         "id", "edition_id", "seq", "name", "aliases", "cas", "un_number", "hs_prefix", "highly_toxic", "remark"
@@ -159,7 +160,8 @@ def _compile(editions: Sequence[CatalogueEdition]) -> CompiledIndex:
             )
         )
     return CompiledIndex(
-        CatalogueData(e.kind, e.edition, CATALOGUE_TIER[e.kind], entries_by_edition[e.pk]) for e in editions
+        (CatalogueData(e.kind, e.edition, CATALOGUE_TIER[e.kind], entries_by_edition[e.pk]) for e in editions),
+        scope,
     )
 
 
@@ -168,11 +170,12 @@ def compiled_index(at: dt.date | None = None) -> tuple[CompiledIndex, list[Catal
     editions = CatalogueEdition.objects.in_force(at)
     # Ids alone could come back after a rolled-back load (SQLite reuses them): the load time and
     # the file's hash make the key unique to the edition's content.
-    key = tuple(sorted((e.pk, e.sha256, e.loaded_at.isoformat()) for e in editions))
+    scope = scope_table()
+    key = (*sorted((e.pk, e.sha256, e.loaded_at.isoformat()) for e in editions), scope.edition if scope else "")
     with _lock:
         index = _cache.get(key)
     if index is None:
-        index = _compile(editions)
+        index = _compile(editions, scope)
         with _lock:
             if len(_cache) >= _CACHE_SIZE:
                 _cache.clear()
@@ -181,7 +184,11 @@ def compiled_index(at: dt.date | None = None) -> tuple[CompiledIndex, list[Catal
 
 
 def editions_applied(editions: Sequence[CatalogueEdition]) -> dict[str, dict]:
-    """What a decision records of the editions it was made under."""
-    return {
+    """What a decision records of the editions it was made under, and of the scope table."""
+    applied: dict[str, dict] = {
         e.kind: {"id": e.pk, "edition": e.edition, "effective_from": e.effective_from.isoformat()} for e in editions
     }
+    scope = scope_table()
+    if scope is not None:
+        applied[OUT_OF_SCOPE] = {"id": None, "edition": scope.edition, "effective_from": None}
+    return applied
