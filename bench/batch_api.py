@@ -3,7 +3,9 @@
 Runs against the current database with Django set up and the reference data loaded. Each run
 declares fresh lines (bench.workload, a new seed per run) for a fresh approved enterprise and user
 made through the services (outside the timing), and leaves them and the batch behind, so it can be
-run again; nothing collides with a unique constraint.
+run again; nothing collides with a unique constraint. A bonded line names an approved product filing
+of its operator (issue 8, rule 3): the operator's filings of the goods its lines carry are bulk
+loaded outside the timing, and each line names one and keeps its listing's wording as description.
 
 The floor is the least any implementation must do to store that answer: the same rows (read back
 from the batch the API stored, reasons and tiers included) inserted with one bare ``bulk_create``
@@ -43,6 +45,7 @@ ITEM_FIELDS = (
     "reasons",
     "follow_up",
     "confirmation",
+    "status",
 )
 
 COMPLETE_ENTERPRISE = {
@@ -56,27 +59,70 @@ COMPLETE_ENTERPRISE = {
 }
 
 
-def lines(n_lines: int, seed: int = 2026) -> list[dict]:
-    """N declared lines as the API takes them (bench.workload's lines, with amounts and origin)."""
+def lines(n_lines: int, seed: int = 2026, products: dict[tuple, int] | None = None) -> list[dict]:
+    """N declared lines as the API takes them (bench.workload's lines, with amounts and origin).
+
+    With ``products`` (the operator's approved filings by the goods they carry, see ``file_goods``)
+    each line names the filing of its goods, as a bonded line must, and keeps its listing's wording
+    as its description; the filing's identifiers are what is classified."""
     rng = random.Random(seed)
     items = []
     for line in workload.lines(n_lines, seed, materials=False):
         item = {
             "description": line.description,
-            "hs_code": line.hs_code,
             "quantity": rng.randint(1, 500),
             "unit": line.unit,
             "value_cny": f"{rng.randint(100, 5_000_000) / 100:.2f}",
             "origin_country": rng.choice(COUNTRIES),
         }
-        if line.cas_numbers:
-            item["cas_numbers"] = list(line.cas_numbers)
-        if line.un_number:
-            item["un_number"] = line.un_number
-        if line.used:
-            item["used"] = True
+        if products is not None:
+            item["product"] = products[_goods(line)]
+        else:
+            item["hs_code"] = line.hs_code
+            if line.cas_numbers:
+                item["cas_numbers"] = list(line.cas_numbers)
+            if line.un_number:
+                item["un_number"] = line.un_number
+            if line.used:
+                item["used"] = True
         items.append(item)
     return items
+
+
+def _goods(line: workload.Line) -> tuple:
+    return (line.hs_code, tuple(line.cas_numbers), line.un_number, line.used)
+
+
+def file_goods(user, n_lines: int, seed: int) -> dict[tuple, int]:
+    """The operator's approved product filings of every kind of goods its lines carry (one filing per
+    HS code, CAS numbers, UN number and used flag, named after the first line carrying them), bulk
+    loaded outside the timing as its filing history would have left them."""
+    from filings.choices import FilingStatus
+    from filings.models import ProductFiling
+
+    first: dict[tuple, workload.Line] = {}
+    for line in workload.lines(n_lines, seed, materials=False):
+        first.setdefault(_goods(line), line)
+    filings = ProductFiling.objects.bulk_create(
+        [
+            ProductFiling(
+                enterprise_id=user.enterprise_id,
+                name=line.description[:200],
+                brand="Bench",
+                model=f"B-{number}",
+                hs_code=line.hs_code,
+                cas_numbers=list(line.cas_numbers),
+                un_number=line.un_number,
+                used=line.used,
+                origin_country="DE",
+                category="light_industry",
+                status=FilingStatus.APPROVED,
+            )
+            for number, line in enumerate(first.values())
+        ],
+        batch_size=2000,
+    )
+    return {key: filing.pk for key, filing in zip(first, filings, strict=True)}
 
 
 def _new_uscc(rng: random.Random) -> str:
@@ -131,8 +177,10 @@ def bench_batch_api(n_lines: int, user=None, seed: int = 2026) -> tuple[float, i
 
     from catalogues.services.editions import compiled_index
 
-    client = _client(user or declaring_user())
-    body = json.dumps({"port_bureau": "ZJ", "mode": "bonded", "items": lines(n_lines, seed)}, ensure_ascii=False)
+    user = user or declaring_user()
+    client = _client(user)
+    items = lines(n_lines, seed, file_goods(user, n_lines, seed))
+    body = json.dumps({"port_bureau": "ZJ", "mode": "bonded", "items": items}, ensure_ascii=False)
     compiled_index()[0].forget_decisions()
     start = time.perf_counter()
     response = client.post(

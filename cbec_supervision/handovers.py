@@ -65,13 +65,15 @@ DELIVERY_ACTOR = "task:cbec_supervision.handover_deliver"
 
 # --- the events -----------------------------------------------------------------------------------
 
-#: A bonded batch's goods were refused entry, at one of two stages (``stage``):
+#: Lines of a bonded batch were refused entry (goods are barred line by line; the rest of the batch
+#: goes on), at one of two stages (``stage``):
 #:
-#: - ``"declaration"``: refused on declaration because of prohibited (tier 1) lines; ``items`` are
-#:   the tier-1 lines (the reasons are on the ``imports.ImportItem`` rows);
-#: - ``"verification"``: the on-site verification failed and the whole batch is refused; ``items``
-#:   are all its lines (the findings are the ``imports.VerificationTask``'s note, and the
-#:   ``reason`` of the audit events recording the decision).
+#: - ``"declaration"``: refused on declaration as prohibited (certain tier-1 lines); ``items`` are
+#:   those lines (the reasons are on the ``imports.ImportItem`` rows);
+#: - ``"verification"``: during on-site verification, a suspected prohibited line was confirmed
+#:   (``items`` is that line), or the verification failed (``items`` are the lines that were awaiting
+#:   it); the findings are the ``imports.VerificationTask``'s note and the ``reason`` of the audit
+#:   events recording the decision.
 #:
 #: Subject: the ``imports.ImportBatch``. Payload: ``batch_no`` (str), ``enterprise`` (the enterprise
 #: filing's id), ``port_bureau`` (the bureau's code), ``stage`` (str, as above), ``items``: one

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.pickers import bureau_picker_widget
 from catalogues.choices import FollowUp, Tier
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
-from imports.choices import BatchMode, BatchStatus, Confirmation
+from imports.choices import BatchMode, BatchStatus, Confirmation, ItemStatus, VerificationStatus
 from imports.models import ExportDeclaration, ImportBatch, ImportItem
 
 
@@ -30,13 +30,16 @@ class ImportBatchFilterSet(PageFiltersMixin, django_filters.FilterSet):
     pending_confirmation = django_filters.BooleanFilter(
         method="filter_pending_confirmation", label=_("Lines await an inspector's confirmation")
     )
+    verification = django_filters.ChoiceFilter(
+        field_name="verification__status", choices=VerificationStatus.choices, label=_("On-site verification")
+    )
 
     page_fields = ("q", "status", "tier", "mode", "port_bureau", "uscc")
     staff_only = ("uscc",)
 
     class Meta:
         model = ImportBatch
-        fields = ["q", "status", "tier", "mode", "enterprise", "platform", "warehouse", "port_bureau"]
+        fields = ["q", "status", "tier", "mode", "enterprise", "platform", "warehouse", "port_bureau", "verification"]
 
     def page_widgets(self):
         return {"port_bureau": bureau_picker_widget()}
@@ -58,12 +61,13 @@ class ImportBatchFilterSet(PageFiltersMixin, django_filters.FilterSet):
 class ImportItemFilterSet(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
     confirmation = django_filters.ChoiceFilter(choices=Confirmation.choices, label=_("Confirmation"))
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
     follow_up = django_filters.ChoiceFilter(choices=FollowUp.choices, label=_("Follow-up"))
     product = IdFilter(field_name="product", label=_("Product"))
 
     class Meta:
         model = ImportItem
-        fields = ["tier", "confirmation", "follow_up", "product"]
+        fields = ["tier", "confirmation", "status", "follow_up", "product"]
 
 
 class ExportDeclarationFilterSet(PageFiltersMixin, django_filters.FilterSet):

@@ -12,7 +12,15 @@ from catalogues.choices import TIER_COLOURS, FollowUp, Tier
 from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
-from imports.choices import BATCH_STATUS_COLOURS, BatchMode, BatchStatus, Confirmation, VerificationStatus
+from imports.choices import (
+    BATCH_STATUS_COLOURS,
+    ITEM_STATUS_COLOURS,
+    BatchMode,
+    BatchStatus,
+    Confirmation,
+    ItemStatus,
+    VerificationStatus,
+)
 
 
 class ImportBatchQuerySet(ScopedQuerySet):
@@ -115,6 +123,8 @@ class ImportItem(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     follow_up = models.CharField(_("follow-up"), max_length=30, choices=FollowUp.choices, blank=True)
     confirmation = models.CharField(_("confirmation"), max_length=20, choices=Confirmation.choices, blank=True)
+    #: refused, awaiting on-site verification, released, or postal: each line proceeds by its own tier
+    status = models.CharField(_("status"), max_length=30, choices=ItemStatus.choices, default=ItemStatus.RELEASED)
 
     class Meta:
         verbose_name = _("import item")
@@ -128,6 +138,10 @@ class ImportItem(models.Model):
     @property
     def tier_colour(self) -> str:
         return TIER_COLOURS.get(self.tier, "secondary")
+
+    @property
+    def status_colour(self) -> str:
+        return ITEM_STATUS_COLOURS.get(self.status, "secondary")
 
 
 class VerificationTaskQuerySet(ScopedQuerySet):

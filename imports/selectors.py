@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.home import Queue
-from imports.choices import BatchStatus, VerificationStatus
+from imports.choices import VerificationStatus
 from imports.models import ImportBatch, VerificationTask
 
 if TYPE_CHECKING:
@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 def home_queues(user: User) -> list[Queue]:
     """Batches awaiting verification (enterprises, rank 200); open on-site verifications (bureau staff, rank 120)."""
     if user.is_enterprise_user:
-        awaiting = ImportBatch.objects.visible_to(user).filter(status=BatchStatus.VERIFICATION_REQUIRED).count()
+        # A partially refused batch may still have lines awaiting verification: the open task tells.
+        awaiting = ImportBatch.objects.visible_to(user).filter(verification__status=VerificationStatus.OPEN).count()
         return [
             Queue(
                 _("Batches awaiting verification"),
                 awaiting,
-                f"{reverse('imports:batch_list')}?status={BatchStatus.VERIFICATION_REQUIRED}",
+                f"{reverse('imports:batch_list')}?verification={VerificationStatus.OPEN}",
                 "warning" if awaiting else "secondary",
                 _("import batches the port bureau verifies on site"),
                 rank=200,

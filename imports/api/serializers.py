@@ -16,7 +16,7 @@ from rest_framework.reverse import reverse
 
 from catalogues.choices import FollowUp
 from filings.choices import GoodsCategory
-from imports.choices import BatchMode, Confirmation
+from imports.choices import BatchMode, Confirmation, ItemStatus
 from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
 
 _MAX_ID = 2**63 - 1
@@ -98,6 +98,12 @@ class ImportItemSerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True)
     follow_up = serializers.ChoiceField(choices=FollowUp.choices, allow_blank=True)
     confirmation = serializers.ChoiceField(choices=Confirmation.choices, allow_blank=True)
+    status = serializers.ChoiceField(
+        choices=ItemStatus.choices,
+        help_text=gettext_lazy(
+            "where the line stands: each line proceeds by its own tier, prohibited lines are refused"
+        ),
+    )
 
 
 _ITEM_COLUMNS = (
@@ -117,6 +123,7 @@ _ITEM_COLUMNS = (
     "reasons",
     "follow_up",
     "confirmation",
+    "status",
 )
 
 
@@ -138,6 +145,7 @@ def _item_row(values: tuple) -> dict:
         reasons,
         follow_up,
         confirmation,
+        line_status,
     ) = values
     return {
         "id": pk,
@@ -157,6 +165,7 @@ def _item_row(values: tuple) -> dict:
         "reasons": reasons,
         "follow_up": follow_up,
         "confirmation": confirmation,
+        "status": line_status,
     }
 
 

@@ -9,6 +9,8 @@ pass, and the answer is built from plain rows (``item_rows``) rather than a seri
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -40,7 +42,7 @@ from imports.api.serializers import (
     item_rows,
     item_values,
 )
-from imports.choices import Confirmation
+from imports.choices import Confirmation, ItemStatus
 from imports.filtersets import ExportDeclarationFilterSet, ImportBatchFilterSet, ImportItemFilterSet
 from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
 from imports.services import files as import_files
@@ -174,7 +176,9 @@ class ImportBatchViewSet(
         body = ImportBatchUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
-        lines = read_spreadsheet(import_files.batch_file_read, fields.pop("file"), enterprise)
+        lines = read_spreadsheet(
+            functools.partial(import_files.batch_file_read, mode=fields["mode"]), fields.pop("file"), enterprise
+        )
         if isinstance(lines, Response):
             return lines
         batch = import_batch_declare(actor=request.user, items=lines, **fields)
@@ -190,6 +194,7 @@ class ImportBatchViewSet(
         parameters=[
             OpenApiParameter("tier", int, enum=Tier.values),
             OpenApiParameter("confirmation", str, enum=Confirmation.values),
+            OpenApiParameter("status", str, enum=ItemStatus.values),
             OpenApiParameter("follow_up", str, enum=FollowUp.values),
             OpenApiParameter("product", int),
         ],

@@ -12,9 +12,10 @@ from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 from stdnum import casrn
 
@@ -33,11 +34,13 @@ from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from filings.services.numbering import filing_number_issue
 from imports.choices import (
     BATCH_TRANSITIONS,
+    ITEM_TRANSITIONS,
     VERIFICATION_TRANSITIONS,
     BatchMode,
-    BatchStatus,
     Confirmation,
+    ItemStatus,
     VerificationStatus,
+    batch_status_of,
 )
 from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
 
@@ -155,6 +158,33 @@ def _line_errors(errors_by_line: list[tuple[int, dict]]) -> ValidationError:
     return ValidationError({"items": messages})
 
 
+#: why a bonded line without a product filing is refused (rule 3: 「对跨境电商进出口消费品实施备案管理」)
+UNFILED_GOODS = _lazy(
+    "Bonded goods must be filed: file this product, have its filing approved, then name the filing on this line."
+)
+
+
+def bonded_line_errors(line: dict, product: ProductFiling | None) -> dict[str, list[str]]:
+    """What is wrong with a checked line of a bonded batch: it must name an approved product filing of
+    the operator (``product``, None when it names none), and may only add quantity, value, unit and
+    origin. The HS code, CAS numbers, UN number and used flag classified are the filing's: a line
+    giving other values is refused, not silently overridden."""
+    if product is None:
+        return {"product": [str(UNFILED_GOODS)]}
+    errors: dict[str, list[str]] = {}
+    change = _("it comes from the product filing (%(value)s); to change it, file a change of the product.")
+    if line.get("hs_code") and line["hs_code"] != product.hs_code:
+        errors["hs_code"] = [change % {"value": product.hs_code or "—"}]
+    extra_cas = [c for c in line.get("cas_numbers") or () if c not in product.cas_numbers]
+    if extra_cas:
+        errors["cas_numbers"] = [change % {"value": ", ".join(product.cas_numbers) or "—"}]
+    if line.get("un_number") and line["un_number"] != product.un_number:
+        errors["un_number"] = [change % {"value": product.un_number or "—"}]
+    if line.get("used") and not product.used:
+        errors["used"] = [_("The product is filed as new goods; used goods are filed as such.")]
+    return errors
+
+
 def _require_enterprise_user(actor: Actor) -> EnterpriseFiling:
     if isinstance(actor, str) or not actor.is_enterprise_user or not actor.enterprise_id:
         raise PermissionDenied(_("Only enterprise users declare goods."))
@@ -234,15 +264,20 @@ def classify_dry_run(*, actor: User, items: Any) -> dict:
 STRICT_SUPERVISION_REASON = "strict supervision"
 
 
-def _status_for(mode: str, decisions: Sequence[Decision], strict: bool = False) -> str:
-    """Where a batch goes: a strict operator's bonded batch is verified on site whatever its tiers."""
+def _line_statuses(mode: str, decisions: Sequence[Decision], strict: bool = False) -> list[str]:
+    """Where each line goes, by its own tier: a certain tier-1 line is refused; a tier-2 line, or one
+    whose tier rests on a suspected match, awaits on-site verification, as does every line of an
+    operator under strict supervision; the others are released. Direct mail goes to the postal regime."""
     if mode == BatchMode.DIRECT_MAIL:
-        return BatchStatus.POSTAL
-    if any(d.tier == 1 and not d.needs_confirmation for d in decisions):
-        return BatchStatus.REFUSED
-    if strict or any(d.tier <= 2 for d in decisions):
-        return BatchStatus.VERIFICATION_REQUIRED
-    return BatchStatus.RELEASED
+        return [ItemStatus.POSTAL] * len(decisions)
+    return [
+        ItemStatus.REFUSED
+        if d.tier == 1 and not d.needs_confirmation
+        else ItemStatus.AWAITING_VERIFICATION
+        if strict or d.tier <= 2
+        else ItemStatus.RELEASED
+        for d in decisions
+    ]
 
 
 @transaction.atomic
@@ -256,13 +291,17 @@ def import_batch_declare(
     warehouse: Any = None,
     arrival_date: dt.date | None = None,
 ) -> ImportBatch:
-    """Declare and submit a batch in one step: every line classified, the batch routed by its tier.
+    """Declare and submit a batch in one step: every line classified and routed by its own tier.
 
-    Bonded batches: any certain tier-1 line refuses the batch; key-supervision lines, or lines whose
-    tier rests on a suspected name match, call for on-site verification; otherwise it is released.
-    A batch of an operator under strict supervision that is not refused is verified on site whatever
-    its tiers (its lines keep the tiers their catalogues give), with "strict supervision" recorded.
-    Direct-mail batches are recorded and routed to the express and postal regime, without tiers.
+    Bonded batches: each line names an approved product filing of the operator, whose HS code, CAS
+    numbers, UN number and used flag are classified. The goods are barred, not the batch: certain
+    tier-1 lines are refused; key-supervision lines, or lines whose tier rests on a suspected match,
+    await on-site verification; the others are released. The batch's status sums its lines up
+    (``refused`` when every line is, ``partially_refused`` when some are), its tier is its most
+    severe line's. Every line of an operator under strict supervision that is not refused awaits
+    verification (the lines keep the tiers their catalogues give), with "strict supervision" recorded.
+    Direct-mail batches may describe unfiled goods; they are recorded and routed to the express and
+    postal regime, without tiers.
     """
     enterprise = _require_enterprise_user(actor)
     errors: dict[str, list[str]] = {}
@@ -299,9 +338,15 @@ def import_batch_declare(
         p.pk: p
         for p in ProductFiling.objects.filter(pk__in=product_ids, enterprise=enterprise, status=FilingStatus.APPROVED)
     }
+    bonded = mode == BatchMode.BONDED
+    failed = {number for number, _errors in bad}
     for number, line in enumerate(lines, start=1):
         if "product" in line and line["product"] not in products:
             bad.append((number, {"product": [_("Only the enterprise's own approved products can be declared.")]}))
+        elif bonded and number not in failed:
+            line_errors = bonded_line_errors(line, products.get(line["product"]) if "product" in line else None)
+            if line_errors:
+                bad.append((number, line_errors))
     if bad:
         raise _line_errors(sorted(bad, key=lambda row: row[0]))
     total_value = sum((line["value_cny"] for line in lines), Decimal(0))
@@ -310,7 +355,9 @@ def import_batch_declare(
 
     strict = enterprise.supervision_level == SupervisionLevel.STRICT
     decisions, editions = classify_lines(lines, products=products, strict=strict)
-    status = _status_for(mode, decisions, strict)
+    statuses = _line_statuses(mode, decisions, strict)
+    counts = Counter(statuses)
+    status = batch_status_of(counts)
     direct = mode == BatchMode.DIRECT_MAIL
     batch = ImportBatch.objects.create(
         batch_no=filing_number_issue(bureau=bureau, kind=SequenceKind.IMPORT_BATCH),
@@ -329,7 +376,7 @@ def import_batch_declare(
         declared_by=None if isinstance(actor, str) else actor,
     )
     rows = []
-    for number, (line, decision) in enumerate(zip(lines, decisions, strict=True), start=1):
+    for number, (line, decision, line_status) in enumerate(zip(lines, decisions, statuses, strict=True), start=1):
         product = products.get(line["product"]) if "product" in line else None
         rows.append(
             ImportItem(
@@ -337,10 +384,11 @@ def import_batch_declare(
                 line_no=number,
                 product=product,
                 description=line["description"] or (product.name if product else ""),
+                # what was classified: the line's values, completed from its filed product
                 hs_code=line["hs_code"] or (product.hs_code if product else ""),
-                cas_numbers=line["cas_numbers"],
-                un_number=line["un_number"],
-                used=line["used"],
+                cas_numbers=line["cas_numbers"] or (list(product.cas_numbers) if product else []),
+                un_number=line["un_number"] or (product.un_number if product else ""),
+                used=line["used"] or (product.used if product else False),
                 quantity=line["quantity"],
                 unit=line["unit"],
                 value_cny=line["value_cny"],
@@ -351,10 +399,12 @@ def import_batch_declare(
                 reasons=[r.as_dict() for r in decision.reasons],
                 follow_up=FollowUp.POSTAL_REGIME if direct else decision.follow_up,
                 confirmation=Confirmation.PENDING if decision.needs_confirmation and not direct else "",
+                status=line_status,
             )
         )
     ImportItem.objects.bulk_create(rows, batch_size=2000)
-    if status == BatchStatus.VERIFICATION_REQUIRED:
+    awaiting = counts.get(ItemStatus.AWAITING_VERIFICATION, 0)
+    if awaiting:
         VerificationTask.objects.create(batch=batch, bureau=bureau)
     tiers = Counter(str(d.tier) for d in decisions) if not direct else {}
     # Under strict supervision the batch is verified on site because of its operator, not its goods.
@@ -362,10 +412,10 @@ def import_batch_declare(
         actor=actor,
         action="submit",
         obj=batch,
-        after={**snapshot(batch), "tiers": dict(tiers)},
-        reason=STRICT_SUPERVISION_REASON if strict and status == BatchStatus.VERIFICATION_REQUIRED else "",
+        after={**snapshot(batch), "tiers": dict(tiers), "lines": dict(counts)},
+        reason=STRICT_SUPERVISION_REASON if strict and awaiting else "",
     )
-    if status == BatchStatus.REFUSED:
+    if counts.get(ItemStatus.REFUSED):
         # Refused goods raise a risk signal: risk monitoring receives this (see cbec_supervision.handovers).
         handovers.announce(
             handovers.ITEMS_REFUSED,
@@ -375,7 +425,11 @@ def import_batch_declare(
             enterprise=enterprise.pk,
             port_bureau=bureau.code,
             stage=handovers.STAGE_DECLARATION,
-            items=[{"id": row.pk, "line_no": row.line_no, "hs_code": row.hs_code} for row in rows if row.tier == 1],
+            items=[
+                {"id": row.pk, "line_no": row.line_no, "hs_code": row.hs_code}
+                for row in rows
+                if row.status == ItemStatus.REFUSED
+            ],
         )
     return batch
 
@@ -394,69 +448,92 @@ def _recompute_item(item: ImportItem, strict: bool) -> None:
     )
 
 
+def _settle_batch(actor: Actor, batch: ImportBatch, reason: str) -> None:
+    """Bring the batch's tier and status in line with its lines (after a line changed), audited."""
+    counts = Counter(dict(batch.items.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")))
+    tier = batch_tier(batch.items.values_list("tier", flat=True).distinct())
+    status = batch_status_of(counts)
+    if tier == batch.tier and status == batch.status:
+        return
+    if status != batch.status:
+        check_transition(batch, status, BATCH_TRANSITIONS)
+    before = snapshot(batch)
+    batch.tier, batch.status = tier, status
+    batch.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=batch,
+        before=before,
+        after={**snapshot(batch), "lines": dict(counts)},
+        reason=reason,
+    )
+
+
+def _announce_refused(actor: Actor, batch: ImportBatch, bureau: Bureau, items: Sequence[ImportItem]) -> None:
+    """Refused goods raise a risk signal: risk monitoring receives this (see cbec_supervision.handovers)."""
+    handovers.announce(
+        handovers.ITEMS_REFUSED,
+        actor=actor,
+        subject=batch,
+        batch_no=batch.batch_no,
+        enterprise=batch.enterprise_id,
+        port_bureau=bureau.code,
+        stage=handovers.STAGE_VERIFICATION,
+        items=[{"id": item.pk, "line_no": item.line_no, "hs_code": item.hs_code} for item in items],
+    )
+
+
 @transaction.atomic
 def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note: str = "") -> ImportItem:
-    """An inspector confirms or dismisses a suspected (name) match; a dismissed one no longer counts."""
+    """An inspector confirms or dismisses a suspected (name) match, while the batch is verified on site.
+
+    A dismissed suspicion no longer counts: the line's tier is recomputed from its certain reasons. A
+    confirmed prohibited (tier-1) line is refused at once, the rest of the batch going on; the
+    verification itself is still recorded by the inspector (``verification_decide``).
+    """
     # The batch first, as verification_decide locks it: two confirmations on one batch queue up, and
-    # each recomputes the batch tier from settled lines.
+    # each recomputes the batch from settled lines.
     batch_id = ImportItem.objects.values_list("batch_id", flat=True).get(pk=item.pk)
     batch = (
         ImportBatch.objects.select_for_update(of=("self",)).select_related("port_bureau", "enterprise").get(pk=batch_id)
     )
     item = ImportItem.objects.select_for_update().get(pk=item.pk)
     require_reviewer(actor, batch.port_bureau)
-    if item.confirmation != Confirmation.PENDING or batch.status != BatchStatus.VERIFICATION_REQUIRED:
+    task = VerificationTask.objects.select_for_update().filter(batch=batch, status=VerificationStatus.OPEN).first()
+    if item.confirmation != Confirmation.PENDING or task is None or item.status != ItemStatus.AWAITING_VERIFICATION:
         raise ValidationError({"confirmation": [_("This line is not awaiting confirmation.")]})
+    note = (note or "").strip()
     before = snapshot(item)
     item.confirmation = Confirmation.CONFIRMED if confirmed else Confirmation.DISMISSED
     if not confirmed:
         item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
         _recompute_item(item, batch.strict_supervision)
+    elif item.tier == 1:
+        check_transition(item, ItemStatus.REFUSED, ITEM_TRANSITIONS)
+        item.status = ItemStatus.REFUSED
+        item.follow_up = FollowUp.REFUSE_ENTRY
     item.save()
     audit_record(
         actor=actor, action="update", obj=item, before=before, after=snapshot(item), reason=note, related=batch
     )
-    tier = batch_tier(batch.items.values_list("tier", flat=True))
-    if tier != batch.tier:
-        batch_before = snapshot(batch)
-        batch.tier = tier
-        batch.save()
-        audit_record(actor=actor, action="update", obj=batch, before=batch_before, after=snapshot(batch), reason=note)
+    if item.status == ItemStatus.REFUSED:
+        _announce_refused(actor, batch, task.bureau, [item])
+    _settle_batch(actor, batch, note)
     return item
 
 
-@transaction.atomic
-def verification_decide(
-    *,
+def _close_task(
     actor: Actor,
     task: VerificationTask,
+    *,
     passed: bool,
-    note: str = "",
+    note: str,
+    batch: ImportBatch,
     accepted_reports: Sequence[ProductTestReport] = (),
-) -> VerificationTask:
-    """Record the on-site verification: third-party results accepted, findings, and the outcome.
-
-    Passing releases the batch; failing refuses it. A batch with a confirmed prohibited line, or a
-    line still awaiting confirmation, cannot pass.
-    """
-    task = VerificationTask.objects.select_for_update().select_related("batch", "bureau").get(pk=task.pk)
-    require_reviewer(actor, task.bureau)
+) -> None:
     target = VerificationStatus.PASSED if passed else VerificationStatus.FAILED
     check_transition(task, target, VERIFICATION_TRANSITIONS)
-    batch = ImportBatch.objects.select_for_update().get(pk=task.batch_id)
-    if passed:
-        if batch.items.filter(confirmation=Confirmation.PENDING).exists():
-            raise ValidationError({"status": [_("Confirm or dismiss every suspected match first.")]})
-        if batch.items.filter(tier=1).exists():
-            raise ValidationError({"status": [_("A batch with a prohibited line cannot pass.")]})
-    else:
-        note = (note or "").strip()
-        if not note:
-            raise ValidationError({"note": [_("Record the findings that fail the batch.")]})
-    product_ids = set(batch.items.exclude(product=None).values_list("product_id", flat=True))
-    for report in accepted_reports:
-        if report.product_id not in product_ids:
-            raise ValidationError({"accepted_reports": [_("Only reports on this batch's products can be accepted.")]})
     before = snapshot(task)
     task.status = target
     task.note = note
@@ -473,27 +550,53 @@ def verification_decide(
         reason=note,
         related=batch,
     )
-    batch_status = BatchStatus.RELEASED if passed else BatchStatus.REFUSED
-    check_transition(batch, batch_status, BATCH_TRANSITIONS)
-    batch_before = snapshot(batch)
-    batch.status = batch_status
-    batch.save()
-    audit_record(actor=actor, action="update", obj=batch, before=batch_before, after=snapshot(batch), reason=note)
-    if not passed:
-        # The whole batch is refused entry: risk monitoring receives its goods as at a refused declaration.
-        handovers.announce(
-            handovers.ITEMS_REFUSED,
-            actor=actor,
-            subject=batch,
-            batch_no=batch.batch_no,
-            enterprise=batch.enterprise_id,
-            port_bureau=task.bureau.code,
-            stage=handovers.STAGE_VERIFICATION,
-            items=[
-                {"id": pk, "line_no": line_no, "hs_code": hs_code}
-                for pk, line_no, hs_code in batch.items.order_by("line_no").values_list("pk", "line_no", "hs_code")
-            ],
-        )
+
+
+@transaction.atomic
+def verification_decide(
+    *,
+    actor: Actor,
+    task: VerificationTask,
+    passed: bool,
+    note: str = "",
+    accepted_reports: Sequence[ProductTestReport] = (),
+) -> VerificationTask:
+    """Record the on-site verification: third-party results accepted, findings, and the outcome.
+
+    Passing releases the lines awaiting verification; failing refuses them. Lines refused before
+    (prohibited goods) stay refused, lines released before stay released; the batch's status sums its
+    lines up. A line still awaiting confirmation of a suspected match keeps the batch from passing.
+    """
+    task = VerificationTask.objects.select_for_update().select_related("batch", "bureau").get(pk=task.pk)
+    require_reviewer(actor, task.bureau)
+    check_transition(task, VerificationStatus.PASSED if passed else VerificationStatus.FAILED, VERIFICATION_TRANSITIONS)
+    batch = ImportBatch.objects.select_for_update().get(pk=task.batch_id)
+    awaiting = batch.items.filter(status=ItemStatus.AWAITING_VERIFICATION)
+    if passed:
+        if awaiting.filter(confirmation=Confirmation.PENDING).exists():
+            raise ValidationError({"status": [_("Confirm or dismiss every suspected match first.")]})
+        if awaiting.filter(tier=1).exists():
+            raise ValidationError({"status": [_("A prohibited line cannot be released.")]})
+        if not awaiting.exists():
+            raise ValidationError(
+                {"status": [_("Every line of this batch is refused entry as prohibited: there is nothing to release.")]}
+            )
+    else:
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": [_("Record the findings that fail the batch.")]})
+    product_ids = set(batch.items.exclude(product=None).values_list("product_id", flat=True))
+    for report in accepted_reports:
+        if report.product_id not in product_ids:
+            raise ValidationError({"accepted_reports": [_("Only reports on this batch's products can be accepted.")]})
+    _close_task(actor, task, passed=passed, note=note, batch=batch, accepted_reports=accepted_reports)
+    decided = list(awaiting.order_by("line_no").only("pk", "line_no", "hs_code"))
+    target = ItemStatus.RELEASED if passed else ItemStatus.REFUSED
+    awaiting.update(status=target, **({} if passed else {"follow_up": FollowUp.REFUSE_ENTRY}))
+    _settle_batch(actor, batch, note)
+    if not passed and decided:
+        # The lines verified are refused entry: risk monitoring receives them as at a refused declaration.
+        _announce_refused(actor, batch, task.bureau, decided)
     notify(
         recipients=batch.enterprise.users.filter(is_active=True),
         kind="batch_released" if passed else "batch_refused",

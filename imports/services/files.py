@@ -28,8 +28,9 @@ from cbec_supervision.attachments import table_upload_rows
 from cbec_supervision.tabular import TabularError
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling
+from imports.choices import BatchMode
 from imports.models import ExportDeclaration
-from imports.services.declarations import MAX_LINES, clean_line
+from imports.services.declarations import MAX_LINES, bonded_line_errors, clean_line
 
 # Chinese half of each bilingual column heading ("货物描述 / description"). Headings are part of the
 # file format, not of the UI: they stay fixed whatever language the template is downloaded in.
@@ -339,15 +340,23 @@ def _check_batch_lines(
     numbered: Sequence[tuple[int, dict[str, Any], dict[str, list[str]]]],
     *,
     enterprise: EnterpriseFiling,
+    mode: str,
     known_hs8: Collection[str] | None = None,
 ) -> None:
     known_hs8 = _known_hs8() if known_hs8 is None else known_hs8
-    approved = _approved_products(enterprise)
+    approved = {
+        p.pk: p
+        for p in ProductFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED).only(
+            "pk", "hs_code", "cas_numbers", "un_number", "used"
+        )
+    }
     bad = []
     for number, raw, cell_errors in numbered:
         line, errors = clean_line(raw, known_hs8=known_hs8)
         if "product" in line and "product" not in errors and line["product"] not in approved:
             errors["product"] = [_("Only the enterprise's own approved products can be declared.")]
+        elif mode == BatchMode.BONDED and not errors and not cell_errors:
+            errors = bonded_line_errors(line, approved.get(line["product"]) if "product" in line else None)
         _merge(errors, cell_errors)
         if errors:
             bad.append(_row_error(number, errors, BATCH_LAYOUT))
@@ -355,12 +364,14 @@ def _check_batch_lines(
         raise ValidationError({"rows": bad})
 
 
-def batch_lines_check(lines: Sequence[dict[str, Any]], *, rows: Sequence[int], enterprise: EnterpriseFiling) -> None:
+def batch_lines_check(
+    lines: Sequence[dict[str, Any]], *, rows: Sequence[int], enterprise: EnterpriseFiling, mode: str = BatchMode.BONDED
+) -> None:
     """Check lines entered on the page as ``import_batch_declare`` will, errors numbered by ``rows``.
 
     Raises ValidationError({"rows": [...]}) (read it with ``row_errors``).
     """
-    _check_batch_lines([(n, line, {}) for n, line in zip(rows, lines, strict=True)], enterprise=enterprise)
+    _check_batch_lines([(n, line, {}) for n, line in zip(rows, lines, strict=True)], enterprise=enterprise, mode=mode)
 
 
 @dataclass(frozen=True)
@@ -371,8 +382,8 @@ class FileLines:
     rows: list[int]
 
 
-def batch_file_read(upload: UploadedFile, *, enterprise: EnterpriseFiling) -> FileLines:
-    """Read and check an import batch file: the ``items`` for ``import_batch_declare``.
+def batch_file_read(upload: UploadedFile, *, enterprise: EnterpriseFiling, mode: str = BatchMode.BONDED) -> FileLines:
+    """Read and check an import batch file: the ``items`` for ``import_batch_declare`` (of a batch in ``mode``).
 
     Raises ValidationError({"file": [msg]}) for a file-level problem (type, size, encoding, header,
     no rows, too many rows) or ValidationError({"rows": [...]}) listing every bad row.
@@ -383,7 +394,7 @@ def batch_file_read(upload: UploadedFile, *, enterprise: EnterpriseFiling) -> Fi
     for number, cells in records:
         line, errors = reader.read(cells)
         numbered.append((number, line, errors))
-    _check_batch_lines(numbered, enterprise=enterprise)
+    _check_batch_lines(numbered, enterprise=enterprise, mode=mode)
     return FileLines([line for _n, line, _e in numbered], [n for n, _l, _e in numbered])
 
 

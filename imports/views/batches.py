@@ -33,6 +33,7 @@ from imports.choices import (
     VERIFICATION_LABELS,
     BatchStatus,
     Confirmation,
+    ItemStatus,
     VerificationStatus,
 )
 from imports.filtersets import ImportBatchFilterSet
@@ -83,6 +84,10 @@ def batch_list(request):
 def _batch_outcome_message(batch: ImportBatch) -> str:
     if batch.status == BatchStatus.REFUSED:
         return _("Batch %(no)s was declared and refused entry: it has prohibited lines.") % {"no": batch.batch_no}
+    if batch.status == BatchStatus.PARTIALLY_REFUSED:
+        return _(
+            "Batch %(no)s was declared: its prohibited lines are refused entry, the other lines go on by their tier."
+        ) % {"no": batch.batch_no}
     if batch.status == BatchStatus.VERIFICATION_REQUIRED:
         return _("Batch %(no)s was declared; it awaits on-site verification by %(bureau)s.") % {
             "no": batch.batch_no,
@@ -111,12 +116,14 @@ def batch_create(request):
         from_file = bool(upload)
         try:
             if upload:
-                read = import_files.batch_file_read(upload, enterprise=enterprise)
+                read = import_files.batch_file_read(upload, enterprise=enterprise, mode=header.cleaned_data["mode"])
                 items = read.lines
             else:
                 items, numbers, _indexes = lines.lines()
                 if items:
-                    import_files.batch_lines_check(items, rows=numbers, enterprise=enterprise)
+                    import_files.batch_lines_check(
+                        items, rows=numbers, enterprise=enterprise, mode=header.cleaned_data["mode"]
+                    )
             batch = import_batch_declare(actor=user, items=items, **header.service_fields())
         except PermissionDenied as exc:
             show_refusal(request, exc)
@@ -134,6 +141,7 @@ def batch_create(request):
         else:
             level = {
                 BatchStatus.REFUSED: messages.ERROR,
+                BatchStatus.PARTIALLY_REFUSED: messages.WARNING,
                 BatchStatus.VERIFICATION_REQUIRED: messages.WARNING,
                 BatchStatus.POSTAL: messages.INFO,
             }.get(batch.status, messages.SUCCESS)
@@ -166,7 +174,11 @@ def batch_template(request, fmt: str):  # noqa: ARG001 - a view
 def _prohibited_entries(batch: ImportBatch) -> list[dict[str, Any]]:
     """The distinct prohibited catalogue entries of a batch's lines, with how many lines each."""
     found: dict[tuple, dict[str, Any]] = {}
-    rows = batch.items.filter(tier=1).order_by("line_no").values_list("line_no", "reasons")[:REFUSED_LINES_SCANNED]
+    rows = (
+        batch.items.filter(tier=1, status=ItemStatus.REFUSED)
+        .order_by("line_no")
+        .values_list("line_no", "reasons")[:REFUSED_LINES_SCANNED]
+    )
     for line_no, reasons in rows:
         for reason in reason_rows(reasons, batch.editions):
             if reason.tier != 1:
@@ -199,6 +211,7 @@ LINE_FILTERS = {
     "2": Q(tier=2),
     "3": Q(tier=3),
     "pending": Q(confirmation=Confirmation.PENDING),
+    "refused": Q(status=ItemStatus.REFUSED),
 }
 
 
@@ -217,6 +230,9 @@ def batch_detail(request, pk: int):
         tier2=Count("pk", filter=Q(tier=2)),
         tier3=Count("pk", filter=Q(tier=3)),
         pending=Count("pk", filter=Q(confirmation=Confirmation.PENDING)),
+        refused=Count("pk", filter=Q(status=ItemStatus.REFUSED)),
+        awaiting=Count("pk", filter=Q(status=ItemStatus.AWAITING_VERIFICATION)),
+        released=Count("pk", filter=Q(status=ItemStatus.RELEASED)),
     )
     show = request.GET.get("show", "")
     items = batch.items.select_related("product").order_by(F("tier").asc(nulls_last=True), "line_no")
@@ -232,10 +248,7 @@ def batch_detail(request, pk: int):
     if show:
         query["show"] = show
     can_verify = (
-        task is not None
-        and task.status == VerificationStatus.OPEN
-        and batch.status == BatchStatus.VERIFICATION_REQUIRED
-        and user.has_jurisdiction_over(batch.port_bureau)
+        task is not None and task.status == VerificationStatus.OPEN and user.has_jurisdiction_over(batch.port_bureau)
     )
     reports = list(_batch_reports(batch)) if can_verify else []
     accepted = list(task.accepted_reports.select_related("product")) if task and task.status != "open" else []
@@ -254,7 +267,7 @@ def batch_detail(request, pk: int):
             "back": request.GET.urlencode(),
             "show": show,
             "editions": editions_rows(batch.editions),
-            "prohibited": _prohibited_entries(batch) if batch.status == BatchStatus.REFUSED else [],
+            "prohibited": _prohibited_entries(batch) if counts["refused"] else [],
             "can_verify": can_verify,
             "can_open_products": _can_open_products(user, batch),
             "reports": reports,

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cbec_supervision.models import AuditEvent
-from imports.services.declarations import import_batch_declare, import_item_confirm, verification_decide
+from imports.services.declarations import import_item_confirm, verification_decide
 from tests.conftest import api_as
+from tests.imports.filed import declare_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ SUSPECT = {**TEE, "description": "含甲醛溶液的清洁剂"}
 
 
 def verified_batch(world, suspects: int):
-    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE] + [SUSPECT] * suspects)
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE] + [SUSPECT] * suspects)
     for item in batch.items.filter(confirmation="pending"):
         import_item_confirm(actor=world.zj_inspector, item=item, confirmed=False, note="成分表不含甲醛")
     verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True, note="现场核查通过")

@@ -8,7 +8,7 @@ from django.db import transaction
 from cbec_supervision import handovers
 from cbec_supervision.models import AuditEvent
 from imports.models import ImportBatch
-from imports.services.declarations import import_batch_declare
+from tests.imports.filed import declare_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def enqueued(monkeypatch):
 
 
 def refuse(world):
-    return import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, CYANIDE])
+    return declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE, CYANIDE])
 
 
 def test_an_event_nobody_receives_is_recorded_on_its_subject(world, approved_alice_co):

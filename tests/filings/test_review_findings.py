@@ -70,6 +70,7 @@ def test_nul_characters_are_dropped_from_declared_text(world, approved_alice_co)
         "/api/v1/import-batches/",
         {
             "port_bureau": "ZJ",
+            "mode": "direct_mail",
             "items": [
                 {"description": "T\u0000恤", "hs_code": "6109100021", "quantity": 1, "value_cny": 1, "unit": "件\u0000"}
             ],
@@ -127,10 +128,10 @@ def test_a_batch_of_an_enterprise_under_strict_supervision_says_why_it_is_verifi
     world, approved_alice_co, client
 ):
     from filings.models import EnterpriseFiling
-    from imports.services.declarations import import_batch_declare
+    from tests.imports.filed import declare_filed
 
     EnterpriseFiling.objects.filter(pk=approved_alice_co.pk).update(supervision_level="strict")
-    batch = import_batch_declare(
+    batch = declare_filed(
         actor=world.alice,
         port_bureau="ZJ",
         items=[{"description": "纯棉T恤", "hs_code": "6109100021", "quantity": 1, "value_cny": 10}],

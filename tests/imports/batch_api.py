@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import api_as as _api_as
+from tests.imports.filed import filed_lines
 
 URL = "/api/v1/import-batches/"
 
@@ -74,9 +75,14 @@ def api_as(user):
     return client
 
 
-def declare(world, *lines, user=None, expect: int = 201, **fields) -> dict:
-    body = {"port_bureau": "ZJ", "mode": "bonded", "items": list(lines), **fields}
-    response = api_as(user or world.alice).post(URL, body, format="json")
+def declare(world, *lines, user=None, expect: int = 201, file_goods: bool = True, **fields) -> dict:
+    """POST a batch; free-text lines of a bonded batch are filed first (rule 3), unless ``file_goods`` is false."""
+    user = user or world.alice
+    items = list(lines)
+    if file_goods and fields.get("mode", "bonded") == "bonded" and user.enterprise_id:
+        items = filed_lines(user.enterprise, items)
+    body = {"port_bureau": "ZJ", "mode": "bonded", "items": items, **fields}
+    response = api_as(user).post(URL, body, format="json")
     assert response.status_code == expect, response.content
     return response.json()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from imports.models import ImportBatch
-from imports.services.declarations import import_batch_declare
+from tests.imports.filed import declare_filed
 
 CYANIDE = {
     "description": "氰化钠",
@@ -25,4 +25,4 @@ CLEANER = {"description": "含甲醇的玻璃清洁剂", "hs_code": "3402509000"
 
 
 def declare(world, *lines, mode="bonded") -> ImportBatch:
-    return import_batch_declare(actor=world.alice, items=[dict(line) for line in lines], port_bureau="ZJ", mode=mode)
+    return declare_filed(actor=world.alice, items=[dict(line) for line in lines], port_bureau="ZJ", mode=mode)

@@ -12,6 +12,7 @@ from tests.imports.batch_api import (
     URL,
     api_as,
 )
+from tests.imports.filed import filed_lines
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_catalogue_indexes")]
 
@@ -53,7 +54,8 @@ def test_the_template_comes_as_xlsx_or_csv(world):
 
 
 def test_a_batch_is_declared_from_a_filled_in_spreadsheet(world, approved_alice_co):
-    response = upload(world, filled_in_csv(world, [TOYS, BABY_GARMENTS]), arrival_date="2026-03-01")
+    lines = filed_lines(approved_alice_co, [TOYS, BABY_GARMENTS])
+    response = upload(world, filled_in_csv(world, lines), arrival_date="2026-03-01")
     assert response.status_code == 201, response.content
     batch = response.json()
     assert (batch["status"], batch["tier"], batch["item_count"]) == ("verification_required", 2, 2)
@@ -62,7 +64,8 @@ def test_a_batch_is_declared_from_a_filled_in_spreadsheet(world, approved_alice_
 
 
 def test_a_spreadsheet_with_bad_rows_declares_nothing_and_names_each_row(world, approved_alice_co):
-    content = filled_in_csv(world, [TOYS, {**BABY_GARMENTS, "hs_code": "123"}, {**TOYS, "value_cny": "x"}])
+    lines = filed_lines(approved_alice_co, [TOYS, {**BABY_GARMENTS, "hs_code": "123"}, {**TOYS, "value_cny": "x"}])
+    content = filled_in_csv(world, lines)
     response = upload(world, content)
     assert response.status_code == 400
     rows = response.json()["rows"]

@@ -122,11 +122,14 @@ def test_a_suspected_name_match_waits_for_an_inspector_and_is_confirmed(world, a
     verify(world, batch["id"], {"passed": True}, expect=400)
     confirm(world, batch["id"], 1, {"confirmed": True}, user=world.alice, expect=403)
     item = confirm(world, batch["id"], 1, {"confirmed": True, "note": "成分表含甲醛"})
-    assert (item["line_no"], item["confirmation"], item["tier"]) == (1, "confirmed", 1)
+    assert (item["line_no"], item["confirmation"], item["tier"], item["status"]) == (1, "confirmed", 1, "refused")
     confirm(world, batch["id"], 1, {"confirmed": False}, expect=400)  # decided already
-    # A confirmed prohibited line cannot pass either: the verification refuses the batch.
+    # The confirmed prohibited line is refused at once; the garments were released on declaration.
+    # Nothing is left to release: the inspector records the findings as a failed verification.
     verify(world, batch["id"], {"passed": True}, expect=400)
-    assert verify(world, batch["id"], {"passed": False, "note": "含甲醛溶液"})["status"] == "refused"
+    assert verify(world, batch["id"], {"passed": False, "note": "含甲醛溶液"})["status"] == "partially_refused"
+    lines = api_as(world.alice).get(f"{URL}{batch['id']}/").json()["items"]
+    assert [line["status"] for line in lines] == ["refused", "released"]
 
 
 def test_a_dismissed_suspected_match_no_longer_counts(world, approved_alice_co):

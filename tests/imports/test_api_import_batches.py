@@ -12,7 +12,6 @@ import pytest
 from accounts.choices import Role
 from filings.models import EnterpriseFiling
 from imports.models import ImportBatch, VerificationTask
-from imports.services.declarations import import_batch_declare
 from tests.builders import approve
 from tests.factories import EnterpriseFilingFactory, UserFactory, bureau
 from tests.imports.batch_api import (
@@ -24,6 +23,7 @@ from tests.imports.batch_api import (
     api_as,
     declare,
 )
+from tests.imports.filed import declare_filed
 from tests.scoping import PORT_BUREAU, ScopedAccessTests
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_catalogue_indexes")]
@@ -65,7 +65,7 @@ class TestImportBatchScope(ScopedAccessTests):
 
     def make_object(self, world):
         alice_co_approved(world)
-        return import_batch_declare(actor=world.alice, items=[BABY_GARMENTS], port_bureau="ZJ")
+        return declare_filed(actor=world.alice, items=[BABY_GARMENTS], port_bureau="ZJ")
 
     def put_on_a_batch(self, world, obj):
         # The object is the batch: declared at the port bureau's port instead.
@@ -76,7 +76,7 @@ class TestImportBatchScope(ScopedAccessTests):
         alice_co_approved(world)
         for number in range(count):
             lines = [TOYS, BABY_GARMENTS] if number % 2 else [BABY_GARMENTS]
-            import_batch_declare(actor=world.alice, items=lines, port_bureau="ZJ")
+            declare_filed(actor=world.alice, items=lines, port_bureau="ZJ")
 
 
 def test_the_platform_the_warehouse_and_the_port_bureau_see_the_batch_too(world, approved_alice_co):
@@ -119,15 +119,21 @@ def test_an_enterprise_declares_once_its_filing_is_approved(world):
 # --- the three tiers ----------------------------------------------------------------------------------
 
 
-def test_a_bonded_batch_with_a_prohibited_line_is_refused_and_every_reason_names_its_catalogue(
+def test_a_bonded_batch_with_a_prohibited_line_refuses_that_line_and_every_reason_names_its_catalogue(
     world, approved_alice_co
 ):
     batch = declare(world, CYANIDE, TOYS, BABY_GARMENTS, arrival_date="2026-03-01")
     assert set(batch) >= CONTRACT_BATCH_FIELDS
-    assert (batch["status"], batch["tier"], batch["mode"], batch["port_bureau"]) == ("refused", 1, "bonded", "ZJ")
+    assert (batch["status"], batch["tier"], batch["mode"], batch["port_bureau"]) == (
+        "partially_refused",
+        1,
+        "bonded",
+        "ZJ",
+    )
     assert batch["enterprise"] == approved_alice_co.pk and batch["batch_no"].startswith("ZJ")
     assert batch["item_count"] == 3 and batch["total_value_cny"] == "24110.50"
-    assert batch["arrival_date"] == "2026-03-01" and batch["verification"] is None
+    assert batch["arrival_date"] == "2026-03-01" and batch["verification"]["status"] == "open"
+    assert [item["status"] for item in batch["items"]] == ["refused", "verification_required", "released"]
 
     cyanide, toys, garments = batch["items"]
     assert set(cyanide) >= CONTRACT_ITEM_FIELDS
@@ -154,8 +160,9 @@ def test_a_bonded_batch_with_a_prohibited_line_is_refused_and_every_reason_names
         "dangerous_goods",
         "compulsory_certification",
         "prohibited_goods",
+        "out_of_scope",
     }
-    assert not VerificationTask.objects.exists()
+    assert VerificationTask.objects.get().batch_id == batch["id"]
 
 
 def test_petrol_by_its_un_number_is_prohibited(world, approved_alice_co):

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from imports.choices import BatchStatus
 from imports.models import ImportBatch, VerificationTask
 from imports.services.files import BATCH_COLUMNS, column_heading
+from tests.factories import ProductFilingFactory
+from tests.imports.filed import filed_lines
 from tests.imports.pages import CYANIDE, TOWEL
 from tests.pages import browser_as, messages_of
 
@@ -45,25 +47,29 @@ def lines_post(*lines, **header) -> dict:
 # --- declaring a batch ------------------------------------------------------------------------------
 
 
-def test_a_batch_declared_in_the_lines_table_with_a_prohibited_line_is_refused_with_its_entry(world, alice_co):
+def test_a_batch_declared_in_the_lines_table_refuses_its_prohibited_line_with_its_entry(world, alice_co):
     client = browser_as(world.alice)
-    data = lines_post(CYANIDE, TOWEL, port_bureau=str(world.zj.pk), arrival_date="2026-03-20")
+    cyanide, towel = filed_lines(alice_co, [CYANIDE, TOWEL])
+    data = lines_post(cyanide, towel, port_bureau=str(world.zj.pk), arrival_date="2026-03-20")
     response = client.post(reverse("imports:batch_create"), data, follow=True)
     batch = ImportBatch.objects.get(enterprise=alice_co)
     assert response.redirect_chain[-1][0] == batch.get_absolute_url()
-    assert batch.status == BatchStatus.REFUSED and batch.item_count == 2
+    assert batch.status == BatchStatus.PARTIALLY_REFUSED and batch.item_count == 2
     assert batch.arrival_date.isoformat() == "2026-03-20"
     html = response.content.decode()
     assert 'data-testid="refused"' in html
-    assert "Refused entry: 1 prohibited line" in html
+    assert "Partially refused: 1 line refused entry; the other lines go on by their tier." in html
     assert "12 氰化钠 [剧毒]" in html
     assert "2015 (excerpt)" in html and "Catalogue of Hazardous Chemicals" in html
     assert "matched on CAS number" in html
     assert "refused entry" in messages_of(response)[0]
+    statuses = [line.status for line in batch.items.order_by("line_no")]
+    assert statuses == ["refused", "released"]
 
 
 def test_empty_rows_of_the_table_are_skipped(world, alice_co):
-    data = lines_post({}, TOWEL, {}, port_bureau=str(world.zj.pk))
+    (towel,) = filed_lines(alice_co, [TOWEL])
+    data = lines_post({}, towel, {}, port_bureau=str(world.zj.pk))
     browser_as(world.alice).post(reverse("imports:batch_create"), data)
     batch = ImportBatch.objects.get(enterprise=alice_co)
     assert batch.status == BatchStatus.RELEASED and batch.item_count == 1
@@ -71,7 +77,8 @@ def test_empty_rows_of_the_table_are_skipped(world, alice_co):
 
 def test_line_errors_are_listed_by_line_and_nothing_is_declared(world, alice_co):
     bad = {"description": "氰化钠", "hs_code": "28371", "cas_numbers": ["143-33-8"], "quantity": 0, "value_cny": "x"}
-    data = lines_post(TOWEL, {}, bad, port_bureau=str(world.zj.pk))
+    (towel,) = filed_lines(alice_co, [TOWEL])
+    data = lines_post(towel, {}, bad, port_bureau=str(world.zj.pk))
     response = browser_as(world.alice).post(reverse("imports:batch_create"), data)
     assert response.status_code == 200
     assert not ImportBatch.objects.exists()
@@ -105,8 +112,15 @@ def batch_xlsx(rows: list[list], name: str = "batch.xlsx") -> SimpleUploadedFile
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def test_a_batch_uploaded_as_a_file_of_a_thousand_lines_is_declared(world, approved_toy):
-    rows = [["", "纯棉浴巾", "6302601000", "", "", "否", 2, "条", 59.9, "PT"] for _ in range(999)]
+@pytest.fixture
+def filed_towel(alice_co):
+    return ProductFilingFactory(
+        enterprise=alice_co, name="纯棉浴巾", hs_code="6302601000", status="approved", filing_no="ZJ2026P9000002"
+    )
+
+
+def test_a_batch_uploaded_as_a_file_of_a_thousand_lines_is_declared(world, approved_toy, filed_towel):
+    rows = [[filed_towel.filing_no, "", "", "", "", "否", 2, "条", 59.9, "PT"] for _ in range(999)]
     rows.append([approved_toy.filing_no, "", "", "", "", "", 10, "件", 1290, ""])
     data = lines_post(port_bureau=str(world.zj.pk), mode="bonded")
     data["file"] = batch_xlsx(rows)
@@ -120,8 +134,8 @@ def test_a_batch_uploaded_as_a_file_of_a_thousand_lines_is_declared(world, appro
     assert page.object_list[0].tier == 2  # the most severe lines first
 
 
-def test_bad_rows_of_an_uploaded_file_are_listed_by_row(world, alice_co):
-    rows = [["", "纯棉浴巾", "6302601000", "", "", "否", 2, "条", 59.9, "PT"] for _ in range(10)]
+def test_bad_rows_of_an_uploaded_file_are_listed_by_row(world, alice_co, filed_towel):
+    rows = [[filed_towel.filing_no, "纯棉浴巾", "6302601000", "", "", "否", 2, "条", 59.9, "PT"] for _ in range(10)]
     rows[6][2] = "63026"
     data = lines_post(port_bureau=str(world.zj.pk))
     data["file"] = batch_xlsx(rows)

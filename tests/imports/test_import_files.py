@@ -17,10 +17,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from filings import services
+from filings.choices import FilingStatus
 from imports.services import files as import_files
-from imports.services.declarations import export_declare, import_batch_declare
+from imports.services.declarations import export_declare
 from imports.services.files import BATCH_COLUMNS, EXPORT_COLUMNS, column_heading
 from tests.builders import TOY
+from tests.factories import ProductFilingFactory
+from tests.imports.filed import declare_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +38,27 @@ def approved_toy(world, approved_alice_co):
     return services.product_approve(actor=world.zj_inspector, product=toy)
 
 
-def batch_rows(n: int, toy) -> list[list]:
-    """n lines: every third the filed toy by its filing number, the others towels by description."""
+@pytest.fixture
+def approved_towel(approved_alice_co):
+    return ProductFilingFactory(
+        enterprise=approved_alice_co,
+        name="纯棉浴巾",
+        hs_code="6302601000",
+        category="textile",
+        status=FilingStatus.APPROVED,
+        filing_no="ZJ2026P9000001",
+    )
+
+
+def batch_rows(n: int, toy, towel) -> list[list]:
+    """n lines of a bonded batch, each naming a filed product by its filing number: every third the
+    toy, the others towels with a description of their own."""
     rows = []
     for i in range(n):
         if i % 3 == 0:
             rows.append([toy.filing_no, "", "", "", "", "否", 10 + i, "件", 129.5, ""])
         else:
-            rows.append(["", f"纯棉浴巾 {i}", "6302601000", "", "", "否", 2, "条", "59.90", "PT"])
+            rows.append([towel.filing_no, f"纯棉浴巾 {i}", "", "", "", "否", 2, "条", "59.90", "PT"])
     return rows
 
 
@@ -78,8 +94,10 @@ def errors_by_row(exc: ValidationError) -> dict[int, dict[str, str]]:
 # --- import batches ----------------------------------------------------------------------------
 
 
-def test_an_xlsx_batch_of_three_thousand_lines_is_read_and_declared(world, approved_alice_co, approved_toy):
-    upload = xlsx(BATCH_HEADER, batch_rows(3000, approved_toy))
+def test_an_xlsx_batch_of_three_thousand_lines_is_read_and_declared(
+    world, approved_alice_co, approved_toy, approved_towel
+):
+    upload = xlsx(BATCH_HEADER, batch_rows(3000, approved_toy, approved_towel))
     started = time.monotonic()
     read = import_files.batch_file_read(upload, enterprise=approved_alice_co)
     assert time.monotonic() - started < 20
@@ -87,15 +105,16 @@ def test_an_xlsx_batch_of_three_thousand_lines_is_read_and_declared(world, appro
     assert read.rows[:3] == [2, 3, 4]  # spreadsheet rows: the header is row 1
     first, second = read.lines[0], read.lines[1]
     assert first["product"] == approved_toy.pk and first["quantity"] == "10" and first["value_cny"] == "129.5"
-    assert second["hs_code"] == "6302601000" and second["origin_country"] == "PT" and second["used"] is False
+    assert second["product"] == approved_towel.pk and second["description"] == "纯棉浴巾 1"
+    assert second["origin_country"] == "PT" and second["used"] is False
 
-    batch = import_batch_declare(actor=world.alice, items=read.lines, port_bureau="ZJ")
+    batch = declare_filed(actor=world.alice, items=read.lines, port_bureau="ZJ")
     assert batch.item_count == 3000
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
-def test_csv_batches_in_utf8_and_gb18030_are_read(approved_alice_co, approved_toy, encoding):
-    upload = csv_file(BATCH_HEADER, batch_rows(2000, approved_toy), encoding)
+def test_csv_batches_in_utf8_and_gb18030_are_read(approved_alice_co, approved_toy, approved_towel, encoding):
+    upload = csv_file(BATCH_HEADER, batch_rows(2000, approved_toy, approved_towel), encoding)
     read = import_files.batch_file_read(upload, enterprise=approved_alice_co)
     assert len(read.lines) == 2000
     assert read.lines[1]["description"] == "纯棉浴巾 1"
@@ -104,7 +123,7 @@ def test_csv_batches_in_utf8_and_gb18030_are_read(approved_alice_co, approved_to
 def test_chinese_only_headings_and_country_names_are_understood(approved_alice_co):
     header = ["货物描述", "HS编码", "数量", "货值(人民币元)", "原产国", "是否旧品"]
     upload = csv_file(header, [["纯棉浴巾", "6302601000", "3", "90", "葡萄牙", "否"]], "utf-8")
-    read = import_files.batch_file_read(upload, enterprise=approved_alice_co)
+    read = import_files.batch_file_read(upload, enterprise=approved_alice_co, mode="direct_mail")
     assert read.lines == [
         {
             "description": "纯棉浴巾",
@@ -117,8 +136,10 @@ def test_chinese_only_headings_and_country_names_are_understood(approved_alice_c
     ]
 
 
-def test_bad_cells_are_reported_by_their_row_and_nothing_is_returned(world, approved_alice_co, approved_toy):
-    rows = batch_rows(20, approved_toy)
+def test_bad_cells_are_reported_by_their_row_and_nothing_is_returned(
+    world, approved_alice_co, approved_toy, approved_towel
+):
+    rows = batch_rows(20, approved_toy, approved_towel)
     rows[3][2] = "28371"  # row 5: not ten digits
     rows[5][5] = "也许"  # row 7: used is neither yes nor no
     rows[8][0] = "ZJ2099P9999999"  # row 10: not one of Alice Co's products
@@ -169,7 +190,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(approved_alice_co):
 
 def test_numbers_excel_stored_as_floats_keep_their_digits(approved_alice_co):
     rows = [["", "纯棉浴巾", 6302601000, "", 1203.0, "", 2.0, "条", 12.3, "PT"]]
-    read = import_files.batch_file_read(xlsx(BATCH_HEADER, rows), enterprise=approved_alice_co)
+    read = import_files.batch_file_read(xlsx(BATCH_HEADER, rows), enterprise=approved_alice_co, mode="direct_mail")
     line = read.lines[0]
     assert (line["hs_code"], line["un_number"], line["quantity"], line["value_cny"]) == (
         "6302601000",
@@ -194,7 +215,7 @@ def test_the_templates_have_the_headings_the_reader_reads(approved_alice_co, fmt
     else:
         assert content.startswith(codecs.BOM_UTF8)
         upload = SimpleUploadedFile("filled.csv", content + ",纯棉浴巾,6302601000,,,否,3,条,90,PT\r\n".encode())
-    read = import_files.batch_file_read(upload, enterprise=approved_alice_co)
+    read = import_files.batch_file_read(upload, enterprise=approved_alice_co, mode="direct_mail")
     assert read.lines[0]["description"] == "纯棉浴巾"
 
 
@@ -245,3 +266,12 @@ def test_export_rows_report_repeated_and_already_declared_orders(world, approved
 def test_the_export_templates_download(fmt):
     content, content_type, filename = import_files.export_template(fmt)
     assert content and filename == f"export_declaration_template.{fmt}"
+
+
+def test_rule_3_an_unfiled_line_of_a_bonded_file_is_refused_on_its_row(approved_alice_co):
+    rows = [["", "纯棉浴巾", "6302601000", "", "", "否", 2, "条", 59.9, "PT"]]
+    with pytest.raises(ValidationError) as raised:
+        import_files.batch_file_read(xlsx(BATCH_HEADER, rows), enterprise=approved_alice_co)
+    assert "file this product" in errors_by_row(raised.value)[2]["product"]
+    read = import_files.batch_file_read(xlsx(BATCH_HEADER, rows), enterprise=approved_alice_co, mode="direct_mail")
+    assert read.lines[0]["description"] == "纯棉浴巾"

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cbec_supervision import handovers
 from cbec_supervision.models import AuditEvent
 from imports.models import ImportBatch
-from imports.services.declarations import import_batch_declare, import_item_confirm, verification_decide
+from imports.services.declarations import import_item_confirm, verification_decide
+from tests.imports.filed import declare_filed
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +24,11 @@ CYANIDE = {
 
 
 def test_a_declaration_is_one_audit_event_with_its_tier_counts(world, approved_alice_co):
-    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, TEE, CYANIDE])
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE, TEE, CYANIDE])
     event = AuditEvent.objects.for_object(batch).get(action="submit")
     assert event.actor == world.alice
-    assert event.after["tiers"] == {"3": 2, "1": 1} and event.after["status"] == "refused"
+    assert event.after["tiers"] == {"3": 2, "1": 1} and event.after["status"] == "partially_refused"
+    assert event.after["lines"] == {"released": 2, "refused": 1}
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def received():
 
 
 def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, received):
-    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, CYANIDE])
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE, CYANIDE])
     (announcement,) = received
     assert announcement.event == "imports.items_refused" and announcement.subject == batch
     assert (announcement.actor_label, announcement.actor_id) == ("alice", world.alice.pk)
@@ -62,34 +64,34 @@ def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, r
 
 
 def test_a_batch_that_is_not_refused_hands_nothing_over(world, approved_alice_co, received):
-    import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE])
+    declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE])
     assert received == [] and not AuditEvent.objects.filter(action="handover").exists()
 
 
 def test_direct_mail_is_recorded_without_tiers(world, approved_alice_co):
-    batch = import_batch_declare(actor=world.alice, port_bureau="ZJ", mode="direct_mail", items=[CYANIDE])
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", mode="direct_mail", items=[CYANIDE])
     assert (batch.status, batch.tier) == ("postal", None)
     assert list(batch.items.values_list("tier", "follow_up")) == [(None, "postal_regime")]
 
 
 def test_only_enterprise_users_declare_and_only_when_approved(world):
     with pytest.raises(PermissionDenied):
-        import_batch_declare(actor=world.zj_inspector, port_bureau="ZJ", items=[TEE])
+        declare_filed(actor=world.zj_inspector, port_bureau="ZJ", items=[TEE])
     with pytest.raises(ValidationError) as info:
-        import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE])
+        declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE])
     assert "enterprise" in info.value.message_dict
     assert not ImportBatch.objects.exists()
 
 
 def test_a_bad_line_stops_the_whole_batch_with_its_line_number(world, approved_alice_co):
     with pytest.raises(ValidationError) as info:
-        import_batch_declare(actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "hs_code": "9999999999"}])
+        declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "hs_code": "9999999999"}])
     assert info.value.message_dict["items"][0].startswith("Line 2, hs_code")
     assert not ImportBatch.objects.exists()
 
 
 def test_a_suspected_line_waits_for_the_port_bureau_and_dismissing_it_lets_the_batch_pass(world, approved_alice_co):
-    batch = import_batch_declare(
+    batch = declare_filed(
         actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "description": "含甲醛溶液的清洁剂"}]
     )
     assert (batch.status, batch.tier) == ("verification_required", 1)
@@ -109,9 +111,7 @@ def test_a_suspected_line_waits_for_the_port_bureau_and_dismissing_it_lets_the_b
 
 
 def test_a_confirmed_prohibited_line_cannot_pass(world, approved_alice_co):
-    batch = import_batch_declare(
-        actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}]
-    )
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}])
     import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=True)
     with pytest.raises(ValidationError, match="prohibited"):
         verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
@@ -122,33 +122,36 @@ def test_a_confirmed_prohibited_line_cannot_pass(world, approved_alice_co):
     assert batch.status == "refused"
 
 
-def test_a_batch_refused_at_verification_hands_all_its_lines_over(world, approved_alice_co, received):
-    batch = import_batch_declare(
-        actor=world.alice, port_bureau="ZJ", items=[TEE, {**TEE, "description": "含甲醛溶液的清洁剂"}]
+def test_lines_refused_during_verification_are_handed_over_as_they_are_refused(world, approved_alice_co, received):
+    toys = {**TEE, "description": "儿童积木玩具", "hs_code": "9503008900"}  # CCC: tier 2, awaits verification
+    batch = declare_filed(
+        actor=world.alice, port_bureau="ZJ", items=[toys, {**TEE, "description": "含甲醛溶液的清洁剂"}]
     )
-    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(line_no=2), confirmed=True)
     assert received == []
+    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(line_no=2), confirmed=True)
     verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="确认含甲醛溶液")
-    (announcement,) = received
+    confirmed, failed = received
     lines = {item.line_no: item for item in batch.items.all()}
-    assert announcement.event == "imports.items_refused" and announcement.subject == batch
-    assert (announcement.actor_label, announcement.actor_id) == ("zj_inspector", world.zj_inspector.pk)
-    assert announcement.payload == {
-        "batch_no": batch.batch_no,
-        "enterprise": approved_alice_co.pk,
-        "port_bureau": "ZJ",
-        "stage": "verification",
-        "items": [{"id": lines[n].pk, "line_no": n, "hs_code": lines[n].hs_code} for n in (1, 2)],
-    }
+    for announcement, n in ((confirmed, 2), (failed, 1)):
+        assert announcement.event == "imports.items_refused" and announcement.subject == batch
+        assert (announcement.actor_label, announcement.actor_id) == ("zj_inspector", world.zj_inspector.pk)
+        assert announcement.payload == {
+            "batch_no": batch.batch_no,
+            "enterprise": approved_alice_co.pk,
+            "port_bureau": "ZJ",
+            "stage": "verification",
+            "items": [{"id": lines[n].pk, "line_no": n, "hs_code": lines[n].hs_code}],
+        }
+    assert {item.status for item in lines.values()} == {"refused"}
+    batch.refresh_from_db()
+    assert batch.status == "refused"
     # In the deciding transaction: recorded on the batch's trail after the decision.
     actions = [e.action for e in AuditEvent.objects.for_object(batch)]
     assert actions[-2:] == ["update", "handover"]
 
 
 def test_a_failing_receiver_rolls_back_a_refusal_at_verification(world, approved_alice_co):
-    batch = import_batch_declare(
-        actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}]
-    )
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}])
 
     def broken(announcement):
         raise RuntimeError("risk monitoring is down")
@@ -165,9 +168,7 @@ def test_a_failing_receiver_rolls_back_a_refusal_at_verification(world, approved
 
 
 def test_a_batch_released_at_verification_hands_nothing_over(world, approved_alice_co, received):
-    batch = import_batch_declare(
-        actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}]
-    )
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}])
     import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=False)
     verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
     assert received == [] and not AuditEvent.objects.filter(action="handover").exists()

@@ -16,8 +16,9 @@ from catalogues.models import CatalogueEdition
 from cbec_supervision.notifications import notify
 from filings.models import EnterpriseFiling
 from imports.models import ImportBatch
-from imports.services.declarations import export_declare, import_batch_declare
+from imports.services.declarations import export_declare
 from tests.builders import approve
+from tests.imports.filed import declare_filed
 
 BATCHES = reverse("imports:batch_list")
 TOWEL = {"description": "纯棉浴巾", "hs_code": "6302601000", "quantity": 30, "unit": "条", "value_cny": 900}
@@ -30,9 +31,7 @@ def alice_co(world):
 
 
 def declare(world, *lines) -> ImportBatch:
-    return import_batch_declare(
-        actor=world.alice, items=[dict(line) for line in lines], port_bureau="ZJ", mode="bonded"
-    )
+    return declare_filed(actor=world.alice, items=[dict(line) for line in lines], port_bureau="ZJ", mode="bonded")
 
 
 def browser_as(user, language: str = "en") -> Client:

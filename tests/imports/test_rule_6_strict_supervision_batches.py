@@ -47,8 +47,10 @@ def test_the_batch_page_says_why_it_is_verified(world, strict_alice_co, client):
     assert "Verified on site because the operator is under strict supervision" in text
 
 
-def test_a_prohibited_line_still_refuses_the_batch_and_direct_mail_keeps_its_regime(world, strict_alice_co):
-    assert declare(world, CYANIDE, BABY_GARMENTS)["status"] == "refused"
+def test_a_prohibited_line_is_still_refused_and_direct_mail_keeps_its_regime(world, strict_alice_co):
+    batch = declare(world, CYANIDE, BABY_GARMENTS)
+    assert batch["status"] == "partially_refused" and batch["verification"]["status"] == "open"
+    assert [item["status"] for item in batch["items"]] == ["refused", "verification_required"]
     direct = declare(world, BABY_GARMENTS, mode="direct_mail")
     assert (direct["status"], direct["tier"]) == ("postal", None)
 

@@ -81,8 +81,32 @@ _TOY = {
     "gtin": "5702016616316",
     "label_text": "警告：含小零件，不适合3岁以下儿童。",
 }
+_TEE = {
+    "name": "纯棉成人T恤",
+    "name_en": "Men's cotton T-shirt",
+    "brand": "Nordlys",
+    "model": "NT-01",
+    "hs_code": "6109100021",
+    "origin_country": "VN",
+    "manufacturer": "Nordlys Garments Co., Ltd.",
+    "category": "textile",
+    "subcategory": "clothing",
+    "materials": "100% 棉",
+    "label_text": "纯棉，建议冷水手洗。",
+}
+_KIDS_TEE = {
+    **_TEE,
+    "name": "纯棉儿童T恤",
+    "name_en": "Children's cotton T-shirt",
+    "model": "NT-K1",
+    "hs_code": "6111200000",
+    "subcategory": "childrens_clothing",
+    "label_text": "婴幼儿用品，A类。纯棉，建议冷水手洗。",
+}
 DEMO_PRODUCTS = [
     (_TOY, "approved"),
+    (_TEE, "approved"),
+    (_KIDS_TEE, "approved"),
     (
         {
             "name": "婴儿纯棉连体衣",
@@ -183,40 +207,26 @@ class Command(ProjectCommand):
             self._seed_imports(hz, hz_user)
 
     def _seed_imports(self, hz: EnterpriseFiling, user) -> None:
-        """Batches in each outcome: verification required, refused, released, direct mail; two exports."""
+        """Batches in each outcome a filed operator meets: a key-supervision line awaiting verification
+        beside a released one, a released batch, direct mail; two exports. (A prohibited line of a bonded
+        batch needs an approved product that a later catalogue edition prohibits: the demo has none.)"""
         from imports.services.declarations import export_declare, import_batch_declare
 
         toy = hz.products.get(name=_TOY["name"])
-        tee = {
-            "description": "纯棉成人T恤",
-            "hs_code": "6109100021",
-            "quantity": 500,
-            "unit": "件",
-            "value_cny": "17500.00",
-            "origin_country": "VN",
-        }
+        tee = hz.products.get(name=_TEE["name"])
+        kids_tee = hz.products.get(name=_KIDS_TEE["name"])
+        # Bonded lines name approved product filings; the line adds quantity, value, unit and origin.
+        tees = {"product": tee.pk, "quantity": 500, "unit": "件", "value_cny": "17500.00", "origin_country": "VN"}
         import_batch_declare(
             actor=user,
             port_bureau="ZJ",
-            items=[{"product": toy.pk, "quantity": 200, "unit": "盒", "value_cny": "39800.00"}, tee],
+            items=[{"product": toy.pk, "quantity": 200, "unit": "盒", "value_cny": "39800.00"}, tees],
         )
         import_batch_declare(
             actor=user,
-            port_bureau="ZJ",
-            items=[
-                {
-                    "description": "氰化钠 分析纯 500g",
-                    "hs_code": "2837111000",
-                    "cas_numbers": ["143-33-9"],
-                    "quantity": 10,
-                    "unit": "瓶",
-                    "value_cny": "1200.00",
-                    "origin_country": "DE",
-                },
-                tee,
-            ],
+            port_bureau="NB",
+            items=[tees, {**tees, "product": kids_tee.pk, "quantity": 300, "value_cny": "8700.00"}],
         )
-        import_batch_declare(actor=user, port_bureau="NB", items=[tee, {**tee, "description": "纯棉儿童T恤"}])
         import_batch_declare(
             actor=user,
             port_bureau="ZJ",
