@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 
 from filings.services.prohibited import products_reclassify
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -22,4 +26,6 @@ def reclassify_products(self: Task, product_ids: list[int], edition_id: int | No
 
     ``edition_id``: the edition whose coming into force asked for it, for the logs.
     """
-    return products_reclassify(actor=f"task:{self.name}", product_ids=product_ids)
+    counts = products_reclassify(actor=f"task:{self.name}", product_ids=product_ids)
+    logger.info("catalogue edition %s: %d product filings re-checked: %s", edition_id, len(product_ids), counts)
+    return counts

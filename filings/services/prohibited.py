@@ -65,11 +65,7 @@ def _certain(reason: dict) -> bool:
 
 def prohibited_reasons(classification: dict | None, *, confirmed: bool = False) -> list[dict]:
     """The tier-1 reasons that make the goods prohibited: certain ones, and suspected ones once confirmed."""
-    return [
-        r
-        for r in _reasons(classification)
-        if r.get("tier") == TIER_PROHIBITED and (confirmed or _certain(r))
-    ]
+    return [r for r in _reasons(classification) if r.get("tier") == TIER_PROHIBITED and (confirmed or _certain(r))]
 
 
 def needs_certificate(classification: dict | None) -> bool:
@@ -130,7 +126,13 @@ def _recomputed(classification: dict, keep: list[dict]) -> dict:
     certain_tier = min((int(r.get("tier") or TIER_GENERAL) for r in keep if _certain(r)), default=TIER_GENERAL)
     strict = bool(classification.get("strict_supervision"))
     follow_up = FOLLOW_UP[TIER_KEY] if strict and tier > TIER_KEY else FOLLOW_UP[tier]
-    return {**classification, "tier": tier, "reasons": keep, "needs_confirmation": tier < certain_tier, "follow_up": follow_up}
+    return {
+        **classification,
+        "tier": tier,
+        "reasons": keep,
+        "needs_confirmation": tier < certain_tier,
+        "follow_up": follow_up,
+    }
 
 
 def _without_dismissed(classification: dict, dismissed: list[dict]) -> dict:
@@ -164,7 +166,9 @@ def product_suspicion_decide(*, actor: Actor, product: ProductFiling, confirmed:
     require_reviewer(actor, product.enterprise.bureau, ProductFiling.review_permission)
     reason = require_reason(reason)
     if product.status != FilingStatus.SUBMITTED or product.suspicion != Suspicion.PENDING:
-        raise ValidationError({"suspicion": [_("No suspected prohibited goods match awaits a decision on this filing.")]})
+        raise ValidationError(
+            {"suspicion": [_("No suspected prohibited goods match awaits a decision on this filing.")]}
+        )
     before = snapshot(product)
     classification = dict(product.classification or {})
     if confirmed:
@@ -182,7 +186,12 @@ def product_suspicion_decide(*, actor: Actor, product: ProductFiling, confirmed:
     product.suspicion_reason = reason
     product.save()
     audit_record(
-        actor=actor, action=action, obj=product, before=before, after=snapshot(product), reason=reason,
+        actor=actor,
+        action=action,
+        obj=product,
+        before=before,
+        after=snapshot(product),
+        reason=reason,
         related=product.enterprise,
     )
     return product
@@ -209,9 +218,7 @@ def catalogue_edition_in_force(announcement: Announcement) -> None:
     """
     from filings.tasks import reclassify_products
 
-    ids = list(
-        ProductFiling.objects.filter(status__in=RECHECKED_STATUSES).order_by("pk").values_list("pk", flat=True)
-    )
+    ids = list(ProductFiling.objects.filter(status__in=RECHECKED_STATUSES).order_by("pk").values_list("pk", flat=True))
     edition_id = announcement.payload.get("edition_id")
     for start in range(0, len(ids), RECLASSIFY_CHUNK):
         chunk = ids[start : start + RECLASSIFY_CHUNK]
@@ -271,8 +278,17 @@ def _reclassify_submitted(actor: Actor, product: ProductFiling, new: dict) -> st
             suspicion_on_submission(product)
     elif not new.get("needs_confirmation") and product.suspicion == Suspicion.PENDING:
         product.suspicion = Suspicion.NONE
-    product.save(update_fields=["tier", "classification", "suspicion", "suspicion_decided_at",
-                                "suspicion_decided_by", "suspicion_reason", "updated_at"])
+    product.save(
+        update_fields=[
+            "tier",
+            "classification",
+            "suspicion",
+            "suspicion_decided_at",
+            "suspicion_decided_by",
+            "suspicion_reason",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action=AuditAction.RECLASSIFY,
