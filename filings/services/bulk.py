@@ -207,6 +207,8 @@ def _template() -> tabular.Template:
             note = f"最多 {model_field.max_length} 个字符。\nAt most {model_field.max_length} characters."
         if field == "cas_numbers":
             must = "含有毒有害物质时 When hazardous"
+        elif field == "ccc_certificate":
+            must = "列入 CCC 目录时 When in the CCC catalogue"
         else:
             must = "是 Yes" if field in required else ""
         guide.append([column_heading(field), described, must, note or "", _EXAMPLE[field]])
