@@ -76,7 +76,7 @@ def ccc_certificate_valid(number: str) -> bool:
     """Whether ``number`` reads as a CCC certificate number: 16 digits starting with a year of issue
     from 2002 to next year (certificates are dated ahead around the new year)."""
     match = _CCC_RE.match(number or "")
-    return bool(match) and CCC_FIRST_YEAR <= int(match["year"]) <= timezone.localdate().year + 1
+    return match is not None and CCC_FIRST_YEAR <= int(match["year"]) <= timezone.localdate().year + 1
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
