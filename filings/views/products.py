@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalogues.choices import TIER_COLOURS
 from catalogues.models import HSCode
+from catalogues.presentation import reason_rows
 from cbec_supervision.lists import BulkAction, bulk_page, list_page
 from cbec_supervision.webui import show_refusal
 from cbec_supervision.widgets import row_id
@@ -196,6 +197,7 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
         "missing": services.product_missing(product, attachments=attachments) if _checks_missing(product) else {},
         "show_missing": _checks_missing(product),
         "reasons": product.classification.get("reasons", []) if isinstance(product.classification, dict) else [],
+        "flag_rows": reason_rows(product.prohibited_reasons, None) if product.prohibited_flagged_at else [],
         "dismissed_reasons": (
             product.classification.get("dismissed", []) if isinstance(product.classification, dict) else []
         ),

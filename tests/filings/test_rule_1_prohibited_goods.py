@@ -249,6 +249,7 @@ def test_rule_1_flagged_products_are_listed_shown_and_handled_by_suspension(
     client.force_login(world.zj_inspector)
     page = client.get(approved_toy.get_absolute_url()).content.decode()
     assert 'data-testid="prohibited-flag"' in page and "alert-danger" in page
+    assert "玩具（试验性禁止）" in page
     assert client.get("/filings/products/?flagged=true").status_code == 200
 
     suspended = services.product_suspend(actor=world.zj_inspector, product=approved_toy, reason="新版目录列为禁止")
@@ -264,3 +265,19 @@ def test_rule_1_flagged_products_are_listed_shown_and_handled_by_suspension(
 def test_rule_1_an_edition_not_yet_in_force_flags_nothing(world, approved_toy, django_capture_on_commit_callbacks):
     load_prohibited_toys(django_capture_on_commit_callbacks, timezone.localdate() + dt.timedelta(days=30))
     assert ProductFiling.objects.get(pk=approved_toy.pk).prohibited_flagged_at is None
+
+
+def test_rule_1_a_flagged_products_bonded_lines_are_refused_as_tier_1(
+    world, approved_toy, django_capture_on_commit_callbacks
+):
+    from imports.services.declarations import import_batch_declare
+
+    load_prohibited_toys(django_capture_on_commit_callbacks)
+    batch = import_batch_declare(
+        actor=world.alice,
+        port_bureau="ZJ",
+        items=[{"product": approved_toy.pk, "quantity": 10, "unit": "盒", "value_cny": "990.00"}],
+    )
+    line = batch.items.get()
+    assert (line.tier, batch.status) == (1, "refused")
+    assert "prohibited_goods" in {r["catalogue"] for r in line.reasons}
