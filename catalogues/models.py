@@ -59,6 +59,8 @@ class CatalogueEdition(models.Model):
     entry_count = models.PositiveIntegerField(_("entries"), default=0)
     loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now, editable=False)
     loaded_by = models.CharField(_("loaded by"), max_length=200, blank=True)
+    #: when its coming into force was announced to the other apps (once per edition: rule 10)
+    announced_at = models.DateTimeField(_("coming into force announced at"), null=True, blank=True)
 
     objects = CatalogueEditionQuerySet.as_manager()
 

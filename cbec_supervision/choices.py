@@ -24,3 +24,7 @@ class AuditAction(models.TextChoices):
     HANDOVER = "handover", _("handed over")
     PLACE_UNDER_STRICT_SUPERVISION = "strict_supervision", _("imposed strict supervision on")
     LIFT_STRICT_SUPERVISION = "lift_strict_supervision", _("lifted strict supervision from")
+    CONFIRM_SUSPICION = "confirm_suspicion", _("confirmed the suspected prohibited goods match of")
+    DISMISS_SUSPICION = "dismiss_suspicion", _("dismissed the suspected prohibited goods match of")
+    RECLASSIFY = "reclassify", _("re-classified under a new catalogue edition")
+    FLAG_PROHIBITED = "flag_prohibited", _("flagged as prohibited by a new catalogue edition")

@@ -82,11 +82,27 @@ ITEMS_REFUSED = "imports.items_refused"
 STAGE_DECLARATION = "declaration"
 STAGE_VERIFICATION = "verification"
 
+#: A catalogue edition came into force: what is pending under the earlier editions is to be
+#: classified again under it (rule 10, 「目录调整后，对在审的备案和待核查的货物重新判定」).
+#:
+#: Announced once per edition (``catalogues.CatalogueEdition.announced_at``): when it is loaded with
+#: a date of today or earlier (on ``catalogue_import``'s commit), else by the daily task
+#: ``catalogues.announce_editions_in_force`` on its first day in force.
+#:
+#: Subject: the ``catalogues.CatalogueEdition``. Payload: ``edition_id`` (int), ``kind`` (the
+#: catalogue kind, e.g. ``"hazardous_chemicals"``), ``edition`` (its name, e.g. ``"2015"``),
+#: ``effective_from`` (ISO date).
+#:
+#: Receivers: filings re-classifies submitted product filings and flags approved ones it puts in
+#: tier 1 (``filings.services.reclassify``); imports re-checks pending batch lines.
+CATALOGUE_EDITION_IN_FORCE = "catalogues.edition_in_force"
+
 #: every event, and what its payload holds
 EVENTS: dict[str, str] = {
     ITEMS_REFUSED: (
         "batch_no, enterprise, port_bureau, stage (declaration|verification), items [{id, line_no, hs_code}]"
     ),
+    CATALOGUE_EDITION_IN_FORCE: "edition_id, kind, edition, effective_from (ISO date)",
 }
 
 

@@ -40,6 +40,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Product filing approved"),
         _("The filing of %(name)s was approved. Filing number: %(filing_no)s."),
     ),
+    "product_prohibited_flagged": (
+        _("Approved product now prohibited"),
+        _(
+            "A catalogue edition now in force puts %(name)s (%(filing_no)s) in tier 1: suspend its filing. "
+            "Entries: %(entries)s"
+        ),
+    ),
     "product_returned": (_("Product filing returned for correction"), _("%(name)s was returned: %(reason)s")),
     "product_rejected": (_("Product filing rejected"), _("%(name)s was rejected: %(reason)s")),
     "product_suspended": (_("Product filing suspended"), _("%(name)s is suspended: %(reason)s")),

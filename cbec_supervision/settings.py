@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from cbec_supervision.env import ConfigurationError, env_bool, env_int, env_list, env_secret, env_str
 
@@ -261,6 +262,11 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cbec_supervision.heartbeat", "schedule": 300.0},
+    # Catalogue editions loaded ahead of their date come into force at midnight (Asia/Shanghai).
+    "announce-editions-in-force": {
+        "task": "catalogues.announce_editions_in_force",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------------

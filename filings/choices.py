@@ -57,6 +57,22 @@ FILING_STATUS_COLOURS: dict[str, str] = {
 }
 
 
+class Suspicion(models.TextChoices):
+    """A suspected (name-only) tier-1 match on a product filing, and the reviewer's decision on it (rule 1)."""
+
+    NONE = "", _("None")
+    PENDING = "pending", _("To be confirmed or dismissed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+SUSPICION_COLOURS: dict[str, str] = {
+    Suspicion.PENDING: "warning",
+    Suspicion.CONFIRMED: "danger",
+    Suspicion.DISMISSED: "secondary",
+}
+
+
 class SupervisionLevel(models.TextChoices):
     NORMAL = "normal", _("Normal")
     STRICT = "strict", _("Strict")

@@ -16,6 +16,7 @@ from filings.choices import (
     GoodsCategory,
     ProductSubcategory,
     SupervisionLevel,
+    Suspicion,
 )
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.pickers import enterprise_candidates, enterprise_picker_widget
@@ -109,14 +110,30 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
     )
     tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices, label=_("Tier"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    suspicion = django_filters.ChoiceFilter(
+        choices=[c for c in Suspicion.choices if c[0]], label=_("Suspected prohibited goods")
+    )
+    flagged = django_filters.BooleanFilter(method="filter_flagged", label=_("Flagged as prohibited, to be suspended"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My jurisdiction only"))
     ordering = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
         label=_("Order by"),
     )
 
-    page_fields = ("q", "status", "enterprise", "bureau", "category", "subcategory", "tier", "overdue", "mine")
-    staff_only = ("bureau", "tier", "overdue", "mine")
+    page_fields = (
+        "q",
+        "status",
+        "enterprise",
+        "bureau",
+        "category",
+        "subcategory",
+        "tier",
+        "suspicion",
+        "flagged",
+        "overdue",
+        "mine",
+    )
+    staff_only = ("bureau", "tier", "suspicion", "flagged", "overdue", "mine")
     bureau_path = "enterprise__bureau"
 
     class Meta:
@@ -148,6 +165,13 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)
+
+    def filter_flagged(self, queryset, name, value):
+        """Approved products a catalogue edition now puts in tier 1, not yet suspended (rule 1)."""
+        if value is None:
+            return queryset
+        open_flag = Q(prohibited_flagged_at__isnull=False, status=FilingStatus.APPROVED)
+        return queryset.filter(open_flag) if value else queryset.exclude(open_flag)
 
     def filter_mine(self, queryset, name, value):
         return filter_mine(queryset, self.request, self.bureau_path, value)

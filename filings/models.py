@@ -19,6 +19,7 @@ from filings.choices import (
     FILING_ENDED,
     FILING_SHARED,
     FILING_STATUS_COLOURS,
+    SUSPICION_COLOURS,
     TEST_VERDICT_COLOURS,
     ChangeRequestStatus,
     EnterpriseSystem,
@@ -28,6 +29,7 @@ from filings.choices import (
     ProductSubcategory,
     SequenceKind,
     SupervisionLevel,
+    Suspicion,
     TestVerdict,
 )
 
@@ -232,6 +234,24 @@ class ProductFiling(ReviewFields, TimeStampedModel):
     label_text = models.TextField(_("Chinese label and warnings"), blank=True)
     tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
     classification = models.JSONField(_("classification"), null=True, blank=True)
+    #: a suspected (name-only) tier-1 match, which the reviewer confirms or dismisses before approval (rule 1)
+    suspicion = models.CharField(
+        _("suspected prohibited goods"), max_length=10, choices=Suspicion.choices, default=Suspicion.NONE, blank=True
+    )
+    suspicion_decided_at = models.DateTimeField(_("suspicion decided at"), null=True, blank=True)
+    suspicion_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suspicion decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suspicion_reason = models.TextField(_("reason for the suspicion decision"), blank=True)
+    #: an approved product that a catalogue edition in force since puts in tier 1 (rule 1): flagged
+    #: to its competent bureau until an officer suspends it (the flag is handled once it is no longer approved)
+    prohibited_flagged_at = models.DateTimeField(_("flagged as prohibited at"), null=True, blank=True)
+    prohibited_reasons = models.JSONField(_("why it is now prohibited"), default=list, blank=True)
 
     objects = ProductFilingQuerySet.as_manager()
 
@@ -254,6 +274,15 @@ class ProductFiling(ReviewFields, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("filings:product_detail", args=[self.pk])
+
+    @property
+    def suspicion_colour(self) -> str:
+        return SUSPICION_COLOURS.get(self.suspicion, "secondary")
+
+    @property
+    def prohibited_flag_open(self) -> bool:
+        """Flagged as prohibited and still approved: its competent bureau has yet to suspend it."""
+        return self.prohibited_flagged_at is not None and self.status == FilingStatus.APPROVED
 
 
 class TestReportQuerySet(ScopedQuerySet):

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogues.choices import CatalogueKind
 from cbec_supervision.home import Queue
 from filings.choices import FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
+from filings.services.products import ccc_certificate_valid
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -154,3 +156,18 @@ def home_queues(user: User) -> list[Queue]:
     if user.is_enterprise_user:
         return _enterprise_queues(user)
     return _staff_queues(user)
+
+
+def certificate_on_file(product: ProductFiling | None, tier: int | None, reasons: list[dict] | None) -> str:
+    """The CCC certificate number that settles a declared line, or "" (rule 7).
+
+    A line in tier 2 only because the compulsory certification catalogue lists it, whose filed
+    product carries a valid CCC certificate number: the verifying officer sees the certificate on file.
+    """
+    if product is None or tier != 2 or not product.ccc_certificate or not reasons:
+        return ""
+    if any(r.get("catalogue") != CatalogueKind.COMPULSORY_CERTIFICATION for r in reasons if r.get("tier") == 2):
+        return ""
+    if not any(r.get("catalogue") == CatalogueKind.COMPULSORY_CERTIFICATION for r in reasons):
+        return ""
+    return product.ccc_certificate if ccc_certificate_valid(product.ccc_certificate) else ""

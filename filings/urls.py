@@ -27,6 +27,7 @@ urlpatterns = [
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("products/<int:pk>/submit/", views.product_submit, name="product_submit"),
     path("products/<int:pk>/decide/<slug:action>/", views.product_decide, name="product_decide"),
+    path("products/<int:pk>/suspicion/<slug:decision>/", views.product_suspicion, name="product_suspicion"),
     path("products/<int:pk>/label/", views.product_label, name="product_label"),
     path("products/<int:pk>/test-reports/", views.product_test_report_add, name="product_test_report_add"),
     path("products/<int:pk>/change/", views.product_change_request, name="product_change_request"),

@@ -27,6 +27,8 @@ TOY = {
     "category": "light_industry",
     "subcategory": "toys",
     "gtin": "5702016616316",
+    # toys (HS 9503) are in the compulsory certification catalogue: rule 7
+    "ccc_certificate": "2021011606123456",
     "label_text": "警告：不适合3岁以下儿童，含小零件。",
 }
 

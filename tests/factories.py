@@ -97,6 +97,7 @@ class ProductFilingFactory(factory.django.DjangoModelFactory):
     manufacturer = "LEGO System A/S"
     category = "light_industry"
     subcategory = "toys"
+    ccc_certificate = "2021011606123456"  # toys are in the CCC catalogue (rule 7)
     label_text = "警告：不适合3岁以下儿童，含小零件。"
 
 

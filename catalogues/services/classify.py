@@ -4,9 +4,10 @@ editions in force. Filings and imports both classify through here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from catalogues.choices import CatalogueKind
 from catalogues.classification import Decision, Item, classify, classify_many
 from catalogues.services.editions import compiled_index, editions_applied
 
@@ -74,3 +75,20 @@ def classify_filed_product(product: FiledGoods, *, strict: bool = False) -> tupl
     """A filed product alone, as the engine sees it, against the editions in force."""
     index, editions = compiled_index()
     return classify(engine_item({}, product), index, strict=strict), editions_applied(editions)
+
+
+def certification_required(hs_codes: Iterable[str]) -> set[str]:
+    """Those of ``hs_codes`` that the compulsory certification (CCC) catalogue in force lists.
+
+    That catalogue is matched on HS codes only, so a product's code alone tells whether its filing
+    needs a CCC certificate; one look-up of the editions in force for any number of codes.
+    """
+    codes = {code for code in hs_codes if code}
+    if not codes:
+        return set()
+    index, _editions = compiled_index()
+    return {
+        code
+        for code in codes
+        if any(r.catalogue == CatalogueKind.COMPULSORY_CERTIFICATION for r in index._hs_reasons(code))
+    }

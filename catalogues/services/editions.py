@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogues.choices import CATALOGUE_TIER, CatalogueKind
@@ -17,6 +18,7 @@ from catalogues.classification import OUT_OF_SCOPE, CatalogueData, CompiledIndex
 from catalogues.files import CatalogueFileError, parse_catalogue
 from catalogues.models import CatalogueEdition, CatalogueEntry
 from catalogues.scope import scope_table
+from cbec_supervision import handovers
 from cbec_supervision.audit import Actor, audit_record, snapshot
 
 #: kinds whose names are searched for in descriptions; the others match on CAS, UN number or HS code only
@@ -103,7 +105,48 @@ def catalogue_import(
     )
     audit_record(actor=actor, action="create", obj=record, after=snapshot(record))
     transaction.on_commit(invalidate_indexes)
+    if record.effective_from <= timezone.localdate():
+        _announce_if_in_force(record, actor)
     return record
+
+
+# --- editions coming into force -------------------------------------------------------------------
+
+
+def _announce_if_in_force(edition: CatalogueEdition, actor: Actor) -> bool:
+    """Announce ``edition``'s coming into force (``CATALOGUE_EDITION_IN_FORCE``) unless it was
+    announced already or another edition of its kind is in force instead; records when."""
+    if edition.announced_at is not None:
+        return False
+    if edition not in CatalogueEdition.objects.filter(kind=edition.kind).in_force():
+        return False  # loaded with an earlier date than the edition in force: it never applies
+    handovers.announce(
+        handovers.CATALOGUE_EDITION_IN_FORCE,
+        actor=actor,
+        subject=edition,
+        edition_id=edition.pk,
+        kind=edition.kind,
+        edition=edition.edition,
+        effective_from=edition.effective_from.isoformat(),
+    )
+    edition.announced_at = timezone.now()
+    edition.save(update_fields=["announced_at"])
+    return True
+
+
+@transaction.atomic
+def editions_in_force_announce(*, actor: Actor) -> list[CatalogueEdition]:
+    """Announce every edition in force today whose coming into force was not announced yet.
+
+    The daily task's body (``catalogues.announce_editions_in_force``): it picks up the editions
+    loaded ahead of their date. Each edition is announced once (rows locked, ``announced_at`` set in
+    the same transaction), so overlapping runs announce nothing twice.
+    """
+    today = timezone.localdate()
+    pending = CatalogueEdition.objects.select_for_update(skip_locked=True).filter(
+        announced_at__isnull=True, effective_from__lte=today
+    )
+    return [edition for edition in pending.order_by("effective_from", "id") if _announce_if_in_force(edition, actor)]
 
 
 def shipped_catalogues_load(*, directory: Path, actor: Actor) -> list[str]:

@@ -198,6 +198,11 @@ class ProductFilingSerializer(serializers.ModelSerializer):
     missing = serializers.SerializerMethodField()
     review_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    flagged = serializers.BooleanField(
+        source="prohibited_flag_open",
+        read_only=True,
+        help_text="Approved, and a catalogue edition in force since puts it in tier 1: to be suspended.",
+    )
     test_reports = TestReportSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
 
@@ -213,6 +218,12 @@ class ProductFilingSerializer(serializers.ModelSerializer):
             "status_display",
             "tier",
             "classification",
+            "suspicion",
+            "suspicion_decided_at",
+            "suspicion_reason",
+            "prohibited_flagged_at",
+            "prohibited_reasons",
+            "flagged",
             "submitted_at",
             "decided_at",
             "decision_reason",
@@ -229,6 +240,11 @@ class ProductFilingSerializer(serializers.ModelSerializer):
             "status",
             "tier",
             "classification",
+            "suspicion",
+            "suspicion_decided_at",
+            "suspicion_reason",
+            "prohibited_flagged_at",
+            "prohibited_reasons",
             "submitted_at",
             "decided_at",
             "decision_reason",
@@ -262,7 +278,9 @@ class ProductFilingSerializer(serializers.ModelSerializer):
     @extend_schema_field(_MISSING_SCHEMA)
     def get_missing(self, obj: ProductFiling) -> dict[str, list[str]]:
         """What must still be filled in before the product can be submitted, per field."""
-        return services.product_missing(obj, attachments=self._attachments(obj))
+        return services.product_missing(
+            obj, attachments=self._attachments(obj), certified_codes=self.context.get("certified_codes")
+        )
 
 
 class TestReportCreateSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from catalogues.services import certification_required
 from cbec_supervision.api import TEMPLATE_FORMATS, XLSX_CONTENT_TYPE, IgnoreFormatParameter, ScopedViewSetMixin
 from cbec_supervision.models import Attachment
 from filings import services
@@ -329,6 +330,8 @@ class ProductFilingViewSet(
         "history",
         "submit",
         *DECISIONS,
+        "confirm_suspicion",
+        "dismiss_suspicion",
         "change_request",
         "test_reports",
         "label",
@@ -339,8 +342,13 @@ class ProductFilingViewSet(
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
-        # Attachments are a generic relation: the page's are fetched in one query.
-        context = {**self.get_serializer_context(), "attachments": attachments_by_owner(ProductFiling, rows)}
+        # Attachments are a generic relation: the page's are fetched in one query; so is which of
+        # the page's HS codes need a CCC certificate.
+        context = {
+            **self.get_serializer_context(),
+            "attachments": attachments_by_owner(ProductFiling, rows),
+            "certified_codes": certification_required(row.hs_code for row in rows),
+        }
         data = self.get_serializer_class()(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -370,6 +378,30 @@ class ProductFilingViewSet(
     def submit(self, request, pk=None):
         """The enterprise sends the product for review; its own filing must be approved."""
         return self._respond(services.product_submit(actor=request.user, product=self.get_object()))
+
+    def _decide_suspicion(self, request, confirmed: bool) -> Response:
+        product = self.get_object()
+        body = RequiredReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.product_suspicion_decide(
+                actor=request.user, product=product, confirmed=confirmed, reason=body.validated_data["reason"]
+            )
+        )
+
+    @extend_schema(request=RequiredReasonSerializer, responses=ProductFilingSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-suspicion", url_name="confirm-suspicion")
+    def confirm_suspicion(self, request, pk=None):
+        """Confirm the suspected prohibited goods match of a submitted product, with a reason (its
+        competent bureau's reviewers). The goods are then prohibited: the filing is to be rejected."""
+        return self._decide_suspicion(request, confirmed=True)
+
+    @extend_schema(request=RequiredReasonSerializer, responses=ProductFilingSerializer)
+    @action(detail=True, methods=["post"], url_path="dismiss-suspicion", url_name="dismiss-suspicion")
+    def dismiss_suspicion(self, request, pk=None):
+        """Dismiss the suspected prohibited goods match, with a reason: the suspected reasons are
+        dropped and the tier follows from the certain ones."""
+        return self._decide_suspicion(request, confirmed=False)
 
     @extend_schema(request=ChangeRequestCreateSerializer, responses={201: ChangeRequestSerializer})
     @action(detail=True, methods=["post"], url_path="change-request", url_name="change-request")

@@ -40,6 +40,11 @@ from filings.services.products import (
     product_test_report_add,
     product_update,
 )
+from filings.services.prohibited import (
+    approval_refusal,
+    product_suspicion_decide,
+    products_reclassify,
+)
 from filings.services.supervision import (
     enterprise_strict_supervision_lift,
     enterprise_strict_supervision_place,
@@ -52,6 +57,7 @@ __all__ = [
     "ENTERPRISE_EDITABLE_FIELDS",
     "PRODUCT_FIELDS",
     "account_provision",
+    "approval_refusal",
     "change_request_decide",
     "change_request_submit",
     "change_request_withdraw",
@@ -88,6 +94,8 @@ __all__ = [
     "product_return",
     "product_revoke",
     "product_submit",
+    "product_suspicion_decide",
+    "products_reclassify",
     "product_suspend",
     "product_test_report_add",
     "product_update",

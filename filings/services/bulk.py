@@ -103,7 +103,10 @@ _NOTES: dict[str, str] = {
     "un_number": "4 位数字，如 1203。\nFour digits, e.g. 1203.",
     "gtin": "8、12、13 或 14 位，校验位正确；请将该列设为文本格式。\n"
     "8, 12, 13 or 14 digits with a correct check digit; keep the column formatted as text.",
-    "ccc_certificate": "10 至 30 位字母和数字。\n10 to 30 letters and digits.",
+    "ccc_certificate": (
+        "16 位数字，以发证年份开头，如 2021011606123456；CCC 目录内的产品必填。\n"
+        "16 digits starting with the year of issue, e.g. 2021011606123456; required for goods in the CCC catalogue."
+    ),
     "label_text": "中文标签及警示语的文字；也可在导入后为该产品上传标签图片。\n"
     "The text of the Chinese label and warnings, or upload a photo of the label after the import.",
 }
@@ -204,6 +207,8 @@ def _template() -> tabular.Template:
             note = f"最多 {model_field.max_length} 个字符。\nAt most {model_field.max_length} characters."
         if field == "cas_numbers":
             must = "含有毒有害物质时 When hazardous"
+        elif field == "ccc_certificate":
+            must = "列入 CCC 目录时 When in the CCC catalogue"
         else:
             must = "是 Yes" if field in required else ""
         guide.append([column_heading(field), described, must, note or "", _EXAMPLE[field]])

@@ -30,6 +30,7 @@ from filings.choices import (
 )
 from filings.models import EnterpriseFiling, ProductFiling
 from filings.services.numbering import filing_number_issue
+from filings.services.prohibited import approval_refusal
 
 Filing = TypeVar("Filing", EnterpriseFiling, ProductFiling)
 
@@ -70,6 +71,10 @@ def _decide(actor: Actor, filing: Filing, reason: str, decision: FilingDecision 
             raise _not_allowed(filing, target)
     elif filing.status not in decision.sources:
         raise _not_allowed(filing, decision.target)
+    if decision.target == FilingStatus.APPROVED and isinstance(filing, ProductFiling):
+        refusal = approval_refusal(filing)  # rules 1 and 7: prohibited goods, CCC certificate
+        if refusal:
+            raise ValidationError(refusal)
     if decision.reason_required:
         reason = require_reason(reason)
     reason = (reason or "").strip()

@@ -17,7 +17,7 @@ from stdnum import casrn, ean
 from stdnum.exceptions import ValidationError as StdnumError
 
 from catalogues.models import HSCode
-from catalogues.services import classify_filed_product
+from catalogues.services import certification_required, classify_filed_product
 from cbec_supervision.attachments import attachment_create
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.models import Attachment
@@ -39,6 +39,7 @@ from filings.choices import (
 )
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from filings.services.decisions import filing_decide, filing_decide_status
+from filings.services.prohibited import submission_refusal, suspicion_on_submission
 
 Errors = dict[str, list[str]]
 
@@ -66,7 +67,16 @@ PRODUCT_FIELDS = (
     "label_text",
 )
 _BOOL_FIELDS = {"contains_hazardous_substances", "used"}
-_CCC_RE = re.compile(r"^[0-9A-Z]{10,30}$")
+#: a CCC certificate number: 16 digits, the first four the year of issue (the scheme began in 2002)
+_CCC_RE = re.compile(r"^(?P<year>[0-9]{4})[0-9]{12}$")
+CCC_FIRST_YEAR = 2002
+
+
+def ccc_certificate_valid(number: str) -> bool:
+    """Whether ``number`` reads as a CCC certificate number: 16 digits starting with a year of issue
+    from 2002 to next year (certificates are dated ahead around the new year)."""
+    match = _CCC_RE.match(number or "")
+    return match is not None and CCC_FIRST_YEAR <= int(match["year"]) <= timezone.localdate().year + 1
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
@@ -151,8 +161,16 @@ def clean_product_fields(data: dict[str, Any], *, known_hs8: Collection[str] | N
             )
     if cleaned.get("ccc_certificate"):
         ccc = re.sub(r"\s", "", cleaned["ccc_certificate"]).upper()
-        if not _CCC_RE.match(ccc):
-            _add(errors, "ccc_certificate", _("A CCC certificate number has 10 to 30 letters and digits."))
+        if not ccc_certificate_valid(ccc):
+            _add(
+                errors,
+                "ccc_certificate",
+                _(
+                    "A CCC certificate number has 16 digits and starts with its year of issue "
+                    "(%(first)d to %(last)d), e.g. 2021011606123456."
+                )
+                % {"first": CCC_FIRST_YEAR, "last": timezone.localdate().year + 1},
+            )
         cleaned["ccc_certificate"] = ccc
     check_lengths(ProductFiling, {k: v for k, v in cleaned.items() if k not in errors}, errors)
     return cleaned, errors
@@ -230,11 +248,17 @@ def product_has_label(product: ProductFiling, attachments: Iterable[Attachment] 
     return Attachment.objects.for_object(product).filter(kind=LABEL_KIND).exists()
 
 
-def product_missing(product: ProductFiling, *, attachments: Iterable[Attachment] | None = None) -> Errors:
+def product_missing(
+    product: ProductFiling,
+    *,
+    attachments: Iterable[Attachment] | None = None,
+    certified_codes: Collection[str] | None = None,
+) -> Errors:
     """What must still be filled in before the product can be submitted.
 
     ``attachments``: the product's attachments when the caller has fetched them already (a list
-    page), so no query is made per product.
+    page), so no query is made per product; ``certified_codes``: likewise, those of the page's HS
+    codes the compulsory certification catalogue lists (``certification_required``).
     """
     missing: Errors = {}
     required = {
@@ -254,6 +278,14 @@ def product_missing(product: ProductFiling, *, attachments: Iterable[Attachment]
         _add(missing, "label_text", _("Give the Chinese label and warnings, as text or as a file."))
     if product.contains_hazardous_substances and not product.cas_numbers:
         _add(missing, "cas_numbers", _("Give the CAS numbers of the toxic or harmful substances it contains."))
+    if product.hs_code and not product.ccc_certificate:
+        listed = certified_codes if certified_codes is not None else certification_required([product.hs_code])
+        if product.hs_code in listed:
+            _add(
+                missing,
+                "ccc_certificate",
+                _("The compulsory certification (CCC) catalogue lists this HS code: give the CCC certificate number."),
+            )
     return missing
 
 
@@ -266,7 +298,12 @@ def product_classify(product: ProductFiling) -> tuple[int | None, dict | None]:
 
 @transaction.atomic
 def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
-    """Send a product to the competent bureau; only enterprises whose own filing is approved may."""
+    """Send a product to the competent bureau; only enterprises whose own filing is approved may.
+
+    Refused (nothing saved) when something is missing, or when the catalogues certainly put it in
+    tier 1: prohibited goods are never filed for sale (rule 1). A suspected tier-1 match goes to the
+    reviewer (``suspicion`` pending).
+    """
     product = ProductFiling.objects.select_for_update().select_related("enterprise").get(pk=product.pk)
     _require_own(actor, product.enterprise)
     current = check_transition(product, FilingStatus.SUBMITTED, FILING_TRANSITIONS)
@@ -284,6 +321,10 @@ def product_submit(*, actor: Actor, product: ProductFiling) -> ProductFiling:
         raise ValidationError(missing)
     before = snapshot(product)
     product.tier, product.classification = product_classify(product)
+    refusal = submission_refusal(product.classification)
+    if refusal:
+        raise ValidationError(refusal)  # rolls back: the product stays as it was, unclassified
+    suspicion_on_submission(product)
     product.status = FilingStatus.SUBMITTED
     product.submitted_at = timezone.now()
     product.save()

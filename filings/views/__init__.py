@@ -26,6 +26,7 @@ from filings.views.products import (
     product_label,
     product_list,
     product_submit,
+    product_suspicion,
     product_test_report_add,
 )
 from filings.views.review import change_request_decide, change_request_detail, change_request_withdraw, review_queue
@@ -57,6 +58,7 @@ __all__ = [
     "product_label",
     "product_list",
     "product_submit",
+    "product_suspicion",
     "product_test_report_add",
     "review_queue",
 ]

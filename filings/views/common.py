@@ -55,7 +55,9 @@ def _own_enterprise_or_404(request, pk: int) -> EnterpriseFiling:
 
 
 def _visible_product(request, pk: int) -> ProductFiling:
-    queryset = ProductFiling.objects.visible_to(request.user).select_related("enterprise__bureau", "decided_by")
+    queryset = ProductFiling.objects.visible_to(request.user).select_related(
+        "enterprise__bureau", "decided_by", "suspicion_decided_by"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

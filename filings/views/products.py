@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalogues.choices import TIER_COLOURS
 from catalogues.models import HSCode
+from catalogues.presentation import reason_rows
 from cbec_supervision.lists import BulkAction, bulk_page, list_page
 from cbec_supervision.webui import show_refusal
 from cbec_supervision.widgets import row_id
@@ -29,6 +30,7 @@ from filings.choices import (
     LABEL_KIND,
     ChangeRequestStatus,
     FilingStatus,
+    Suspicion,
 )
 from filings.filtersets import ProductFilingFilterSet
 from filings.forms import (
@@ -195,6 +197,13 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
         "missing": services.product_missing(product, attachments=attachments) if _checks_missing(product) else {},
         "show_missing": _checks_missing(product),
         "reasons": product.classification.get("reasons", []) if isinstance(product.classification, dict) else [],
+        "flag_rows": reason_rows(product.prohibited_reasons, None) if product.prohibited_flagged_at else [],
+        "dismissed_reasons": (
+            product.classification.get("dismissed", []) if isinstance(product.classification, dict) else []
+        ),
+        "can_decide_suspicion": reviewer
+        and product.status == FilingStatus.SUBMITTED
+        and product.suspicion == Suspicion.PENDING,
         "editable": editable,
         "is_own": own,
         "can_review": reviewer,
@@ -293,6 +302,30 @@ def product_decide(request, pk: int, action: str):
         lambda action, reason: services.filing_decide(actor=request.user, filing=product, action=action, reason=reason),
         _("Product filing"),
     )
+
+
+@login_required
+@require_POST
+def product_suspicion(request, pk: int, decision: str):
+    """The reviewer confirms or dismisses the product's suspected prohibited goods match, with a reason."""
+    if decision not in ("confirm", "dismiss"):
+        raise Http404
+    product = _visible_product(request, pk)
+    try:
+        product = services.product_suspicion_decide(
+            actor=request.user,
+            product=product,
+            confirmed=decision == "confirm",
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
+    else:
+        if product.suspicion == Suspicion.CONFIRMED:
+            messages.warning(request, _("The suspicion is confirmed: the goods are prohibited; reject the filing."))
+        else:
+            messages.success(request, _("The suspicion is dismissed."))
+    return redirect(product)
 
 
 @login_required

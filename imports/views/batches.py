@@ -27,6 +27,7 @@ from cbec_supervision.tables import PAGE_SIZE
 from cbec_supervision.webui import file_response, show_refusal
 from filings.choices import FilingStatus
 from filings.models import ProductTestReport
+from filings.selectors import certificate_on_file
 from imports.choices import (
     CONFIRMATION_COLOURS,
     VERIFICATION_COLOURS,
@@ -243,6 +244,7 @@ def batch_detail(request, pk: int):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.reason_rows = reason_rows(item.reasons, batch.editions)
+        item.certificate_on_file = certificate_on_file(item.product, item.tier, item.reasons)
         item.confirmation_colour = CONFIRMATION_COLOURS.get(item.confirmation, "secondary")
     query = QueryDict(mutable=True)
     if show:

@@ -195,7 +195,8 @@ def test_bureau_administrators_and_headquarters_load_a_new_edition(world, userna
     assert ("compulsory_certification", "2026") in in_force
     assert ("compulsory_certification", "starter") not in in_force
     history = api_as(world.hq).get(f"{URL}{body['id']}/history/").json()["results"]
-    assert [event["action"] for event in history] == ["create"]
+    # In force from today: its coming into force is handed over to the apps that re-check (rule 10).
+    assert [event["action"] for event in history] == ["create", "handover"]
 
 
 @pytest.mark.parametrize("username", ["zj_inspector", "alice"])

@@ -44,7 +44,7 @@ def test_a_chemical_list_loads_with_aliases_and_the_highly_toxic_mark():
     edition = load()
     rows = list(edition.entries.values_list("name", "aliases", "cas", "highly_toxic"))
     assert rows == [("多氯联苯", ["PCBs", "多氯二苯"], "1336-36-3", False), ("灭蚁灵", [], "2385-85-5", True)]
-    assert AuditEvent.objects.for_object(edition).get().after["entry_count"] == 2
+    assert AuditEvent.objects.for_object(edition).get(action="create").after["entry_count"] == 2
 
 
 def test_gb18030_files_load():

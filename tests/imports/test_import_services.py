@@ -65,7 +65,10 @@ def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, r
 
 def test_a_batch_that_is_not_refused_hands_nothing_over(world, approved_alice_co, received):
     declare_filed(actor=world.alice, port_bureau="ZJ", items=[TEE])
-    assert received == [] and not AuditEvent.objects.filter(action="handover").exists()
+    assert (
+        received == []
+        and not AuditEvent.objects.filter(action="handover", after__event=handovers.ITEMS_REFUSED).exists()
+    )
 
 
 def test_direct_mail_is_recorded_without_tiers(world, approved_alice_co):
@@ -171,4 +174,7 @@ def test_a_batch_released_at_verification_hands_nothing_over(world, approved_ali
     batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}])
     import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=False)
     verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
-    assert received == [] and not AuditEvent.objects.filter(action="handover").exists()
+    assert (
+        received == []
+        and not AuditEvent.objects.filter(action="handover", after__event=handovers.ITEMS_REFUSED).exists()
+    )

@@ -79,6 +79,8 @@ _TOY = {
     "subcategory": "toys",
     "materials": "ABS 塑料",
     "gtin": "5702016616316",
+    # toys are in the compulsory certification catalogue: the filing carries the CCC certificate (rule 7)
+    "ccc_certificate": "2024011606123456",
     "label_text": "警告：含小零件，不适合3岁以下儿童。",
 }
 _TEE = {
@@ -134,7 +136,8 @@ DEMO_PRODUCTS = [
             "manufacturer": "Voltra Co., Ltd.",
             "category": "electrical",
             "subcategory": "power_banks",
-            "un_number": "3480",
+            # no UN number on the filing: UN 3480 (lithium-ion batteries) is on the dangerous goods
+            # list, and prohibited goods are refused at submission (rule 1)
             "label_text": "锂离子电池，请勿靠近火源。",
         },
         "returned",
