@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalogues",
     "filings",
+    "partnerships",
     "imports",
     "risk_monitoring",
     "traceability",
