@@ -56,13 +56,15 @@ class PartnershipAction(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
-#: action -> (status it moves to, reason required, taken by the partner (else by the operator))
-PARTNERSHIP_ACTIONS: dict[str, tuple[str, bool, bool]] = {
-    PartnershipAction.CONFIRM: (PartnershipStatus.CONFIRMED, False, True),
-    PartnershipAction.REFUSE: (PartnershipStatus.REFUSED, True, True),
-    PartnershipAction.SUSPEND: (PartnershipStatus.SUSPENDED, True, True),
-    PartnershipAction.REINSTATE: (PartnershipStatus.CONFIRMED, False, True),
-    PartnershipAction.WITHDRAW: (PartnershipStatus.WITHDRAWN, False, False),
+#: action -> (statuses it is taken from, status it moves to, reason required, taken by the partner
+#: (else by the operator)); each step is one of ``PARTNERSHIP_TRANSITIONS``. Confirming and
+#: reinstating both lead to ``confirmed``, from different statuses.
+PARTNERSHIP_ACTIONS: dict[str, tuple[tuple[str, ...], str, bool, bool]] = {
+    PartnershipAction.CONFIRM: ((PartnershipStatus.REQUESTED,), PartnershipStatus.CONFIRMED, False, True),
+    PartnershipAction.REFUSE: ((PartnershipStatus.REQUESTED,), PartnershipStatus.REFUSED, True, True),
+    PartnershipAction.SUSPEND: ((PartnershipStatus.CONFIRMED,), PartnershipStatus.SUSPENDED, True, True),
+    PartnershipAction.REINSTATE: ((PartnershipStatus.SUSPENDED,), PartnershipStatus.CONFIRMED, False, True),
+    PartnershipAction.WITHDRAW: ((PartnershipStatus.REQUESTED,), PartnershipStatus.WITHDRAWN, False, False),
 }
 
 #: Bootstrap colour and icon of each action's button

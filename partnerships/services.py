@@ -141,10 +141,10 @@ def may_act(actor: Actor, partnership: Partnership, action: str) -> bool:
     """Whether ``actor``'s side may take ``action`` and the partnership's status allows it (pages offer the button)."""
     if action not in PARTNERSHIP_ACTIONS:
         return False
-    target, _reason_required, by_partner = PARTNERSHIP_ACTIONS[action]
+    sources, _target, _reason_required, by_partner = PARTNERSHIP_ACTIONS[action]
     side = partnership.partner_id if by_partner else partnership.operator_id
     enterprise_id = _enterprise_of(actor)
-    return enterprise_id is not None and enterprise_id == side and target in PARTNERSHIP_TRANSITIONS[partnership.status]
+    return enterprise_id is not None and enterprise_id == side and partnership.status in sources
 
 
 def available_actions(actor: Actor, partnership: Partnership) -> list[str]:
@@ -164,14 +164,15 @@ def partnership_act(*, actor: Actor, partnership: Partnership, action: str, reas
     if action not in PARTNERSHIP_ACTIONS:
         raise ValidationError({"action": [_("Unknown action.")]})
     partnership = Partnership.objects.select_for_update().select_related("operator", "partner").get(pk=partnership.pk)
-    target, reason_required, by_partner = PARTNERSHIP_ACTIONS[action]
+    sources, target, reason_required, by_partner = PARTNERSHIP_ACTIONS[action]
     side = partnership.partner if by_partner else partnership.operator
     if _enterprise_of(actor) != side.pk:
         if by_partner:
             raise PermissionDenied(_("Only the platform or warehouse asked may decide on this partnership."))
         raise PermissionDenied(_("Only the operator that asked may withdraw this request."))
     reason = require_reason(reason) if reason_required else (reason or "").strip()
-    check_transition(partnership, target, PARTNERSHIP_TRANSITIONS)
+    # The action's own step of the transition table (confirm and reinstate reach the same status).
+    check_transition(partnership, target, {s: (target,) for s in sources if target in PARTNERSHIP_TRANSITIONS[s]})
     before = snapshot(partnership)
     partnership.status = target
     if by_partner:

@@ -51,7 +51,7 @@ class ActionsColumn(tables.Column):
                 "label": PartnershipAction(name).label,
                 "colour": PARTNERSHIP_ACTION_STYLES[name][0],
                 "icon": PARTNERSHIP_ACTION_STYLES[name][1],
-                "needs_reason": PARTNERSHIP_ACTIONS[name][1],
+                "needs_reason": PARTNERSHIP_ACTIONS[name][2],
             }
             for name in (available_actions(user, record) if user is not None else [])
         ]
