@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +43,8 @@ class ActionsColumn(tables.Column):
         kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
         super().__init__(*args, **kwargs)
 
-    def render(self, record):
-        request = getattr(self.table, "request", None)
+    def render(self, record, table):
+        request = getattr(table, "request", None)
         user = getattr(request, "user", None)
         actions = [
             {
