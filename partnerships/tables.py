@@ -34,7 +34,7 @@ class FilingStatusColumn(tables.Column):
 
 
 class ActionsColumn(tables.Column):
-    """The buttons of the actions the reader may take on the row (``row.actions``, set by the view)."""
+    """The buttons of the actions the reader may take on the row (``services.available_actions``)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_values", ())
@@ -58,9 +58,9 @@ class ActionsColumn(tables.Column):
         ]
         if not actions:
             return ""
-        return render_to_string(
-            "partnerships/includes/actions.html", {"row": record, "actions": actions}, request=request
-        )
+        # No ``request=``: the context processors (the navigation, its unread count) would run per row.
+        context = {"row": record, "actions": actions, "csrf_token": get_token(request) if request else ""}
+        return render_to_string("partnerships/includes/actions.html", context)
 
 
 class PartnershipTable(BaseTable):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import Partnership
-from partnerships.services import partnership_confirm, partnership_request
+from partnerships.services import partnership_request
 from tests.factories import EnterpriseFilingFactory
 from tests.pages import browser_as, messages_of
 
