@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,7 @@ def _params(partnership: Partnership, reason: str = "") -> dict[str, str]:
     return {"operator": partnership.operator.name, "partner": partnership.partner.name, "reason": reason}
 
 
-def _users(filing: EnterpriseFiling):
+def _users(filing: EnterpriseFiling) -> QuerySet:
     return filing.users.filter(is_active=True)
 
 
@@ -228,10 +229,12 @@ def partnership_withdraw(*, actor: Actor, partnership: Partnership, reason: str 
 def partnership_ensure_confirmed(*, operator: EnterpriseFiling, partner: EnterpriseFiling, kind: str) -> Partnership:
     """A confirmed partnership between ``operator`` and ``partner``, made by the system if there is none.
 
-    For seeding (demo data, benchmarks): requested and confirmed on the record like any other, by
-    the system rather than the enterprises' users. Idempotent.
+    For test builders and bulk seeding, where the enterprises have no users at hand: requested and
+    confirmed on the record like any other, by the system. Idempotent.
     """
-    existing = Partnership.objects.filter(operator=operator, partner=partner, kind=kind).live().first()
+    existing: Partnership | None = (
+        Partnership.objects.filter(operator=operator, partner=partner, kind=kind).live().first()
+    )
     if existing is not None and existing.status == PartnershipStatus.CONFIRMED:
         return existing
     actor = "system"
