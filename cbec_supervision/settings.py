@@ -228,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "GoodsCategoryEnum": "filings.choices.GoodsCategory",
         "BatchStatusEnum": "imports.choices.BatchStatus",
         "VerificationStatusEnum": "imports.choices.VerificationStatus",
+        "PartnershipKindEnum": "partnerships.choices.PartnershipKind",
+        "CatalogueKindEnum": "catalogues.choices.CatalogueKind",
+        "PartnershipStatusEnum": "partnerships.choices.PartnershipStatus",
     },
 }
 
