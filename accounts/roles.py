@@ -27,12 +27,15 @@ _READ_DECLARATIONS = [
     "imports.view_exportdeclaration",
 ]
 _LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
+#: partnerships between operators and their platforms and warehouses: scoped per object by ``visible_to``
+_READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
         *_READ_REFERENCE,
         *_READ_FILINGS,
         *_READ_DECLARATIONS,
+        *_READ_PARTNERSHIPS,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -42,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_FILINGS,
         *_REVIEW_FILINGS,
         *_READ_DECLARATIONS,
+        *_READ_PARTNERSHIPS,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -54,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_FILINGS,
         *_REVIEW_FILINGS,
         *_READ_DECLARATIONS,
+        *_READ_PARTNERSHIPS,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -61,12 +66,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REFERENCE,
         *_READ_FILINGS,
         *_READ_DECLARATIONS,
+        *_READ_PARTNERSHIPS,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",
         "filings.change_productfiling",
         "filings.add_producttestreport",
         "filings.add_changerequest",
+        "partnerships.add_partnership",
         "imports.add_importbatch",
         "imports.add_exportdeclaration",
         "core.view_auditevent",

@@ -47,6 +47,11 @@ def navigation(request) -> dict:
                 NavItem(_("Imports"), reverse("imports:batch_list"), "box-arrow-in-down", testid="nav-imports")
             )
             items.append(NavItem(_("Exports"), reverse("imports:export_list"), "box-arrow-up", testid="nav-exports"))
+            items.append(
+                NavItem(
+                    _("Partnerships"), reverse("partnerships:partnership_list"), "link-45deg", testid="nav-partnerships"
+                )
+            )
         items.append(
             NavItem(_("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications")
         )
@@ -78,6 +83,12 @@ def navigation(request) -> dict:
                         testid="nav-enterprises",
                     ),
                     NavItem(_("Product filings"), reverse("filings:product_list"), "box-seam", testid="nav-products"),
+                    NavItem(
+                        _("Partnerships"),
+                        reverse("partnerships:partnership_list"),
+                        "link-45deg",
+                        testid="nav-partnerships",
+                    ),
                 ),
             )
         )

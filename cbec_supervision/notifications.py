@@ -57,6 +57,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Batch %(batch_no)s passed on-site verification and is released."),
     ),
     "batch_refused": (_("Import batch refused entry"), _("Batch %(batch_no)s is refused entry: %(reason)s")),
+    "partnership_requested": (
+        _("Partnership requested"),
+        _("%(operator)s asks %(partner)s to confirm their partnership."),
+    ),
+    "partnership_confirmed": (
+        _("Partnership confirmed"),
+        _("%(partner)s confirmed %(operator)s: its batches may name %(partner)s."),
+    ),
+    "partnership_refused": (_("Partnership refused"), _("%(partner)s refused %(operator)s: %(reason)s")),
+    "partnership_suspended": (
+        _("Partnership suspended"),
+        _("%(partner)s suspended its partnership with %(operator)s: %(reason)s"),
+    ),
+    "partnership_reinstated": (
+        _("Partnership reinstated"),
+        _("%(partner)s reinstated its partnership with %(operator)s."),
+    ),
+    "partnership_withdrawn": (
+        _("Partnership request withdrawn"),
+        _("%(operator)s withdrew its request to %(partner)s."),
+    ),
     "change_approved": (_("Change request approved"), _("Your changes to %(name)s are now in force.")),
     "change_rejected": (_("Change request rejected"), _("Your changes to %(name)s were rejected: %(reason)s")),
 }

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalogues",
     "filings",
+    "partnerships",
     "imports",
     "risk_monitoring",
     "traceability",
@@ -233,6 +234,9 @@ SPECTACULAR_SETTINGS = {
         "GoodsCategoryEnum": "filings.choices.GoodsCategory",
         "BatchStatusEnum": "imports.choices.BatchStatus",
         "VerificationStatusEnum": "imports.choices.VerificationStatus",
+        "PartnershipKindEnum": "partnerships.choices.PartnershipKind",
+        "CatalogueKindEnum": "catalogues.choices.CatalogueKind",
+        "PartnershipStatusEnum": "partnerships.choices.PartnershipStatus",
     },
 }
 

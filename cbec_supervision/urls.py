@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("filings/", include("filings.urls")),
     path("catalogues/", include("catalogues.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("imports/", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

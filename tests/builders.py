@@ -42,3 +42,15 @@ def approve(filing, user, inspector):
     complete(filing, user)
     services.enterprise_submit(actor=user, filing=filing)
     return services.enterprise_approve(actor=inspector, filing=filing)
+
+
+def confirm_partners(operator, *, platform=None, warehouse=None):
+    """Confirmed partnerships of ``operator`` with ``platform`` and ``warehouse`` (rule 8), so that its
+    batches may name them; made on the record by the system, as the demo data makes them."""
+    from partnerships.services import partnership_ensure_confirmed
+
+    made = []
+    for kind, partner in (("platform", platform), ("warehouse", warehouse)):
+        if partner is not None and partner.pk != operator.pk:
+            made.append(partnership_ensure_confirmed(operator=operator, partner=partner, kind=kind))
+    return made

@@ -43,6 +43,7 @@ from imports.choices import (
     batch_status_of,
 )
 from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
+from partnerships.selectors import partner_confirmed
 
 MAX_LINES = 20_000
 _CAS_RE = re.compile(r"^[0-9]{2,7}-[0-9]{2}-[0-9]$")
@@ -191,7 +192,8 @@ def _require_enterprise_user(actor: Actor) -> EnterpriseFiling:
     return EnterpriseFiling.objects.get(pk=actor.enterprise_id)
 
 
-def _partner(value: Any, field: str, flag: str, errors: dict) -> EnterpriseFiling | None:
+def _partner(value: Any, field: str, flag: str, errors: dict, operator: EnterpriseFiling) -> EnterpriseFiling | None:
+    """The approved platform or warehouse named in ``field``, if it confirmed ``operator`` (rule 8)."""
     if value in (None, ""):
         return None
     filing = None
@@ -202,6 +204,13 @@ def _partner(value: Any, field: str, flag: str, errors: dict) -> EnterpriseFilin
     if filing is None or not getattr(filing, flag) or filing.status != FilingStatus.APPROVED:
         label = _("platform") if field == "platform" else _("logistics and warehousing enterprise")
         errors[field] = [_("Give the filing id of an approved %(what)s.") % {"what": label}]
+        return None
+    if not partner_confirmed(operator=operator, partner=filing, kind=field):
+        errors[field] = [
+            _("The platform has not confirmed this operator: ask it to confirm the partnership first.")
+            if field == "platform"
+            else _("The warehouse has not confirmed this operator: ask it to confirm the partnership first.")
+        ]
         return None
     return filing
 
@@ -316,8 +325,8 @@ def import_batch_declare(
     )
     if bureau is None:
         errors["port_bureau"] = [_("Give the code of the port bureau, e.g. ZJ.")]
-    platform_filing = _partner(platform, "platform", "is_platform", errors)
-    warehouse_filing = _partner(warehouse, "warehouse", "is_logistics", errors)
+    platform_filing = _partner(platform, "platform", "is_platform", errors, enterprise)
+    warehouse_filing = _partner(warehouse, "warehouse", "is_logistics", errors, enterprise)
     if not isinstance(items, list) or not items:
         errors["items"] = [_("Declare at least one line.")]
     elif len(items) > MAX_LINES:

@@ -12,7 +12,7 @@ import pytest
 from accounts.choices import Role
 from filings.models import EnterpriseFiling
 from imports.models import ImportBatch, VerificationTask
-from tests.builders import approve
+from tests.builders import approve, confirm_partners
 from tests.factories import EnterpriseFilingFactory, UserFactory, bureau
 from tests.imports.batch_api import (
     BABY_GARMENTS,
@@ -84,6 +84,7 @@ def test_the_platform_the_warehouse_and_the_port_bureau_see_the_batch_too(world,
     warehouse = EnterpriseFilingFactory(name="Cainiao", is_operator=False, is_logistics=True, status="approved")
     platform_user = UserFactory(username="tmall", role=Role.ENTERPRISE, bureau=None, enterprise=platform)
     warehouse_user = UserFactory(username="cainiao", role=Role.ENTERPRISE, bureau=None, enterprise=warehouse)
+    confirm_partners(approved_alice_co, platform=platform, warehouse=warehouse)
     body = declare(world, BABY_GARMENTS, port_bureau="GD", platform=platform.pk, warehouse=warehouse.pk)
     assert (body["platform"], body["warehouse"], body["port_bureau"]) == (platform.pk, warehouse.pk, "GD")
     for user in (platform_user, warehouse_user, world.gd_inspector, world.zj_inspector):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from catalogues.models import CatalogueEdition
 from imports.services.declarations import export_declare
-from tests.builders import approve
+from tests.builders import approve, confirm_partners
 from tests.imports.filed import declare_filed
 from tests.imports.pages import TOWEL
 from tests.pages import ANON, browser_as, expected_status
@@ -50,6 +50,7 @@ def test_a_batch_is_seen_by_the_port_bureau_and_the_platform(world, alice_co):
     bob_co = approve(world.bob_co, world.bob, world.gd_inspector)
     bob_co.is_platform = True
     bob_co.save()
+    confirm_partners(alice_co, platform=bob_co)
     batch = declare_filed(actor=world.alice, items=[dict(TOWEL)], port_bureau="GD", platform=bob_co.pk)
     for user in (world.gd_inspector, world.bob, world.zj_inspector):
         assert browser_as(user).get(batch.get_absolute_url()).status_code == 200

@@ -1,4 +1,4 @@
-"""Demo data for trying the system: accounts for every role in two bureaus, two enterprises (idempotent)."""
+"""Demo data for trying the system: accounts for every role in two bureaus, three enterprises (idempotent)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,16 @@ DEMO_ENTERPRISES = [
         "contact_phone": "13926051234",
         "address": "广东省广州市越秀区东风中路 318 号",
     },
+    {
+        "uscc": "913301067BYC46N12D",
+        "name": "杭州综保区仓储物流有限公司",
+        "region_code": "330106",
+        "types": ["logistics"],
+        "legal_representative": "赵建国",
+        "contact_name": "刘洋",
+        "contact_phone": "0571-86661234",
+        "address": "浙江省杭州市下城区综合保税区 8 号仓",
+    },
 ]
 
 #: (username, role, bureau code, enterprise credit code, what the account is for)
@@ -47,6 +57,7 @@ DEMO_ACCOUNTS = [
     ("gd_inspector", "inspector", "GD", None, "Guangdong bureau inspector"),
     ("hz_platform", "enterprise", None, "91330100MA2CB7K3X8", "Hangzhou platform and operator (Zhejiang)"),
     ("gz_logistics", "enterprise", None, "91440101MA5D8QW2LG", "Guangzhou logistics and operator (Guangdong)"),
+    ("hz_warehouse", "enterprise", None, "913301067BYC46N12D", "Hangzhou bonded warehouse, confirms its clients"),
 ]
 
 
@@ -62,6 +73,11 @@ DEMO_COMPLETION = {
     },
     "gz": {
         "main_categories": ["light_industry", "electrical"],
+        "systems": _SYSTEMS,
+        "pledge_signed": True,
+    },
+    "warehouse": {
+        "main_categories": ["light_industry", "textile", "electrical"],
         "systems": _SYSTEMS,
         "pledge_signed": True,
     },
@@ -194,6 +210,7 @@ class Command(ProjectCommand):
         if gz.status == FilingStatus.DRAFT:
             filing_services.enterprise_update(actor=gz_user, filing=gz, **DEMO_COMPLETION["gz"])
             filing_services.enterprise_submit(actor=gz_user, filing=gz)
+        self._seed_partnerships(hz, hz_user, zj_inspector)
         hz.refresh_from_db()
         if not hz.products.exists():
             for data, outcome in DEMO_PRODUCTS:
@@ -209,6 +226,27 @@ class Command(ProjectCommand):
         if not hz.import_batches.exists():
             self._seed_imports(hz, hz_user)
 
+    def _seed_partnerships(self, hz: EnterpriseFiling, hz_user, zj_inspector) -> None:
+        """Rule 8: the Hangzhou operator sells on its own platform (no partnership needed) and stores its
+        goods with the Hangzhou warehouse, which confirmed it; the Guangzhou enterprise is not approved
+        yet, so it is nobody's partner."""
+        from partnerships.choices import PartnershipKind
+        from partnerships.models import Partnership
+        from partnerships.services import partnership_confirm, partnership_request
+
+        warehouse = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[2]["uscc"])
+        warehouse_user = User.objects.get(username="hz_warehouse")
+        if warehouse.status == FilingStatus.DRAFT:
+            filing_services.enterprise_update(actor=warehouse_user, filing=warehouse, **DEMO_COMPLETION["warehouse"])
+            filing_services.enterprise_submit(actor=warehouse_user, filing=warehouse)
+            warehouse = filing_services.enterprise_approve(actor=zj_inspector, filing=warehouse)
+        live = Partnership.objects.filter(operator=hz, partner=warehouse, kind=PartnershipKind.WAREHOUSE).live()
+        if not live.exists():
+            partnership = partnership_request(
+                actor=hz_user, kind=PartnershipKind.WAREHOUSE, partner=warehouse, note="保税备货仓，杭州综保区 8 号仓"
+            )
+            partnership_confirm(actor=warehouse_user, partnership=partnership)
+
     def _seed_imports(self, hz: EnterpriseFiling, user) -> None:
         """Batches in each outcome a filed operator meets: a key-supervision line awaiting verification
         beside a released one, a released batch, direct mail; two exports. (A prohibited line of a bonded
@@ -218,11 +256,15 @@ class Command(ProjectCommand):
         toy = hz.products.get(name=_TOY["name"])
         tee = hz.products.get(name=_TEE["name"])
         kids_tee = hz.products.get(name=_KIDS_TEE["name"])
+        warehouse = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[2]["uscc"])
         # Bonded lines name approved product filings; the line adds quantity, value, unit and origin.
         tees = {"product": tee.pk, "quantity": 500, "unit": "件", "value_cny": "17500.00", "origin_country": "VN"}
         import_batch_declare(
             actor=user,
             port_bureau="ZJ",
+            # Its own platform, and the warehouse that confirmed it (rule 8).
+            platform=hz,
+            warehouse=warehouse,
             items=[{"product": toy.pk, "quantity": 200, "unit": "盒", "value_cny": "39800.00"}, tees],
         )
         import_batch_declare(
