@@ -94,7 +94,8 @@ STAGE_VERIFICATION = "verification"
 #: ``effective_from`` (ISO date).
 #:
 #: Receivers: filings re-classifies submitted product filings and flags approved ones it puts in
-#: tier 1 (``filings.services.reclassify``); imports re-checks pending batch lines.
+#: tier 1 (``filings.services.prohibited``); imports re-checks the batch lines awaiting on-site
+#: verification (``imports.services.recheck``).
 CATALOGUE_EDITION_IN_FORCE = "catalogues.edition_in_force"
 
 #: every event, and what its payload holds

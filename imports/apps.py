@@ -9,11 +9,15 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports and exports")
 
     def ready(self) -> None:
+        from cbec_supervision import handovers
         from cbec_supervision.home import register_queues
         from cbec_supervision.scoping import register_paths
         from imports.selectors import home_queues
+        from imports.services.recheck import catalogue_edition_in_force
 
         register_queues(home_queues)
+        # Rule 10: a catalogue edition in force re-checks the lines still awaiting verification.
+        handovers.connect(handovers.CATALOGUE_EDITION_IN_FORCE, catalogue_edition_in_force, asynchronous=True)
 
         # The port bureau verifying a batch opens the filings on it: the products on its lines
         # (and so their test reports and report files) and the operator, platform and warehouse.

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from imports.services.declarations import import_batch_declare
 from partnerships.services import partnership_confirm, partnership_request, partnership_suspend
 from tests.conftest import api_as
+from tests.imports.filed import declare_filed
 
 TEE = {
     "description": "纯棉成人T恤",
@@ -21,7 +21,7 @@ TEE = {
 
 
 def _declare(world, **partners):
-    return import_batch_declare(actor=world.alice, items=[dict(TEE)], port_bureau="ZJ", **partners)
+    return declare_filed(actor=world.alice, items=[dict(TEE)], port_bureau="ZJ", **partners)
 
 
 def test_rule_8_only_partner_confirms(world, operator, platform):
