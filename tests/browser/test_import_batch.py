@@ -1,23 +1,30 @@
-"""An import batch end to end, in Chinese as a user in China sees it.
+"""Issue 8 end to end, in Chinese as a user in China sees it: a platform confirms a seller, the seller
+declares a bonded batch on that platform with one prohibited and one ordinary line, and sees the
+ordinary line released and the other refused.
 
-An approved enterprise declares a bonded batch through the lines table: sodium cyanide (氰化钠, CAS
-143-33-9, HS 2837111000), which the Catalogue of Hazardous Chemicals lists as highly toxic, and
-cotton bath towels. The batch is refused entry and the page names the catalogue entry and its
-edition; the Zhejiang inspector finds the same on the batch page.
+The seller's two products were filed and approved: cotton bath towels (HS 6302601000) and a nail
+polish thinner of n-butyl acetate (CAS 123-86-4). A catalogue edition in force since then lists
+n-butyl acetate (rule 1: the product stays approved, flagged to its bureau, and its bonded lines are
+refused as tier 1 meanwhile). The goods are barred line by line (rule 2), each line names its filing
+(rule 3), and the batch may name the platform only once the platform confirmed the seller (rule 8).
+The Zhejiang inspector finds the same on the batch page.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.choices import Role
-from catalogues.models import HSCode
-from filings.models import EnterpriseFiling
+from catalogues.services.editions import catalogue_import
+from filings.choices import FilingStatus
 from imports.choices import BatchStatus
 from imports.models import ImportBatch
+from partnerships.choices import PartnershipKind
+from partnerships.models import Partnership
+from partnerships.services import partnership_request
 from tests.builders import approve
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, UserFactory, bureau
+from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, ProductFilingFactory, UserFactory, bureau
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,15 +37,61 @@ def sign_in(page, username: str) -> None:
     page.wait_for_selector("[data-testid=home-title]")
 
 
-def test_a_batch_with_a_prohibited_line_is_refused_with_the_catalogue_entry_shown(page):
-    assert HSCode.objects.filter(code="28371110").exists()  # 氰化钠
-    assert HSCode.objects.filter(code="63026010").exists()  # 棉制浴巾
+def sign_out(page) -> None:
+    page.click("[data-testid=logout]")
+    page.wait_for_url("**/accounts/login/**")
+
+
+def test_a_platform_confirms_its_seller_whose_prohibited_line_is_refused_and_ordinary_line_released(page):
     zj = bureau("ZJ")
     inspector = UserFactory(username="zj_inspector", role=Role.INSPECTOR, bureau=zj)
-    enterprise = EnterpriseFilingFactory(name="杭州新潮跨境电商有限公司", region_code="330106", bureau=zj)
-    user = UserFactory(username="xinchao", role=Role.ENTERPRISE, bureau=None, enterprise=enterprise)
-    approve(enterprise, user, inspector)
+    platform = EnterpriseFilingFactory(name="杭州优选跨境平台有限公司", region_code="330106", bureau=zj)
+    platform_user = UserFactory(username="youxuan", role=Role.ENTERPRISE, bureau=None, enterprise=platform)
+    approve(platform, platform_user, inspector)
+    platform.refresh_from_db()
+    platform.is_platform = True
+    platform.save()
+    seller = EnterpriseFilingFactory(name="杭州新潮跨境电商有限公司", region_code="330106", bureau=zj)
+    seller_user = UserFactory(username="xinchao", role=Role.ENTERPRISE, bureau=None, enterprise=seller)
+    approve(seller, seller_user, inspector)
+    towels = ProductFilingFactory(
+        enterprise=seller,
+        name="纯棉浴巾",
+        hs_code="6302601000",
+        category="textile",
+        subcategory="home_textiles",
+        status=FilingStatus.APPROVED,
+        filing_no="ZJ2026P0000101",
+    )
+    thinner = ProductFilingFactory(
+        enterprise=seller,
+        name="指甲油稀释剂",
+        hs_code="3814000000",
+        cas_numbers=["123-86-4"],
+        status=FilingStatus.APPROVED,
+        filing_no="ZJ2026P0000102",
+    )
+    catalogue_import(
+        actor="test",
+        kind="precursor_chemicals",
+        edition="2026 增补",
+        effective_from=timezone.localdate(),
+        content="序号,品名,别名,CAS号,备注\n1,乙酸正丁酯,醋酸丁酯,123-86-4,\n".encode(),
+        filename="precursor_2026.csv",
+    )
+    partnership_request(actor=seller_user, kind=PartnershipKind.PLATFORM, partner=platform)
 
+    # The platform confirms its seller.
+    sign_in(page, "youxuan")
+    page.goto(f"{page.base_url}/partnerships/")
+    page.wait_for_selector("[data-testid=partnership-table]")
+    row = page.locator("[data-testid=partnership-row]", has_text="杭州新潮跨境电商有限公司")
+    row.locator("[data-testid=partnership-confirm]").click()
+    page.wait_for_load_state()
+    assert Partnership.objects.get(operator=seller).status == "confirmed"
+    sign_out(page)
+
+    # The seller declares a batch on that platform: one line of each filed product.
     sign_in(page, "xinchao")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     page.click("[data-testid=nav-imports]")
@@ -46,15 +99,14 @@ def test_a_batch_with_a_prohibited_line_is_refused_with_the_catalogue_entry_show
     page.wait_for_selector("[data-testid=batch-form]")
     page.select_option("#id_mode", "bonded")
     page.select_option("#id_port_bureau", str(zj.pk))
-    page.fill("#id_line-0-description", "氰化钠")
-    page.fill("#id_line-0-hs_code", "2837111000")
-    page.fill("#id_line-0-cas_numbers", "143-33-9")
-    page.fill("#id_line-0-quantity", "25")
-    page.fill("#id_line-0-unit", "千克")
-    page.fill("#id_line-0-value_cny", "1200")
-    page.fill("#id_line-0-origin_country", "DE")
-    page.fill("#id_line-1-description", "纯棉浴巾")
-    page.fill("#id_line-1-hs_code", "6302601000")
+    page.fill("[data-testid=picker-platform]", "杭州优选")
+    page.click("#id_platform-results [data-value]")
+    page.select_option("#id_line-0-product", str(thinner.pk))
+    page.fill("#id_line-0-quantity", "200")
+    page.fill("#id_line-0-unit", "瓶")
+    page.fill("#id_line-0-value_cny", "3600")
+    page.fill("#id_line-0-origin_country", "KR")
+    page.select_option("#id_line-1-product", str(towels.pk))
     page.fill("#id_line-1-quantity", "300")
     page.fill("#id_line-1-unit", "条")
     page.fill("#id_line-1-value_cny", "18700")
@@ -62,33 +114,24 @@ def test_a_batch_with_a_prohibited_line_is_refused_with_the_catalogue_entry_show
     page.click("[data-testid=declare-submit]")
 
     page.wait_for_selector("[data-testid=refused]")
-    batch = ImportBatch.objects.get(enterprise=EnterpriseFiling.objects.get(pk=enterprise.pk))
-    assert batch.status == BatchStatus.REFUSED and batch.tier == 1 and batch.item_count == 2
+    batch = ImportBatch.objects.get(enterprise=seller)
+    assert batch.status == BatchStatus.PARTIALLY_REFUSED and batch.tier == 1 and batch.platform_id == platform.pk
     with translation.override("zh-hans"):
-        assert page.inner_text("[data-testid=status]").strip() == batch.get_status_display()
+        assert page.inner_text("[data-testid=status]").strip() == batch.get_status_display() == "部分拒绝入境"
     entries = page.locator("[data-testid=refused-entry]")
-    assert entries.count() == 1
-    assert "氰化钠" in entries.inner_text() and "剧毒" in entries.inner_text()
-    assert page.inner_text("[data-testid=refused-edition]").strip() == "2015 (excerpt)"
-    # The prohibited line stands out in the lines table, the towels pass as general supervision.
-    first = page.locator("[data-testid=line-table] tbody tr").first
-    assert first.get_attribute("data-tier") == "1" and "table-danger" in first.get_attribute("class")
-    assert "143-33-9" in first.inner_text()
-    assert page.locator("[data-testid=line-table] tbody tr[data-tier='3']").count() == 1
+    assert entries.count() == 1 and "乙酸正丁酯" in entries.inner_text()
+    statuses = {page.locator(f"#line-{n} [data-testid=line-status]").get_attribute("data-status"): n for n in (1, 2)}
+    assert statuses == {"refused": 1, "released": 2}
+    assert "不准入境" in page.inner_text("#line-1 [data-testid=line-status]")
+    assert "已放行" in page.inner_text("#line-2 [data-testid=line-status]")
+    assert "纯棉浴巾" in page.inner_text("#line-2")
+    sign_out(page)
 
-    # The edition links to the catalogue, where the entry is marked highly toxic.
-    page.click("[data-testid=refused-edition]")
-    page.wait_for_selector("[data-testid=entry-table]")
-    page.fill("#id_q", "氰化钠")
-    page.click("[data-testid=filter-submit]")
-    page.wait_for_selector("[data-testid=highly-toxic]")
-    page.click("[data-testid=logout]")
-    page.wait_for_url("**/accounts/login/**")
-
-    # The port bureau's inspector finds the batch refused, with the same entry.
+    # The port bureau's inspector finds the same on the batch page.
     sign_in(page, "zj_inspector")
     page.click("[data-testid=nav-imports-menu]")
     page.click("[data-testid=nav-batches]")
     page.click(f"[data-testid=batch-table] >> text={batch.batch_no}")
     page.wait_for_selector("[data-testid=refused]")
-    assert "氰化钠" in page.inner_text("[data-testid=refused-entries]")
+    assert "乙酸正丁酯" in page.inner_text("[data-testid=refused-entries]")
+    assert page.locator("#line-1 [data-testid=line-status]").get_attribute("data-status") == "refused"
