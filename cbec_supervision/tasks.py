@@ -32,17 +32,20 @@ class _HandoverTask(Task):
             handovers.delivery_failed(receiver, message, exc)
 
 
-@shared_task(
-    name="cbec_supervision.handover_deliver",
-    base=_HandoverTask,
-    acks_late=True,
-    # Any failure: the receiver's cause is usually passing, and the announcing change has committed.
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+#: the options of an idempotent task that follows a committed change: any failure is retried, with
+#: exponential, jittered backoff (up to 10 minutes apart, 8 times), its cause being usually passing (a
+#: lock, a deadlock victim, a worker restart); acknowledged late, so it may run twice and must not mind
+RETRYING: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="cbec_supervision.handover_deliver", base=_HandoverTask, **RETRYING)
 def handover_deliver(receiver: str, announcement: dict[str, Any]) -> None:
     """Deliver one announcement to one asynchronous receiver (see ``cbec_supervision.handovers``)."""
     handovers.deliver(receiver, announcement)

@@ -6,21 +6,13 @@ import logging
 
 from celery import Task, shared_task
 
+from cbec_supervision.tasks import RETRYING
 from filings.services.prohibited import products_reclassify
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="filings.reclassify_products",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="filings.reclassify_products", bind=True, **RETRYING)
 def reclassify_products(self: Task, product_ids: list[int], edition_id: int | None = None) -> dict[str, int]:
     """Classify these product filings again under the editions in force (idempotent: run it twice freely).
 

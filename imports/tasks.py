@@ -6,21 +6,13 @@ import logging
 
 from celery import Task, shared_task
 
+from cbec_supervision.tasks import RETRYING
 from imports.services.recheck import batches_recheck
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="imports.recheck_batches",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="imports.recheck_batches", bind=True, **RETRYING)
 def recheck_batches(
     self: Task, batch_ids: list[int], edition_id: int | None = None, edition: str = ""
 ) -> dict[str, int]:

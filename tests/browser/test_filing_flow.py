@@ -128,6 +128,7 @@ def test_signup_filing_review_and_a_product_filed_and_approved(page):
     page.select_option("#id_subcategory", "toys")
     page.fill("#id_manufacturer", "Bricka ApS")
     page.fill("#id_label_text", "警告：含小零件，不适合3岁以下儿童。")
+    page.fill("#id_ccc_certificate", "2024011606123456")  # toys are in the CCC catalogue (rule 7)
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=missing-none]")
     product = ProductFiling.objects.get(enterprise=filing)

@@ -56,7 +56,7 @@ def test_rule_8_a_batch_names_only_partners_that_confirmed_its_operator(world, o
 
 def test_rule_8_the_api_refuses_on_the_field(world, operator, platform):
     body = {"port_bureau": "ZJ", "mode": "bonded", "platform": platform.pk, "items": [TEE]}
-    response = api_as(world.alice).post("/api/v1/import-batches/", body, format="json")
+    response = api_as(world.alice).post("/api/v1/import-batches/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert list(response.json()) == ["platform"]
     assert "has not confirmed this operator" in response.json()["platform"][0]
