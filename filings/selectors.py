@@ -171,3 +171,16 @@ def certificate_on_file(product: ProductFiling | None, tier: int | None, reasons
     if not any(r.get("catalogue") == CatalogueKind.COMPULSORY_CERTIFICATION for r in reasons):
         return ""
     return product.ccc_certificate if ccc_certificate_valid(product.ccc_certificate) else ""
+
+
+def next_in_review_queue(
+    user: User, filing: EnterpriseFiling | ProductFiling
+) -> EnterpriseFiling | ProductFiling | None:
+    """The oldest filing of the same kind still awaiting the user's bureau's review, other than ``filing``:
+    where a reviewer goes after deciding one (the review queue's order: oldest submission first)."""
+    model = type(filing)
+    bureau_path = "bureau" if model is EnterpriseFiling else "enterprise__bureau"
+    queryset = model.objects.visible_to(user).filter(status=FilingStatus.SUBMITTED).exclude(pk=filing.pk)
+    if not user.is_hq:
+        queryset = queryset.filter(**{f"{bureau_path}__in": user.jurisdiction()})
+    return queryset.order_by("submitted_at", "id").first()

@@ -123,6 +123,8 @@ class ImportItem(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     follow_up = models.CharField(_("follow-up"), max_length=30, choices=FollowUp.choices, blank=True)
     confirmation = models.CharField(_("confirmation"), max_length=20, choices=Confirmation.choices, blank=True)
+    #: why the inspector confirmed or dismissed the suspected match (required to dismiss)
+    confirmation_note = models.TextField(_("confirmation note"), blank=True)
     #: refused, awaiting on-site verification, released, or postal: each line proceeds by its own tier
     status = models.CharField(_("status"), max_length=30, choices=ItemStatus.choices, default=ItemStatus.RELEASED)
 

@@ -47,6 +47,7 @@ from filings.forms import (
     EnterpriseFilingForm,
 )
 from filings.models import EnterpriseFiling, ProductFiling
+from filings.selectors import next_in_review_queue
 from filings.services.supervision import SUPERVISABLE_STATUSES
 from filings.tables import EnterpriseFilingTable
 from filings.views.common import (
@@ -294,24 +295,31 @@ def enterprise_refile(request, pk: int):
 
 def _decide(request, obj, action: str, decide, kind: str):
     """The decision page of a filing: GET shows the reason form (the modal's no-JS fallback), POST
-    calls ``decide(action, reason)`` and returns to the filing."""
+    calls ``decide(action, reason)``.
+
+    A decision taken on a filing under review leads to the next filing of the review queue (the
+    decided one is named in the message); any other returns to the filing. A refused decision shows
+    the decision page again with the reason or comment as typed, and why it was refused.
+    """
     decision = _decision_or_404(action)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "GET" and not request.user.is_bureau_staff:
         raise Http404
     if request.method == "POST" and form.is_valid():
+        was_under_review = obj.status == FilingStatus.SUBMITTED
         try:
             obj = decide(decision.action, form.cleaned_data["reason"])
         except PermissionDenied as exc:
             show_refusal(request, exc)
             return redirect(obj)
         except ValidationError as exc:
-            if "reason" not in exc.message_dict:
-                show_refusal(request, exc)
-                return redirect(obj)
             form.add_service_errors(exc)
         else:
-            messages.success(request, _DECISION_DONE[action] % {"filing_no": obj.filing_no or "—"})
+            messages.success(request, f"{obj}: " + _DECISION_DONE[action] % {"filing_no": obj.filing_no or "—"})
+            following = next_in_review_queue(request.user, obj) if was_under_review else None
+            if following is not None:
+                messages.info(request, _("Next in the review queue: %(name)s.") % {"name": following})
+                return redirect(following)
             return redirect(obj)
     return render(
         request, "filings/decision_form.html", {"object": obj, "decision": decision, "form": form, "kind": kind}

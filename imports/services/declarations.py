@@ -497,7 +497,7 @@ def _announce_refused(actor: Actor, batch: ImportBatch, bureau: Bureau, items: S
 def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note: str = "") -> ImportItem:
     """An inspector confirms or dismisses a suspected (name) match, while the batch is verified on site.
 
-    A dismissed suspicion no longer counts: the line's tier is recomputed from its certain reasons. A
+    Dismissing needs a reason (``note``), kept on the line and on its history. A dismissed suspicion no longer counts: the line's tier is recomputed from its certain reasons. A
     confirmed prohibited (tier-1) line is refused at once, the rest of the batch going on; the
     verification itself is still recorded by the inspector (``verification_decide``).
     """
@@ -513,8 +513,11 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
     if item.confirmation != Confirmation.PENDING or task is None or item.status != ItemStatus.AWAITING_VERIFICATION:
         raise ValidationError({"confirmation": [_("This line is not awaiting confirmation.")]})
     note = (note or "").strip()
+    if not confirmed and not note:
+        raise ValidationError({"note": [_("Say why the suspected match does not apply.")]})
     before = snapshot(item)
     item.confirmation = Confirmation.CONFIRMED if confirmed else Confirmation.DISMISSED
+    item.confirmation_note = note[:2000]
     if not confirmed:
         item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
         _recompute_item(item, batch.strict_supervision)

@@ -39,6 +39,7 @@ from imports.choices import (
 )
 from imports.filtersets import ImportBatchFilterSet
 from imports.forms import (
+    MAX_FORM_LINES,
     BatchHeaderForm,
     ImportLineFormSet,
     ItemConfirmForm,
@@ -106,9 +107,18 @@ def batch_create(request):
     user = request.user
     enterprise = user.enterprise
     posted = request.method == "POST"
-    header = BatchHeaderForm(request.POST if posted else None, request.FILES if posted else None, enterprise=enterprise)
+    source = None if posted else _copy_source(request, enterprise)
+    header = BatchHeaderForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        enterprise=enterprise,
+        initial=_copied_header(source) if source else None,
+    )
     lines = ImportLineFormSet(
-        request.POST if posted else None, prefix="line", form_kwargs={"products": product_choices(enterprise)}
+        request.POST if posted else None,
+        prefix="line",
+        form_kwargs={"products": product_choices(enterprise)},
+        initial=_copied_lines(source) if source else None,
     )
     row_errors = None
     from_file = False
@@ -162,6 +172,55 @@ def batch_create(request):
             "max_lines": import_files.MAX_ROWS,
         },
     )
+
+
+def _copy_source(request, enterprise) -> ImportBatch | None:
+    """The enterprise's own refused or partially refused batch named by ``?from=``, to declare again."""
+    value = request.GET.get("from", "")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    source = (
+        ImportBatch.objects.visible_to(request.user)
+        .filter(enterprise=enterprise, status__in=(BatchStatus.REFUSED, BatchStatus.PARTIALLY_REFUSED))
+        .filter(pk=int(value))
+        .first()
+    )
+    if source is None:
+        raise Http404
+    return source
+
+
+def _copied_header(source: ImportBatch) -> dict[str, Any]:
+    return {
+        "mode": source.mode,
+        "port_bureau": source.port_bureau_id,
+        "platform": source.platform_id,
+        "warehouse": source.warehouse_id,
+    }
+
+
+def _copied_lines(source: ImportBatch) -> list[dict[str, Any]]:
+    """The lines of ``source`` but its prohibited ones (refused as tier 1), as the lines table takes them."""
+    rows = source.items.exclude(status=ItemStatus.REFUSED, tier=1).order_by("line_no")[:MAX_FORM_LINES]
+    copied = []
+    for item in rows:
+        filed = item.product_id is not None
+        copied.append(
+            {
+                "product": item.product_id,
+                # a filed product's identifiers come from its filing; free lines keep theirs
+                "description": "" if filed else item.description,
+                "hs_code": "" if filed else item.hs_code,
+                "cas_numbers": "" if filed else "; ".join(item.cas_numbers),
+                "un_number": "" if filed else item.un_number,
+                "used": False if filed else item.used,
+                "quantity": f"{item.quantity.normalize():f}",
+                "unit": item.unit,
+                "value_cny": f"{item.value_cny:.2f}",
+                "origin_country": item.origin_country.code if item.origin_country else "",  # type: ignore[attr-defined]
+            }
+        )
+    return copied
 
 
 @login_required
@@ -274,6 +333,7 @@ def batch_detail(request, pk: int):
             "can_open_products": _can_open_products(user, batch),
             "reports": reports,
             "accepted": accepted,
+            "typed": _typed_note(request, batch) if can_verify else {},
             "pass_form": VerificationPassForm(reports=_batch_reports(batch)) if can_verify else None,
             "fail_form": VerificationFailForm() if can_verify else None,
             "is_own": user.is_enterprise_user and user.enterprise_id == batch.enterprise_id,
@@ -321,6 +381,18 @@ def item_confirm(request, pk: int, item_pk: int):
     return redirect(_back_to(batch, request.POST.get("back", ""), f"line-{item.line_no}"))
 
 
+#: the session key of the findings typed in a verification form that the service refused
+_TYPED_NOTE = "imports.verification_note"
+
+
+def _typed_note(request, batch: ImportBatch) -> dict[str, str]:
+    """The findings typed before a refusal, by outcome (``pass``/``fail``), taken out of the session."""
+    typed = request.session.pop(_TYPED_NOTE, None)
+    if isinstance(typed, dict) and typed.get("batch") == batch.pk:
+        return {str(typed.get("outcome")): str(typed.get("note") or "")}
+    return {}
+
+
 @login_required
 @require_POST
 def batch_verify(request, pk: int, outcome: str):
@@ -350,6 +422,8 @@ def batch_verify(request, pk: int, outcome: str):
         )
     except (ValidationError, PermissionDenied) as exc:
         show_refusal(request, exc)
+        # What the inspector typed is shown again in the form (kept once, for this batch and outcome).
+        request.session[_TYPED_NOTE] = {"batch": batch.pk, "outcome": outcome, "note": form.cleaned_data["note"]}
         return redirect(_back_to(batch, "", "verification"))
     if outcome == "pass":
         messages.success(request, _("On-site verification passed: batch %(no)s is released.") % {"no": batch.batch_no})

@@ -106,6 +106,8 @@ def test_signup_filing_review_and_a_product_filed_and_approved(page):
     sign_in(page, "zj_inspector", DEFAULT_PASSWORD)
     page.goto(f"{page.base_url}/filings/enterprises/{filing.pk}/")
     page.click("[data-testid=decide-approve]")
+    page.wait_for_selector("#decide-approve.show")
+    page.click("[data-testid=confirm-approve]")
     page.wait_for_selector("[data-testid=filing-no]")
     filing.refresh_from_db()
     assert filing.status == FilingStatus.APPROVED
@@ -143,6 +145,8 @@ def test_signup_filing_review_and_a_product_filed_and_approved(page):
     page.click("[data-testid=tab-products]")
     page.click("[data-testid=queue-products] >> text=儿童益智积木")
     page.click("[data-testid=decide-approve]")
+    page.wait_for_selector("#decide-approve.show")
+    page.click("[data-testid=confirm-approve]")
     page.wait_for_selector("[data-testid=filing-no]")
     sign_out(page)
 

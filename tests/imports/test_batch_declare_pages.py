@@ -151,3 +151,26 @@ def test_the_batch_templates_download(world):
     assert response.status_code == 200 and "import_batch_template.xlsx" in response["Content-Disposition"]
     assert client.get(reverse("imports:export_template", args=["csv"])).status_code == 200
     assert client.get(reverse("imports:batch_template", args=["pdf"])).status_code == 404
+
+
+# --- issue 9, section 3 ---------------------------------------------------------------------------------
+
+
+def test_the_other_lines_of_a_partially_refused_batch_are_declared_again_in_one_click(world, alice_co):
+    from tests.imports.filed import declare_filed
+
+    batch = declare_filed(actor=world.alice, items=[dict(CYANIDE), dict(TOWEL)], port_bureau="ZJ")
+    assert batch.status == BatchStatus.PARTIALLY_REFUSED
+    client = browser_as(world.alice)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert f"?from={batch.pk}" in page and 'data-testid="declare-remaining"' in page
+    form = client.get(reverse("imports:batch_create"), {"from": batch.pk})
+    forms = form.context["lines"].forms
+    towel = batch.items.get(line_no=2)
+    assert [f.initial.get("product") for f in forms if f.initial] == [towel.product_id]  # no cyanide
+    assert forms[0].initial["quantity"] == "30" and forms[0].initial["value_cny"] == "900.00"
+    assert form.context["header"].initial["port_bureau"] == batch.port_bureau_id
+    # Only the enterprise's own refused batches are copied.
+    assert browser_as(world.bob).get(reverse("imports:batch_create"), {"from": batch.pk}).status_code in (403, 404)
+    released = declare_filed(actor=world.alice, items=[dict(TOWEL)], port_bureau="ZJ")
+    assert client.get(reverse("imports:batch_create"), {"from": released.pk}).status_code == 404

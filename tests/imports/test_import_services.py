@@ -172,7 +172,7 @@ def test_a_failing_receiver_rolls_back_a_refusal_at_verification(world, approved
 
 def test_a_batch_released_at_verification_hands_nothing_over(world, approved_alice_co, received):
     batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}])
-    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=False)
+    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=False, note="成分表不含甲醛")
     verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
     assert (
         received == []

@@ -76,11 +76,19 @@ def test_confirming_a_suspected_match_keeps_the_tier(world, to_verify):
 def test_dismissing_a_suspected_match_classifies_the_line_again(world, to_verify):
     item = pending_item(to_verify)
     url = reverse("imports:item_confirm", args=[to_verify.pk, item.pk])
-    browser_as(world.zj_inspector).post(url, {"decision": "dismiss"})
+    client = browser_as(world.zj_inspector)
+    refused = client.post(url, {"decision": "dismiss", "note": "  "}, follow=True)  # a reason is required
+    assert "Say why the suspected match does not apply." in messages_of(refused)
+    item.refresh_from_db()
+    assert item.confirmation == Confirmation.PENDING
+    client.post(url, {"decision": "dismiss", "note": "成分表不含甲醛"})
     item.refresh_from_db()
     to_verify.refresh_from_db()
     assert item.confirmation == Confirmation.DISMISSED and item.tier == 3 and item.reasons == []
+    assert item.confirmation_note == "成分表不含甲醛"
     assert to_verify.tier == 2
+    page = client.get(to_verify.get_absolute_url()).content.decode()
+    assert 'data-testid="confirmation-note"' in page and "成分表不含甲醛" in page
 
 
 @pytest.mark.parametrize("role", ["alice", "hq"])
@@ -104,12 +112,18 @@ def test_outside_the_scope_the_actions_are_404(world, to_verify):
 
 
 def test_a_batch_cannot_pass_while_a_match_awaits_confirmation(world, to_verify):
-    response = browser_as(world.zj_inspector).post(
-        reverse("imports:batch_verify", args=[to_verify.pk, "pass"]), {"note": ""}, follow=True
+    client = browser_as(world.zj_inspector)
+    page = client.get(to_verify.get_absolute_url()).content.decode()
+    # The pass button is disabled, with the reason beside it.
+    assert 'data-testid="verify-pass" disabled' in page and 'data-testid="pass-blocked"' in page
+    response = client.post(
+        reverse("imports:batch_verify", args=[to_verify.pk, "pass"]), {"note": "货证相符"}, follow=True
     )
     assert "Confirm or dismiss every suspected match first." in messages_of(response)
     to_verify.refresh_from_db()
     assert to_verify.status == BatchStatus.VERIFICATION_REQUIRED
+    # The findings typed are kept in the form.
+    assert "货证相符" in response.content.decode()
 
 
 def test_passing_with_accepted_third_party_results_releases_the_batch(world, to_verify, approved_toy):
@@ -124,7 +138,7 @@ def test_passing_with_accepted_third_party_results_releases_the_batch(world, to_
     )
     client = browser_as(world.zj_inspector)
     item = pending_item(to_verify)
-    client.post(reverse("imports:item_confirm", args=[to_verify.pk, item.pk]), {"decision": "dismiss"})
+    client.post(reverse("imports:item_confirm", args=[to_verify.pk, item.pk]), {"decision": "dismiss", "note": "误报"})
     page = client.get(to_verify.get_absolute_url())
     assert [r.pk for r in page.context["reports"]] == [report.pk]
     response = client.post(
