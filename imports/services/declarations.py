@@ -497,7 +497,8 @@ def _announce_refused(actor: Actor, batch: ImportBatch, bureau: Bureau, items: S
 def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note: str = "") -> ImportItem:
     """An inspector confirms or dismisses a suspected (name) match, while the batch is verified on site.
 
-    Dismissing needs a reason (``note``), kept on the line and on its history. A dismissed suspicion no longer counts: the line's tier is recomputed from its certain reasons. A
+    Dismissing needs a reason (``note``), kept on the line and on its history. A dismissed
+    suspicion no longer counts: the line's tier is recomputed from its certain reasons. A
     confirmed prohibited (tier-1) line is refused at once, the rest of the batch going on; the
     verification itself is still recorded by the inspector (``verification_decide``).
     """
