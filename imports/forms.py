@@ -12,11 +12,13 @@ import io
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
+from cbec_supervision.widgets import PickerWidget
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from imports.choices import BatchMode
@@ -80,12 +82,17 @@ class BatchHeaderForm(ServiceErrorsMixin, forms.Form):
         }
 
 
+def _hs_code_widget() -> PickerWidget:
+    """Type-ahead over the China Customs table (code and name); a full code may be typed without picking."""
+    return PickerWidget(reverse_lazy("catalogues:hs_code_picker"), free_text=True)
+
+
 class ImportLineForm(ServiceErrorsMixin, forms.Form):
     """One line of the lines table: a filed product, or a free description with its HS code."""
 
     product = forms.TypedChoiceField(label=_("Product filing"), coerce=int, empty_value=None, required=False)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
-    hs_code = forms.CharField(label=_("HS code"), max_length=16, required=False)
+    hs_code = forms.CharField(label=_("HS code"), max_length=16, required=False, widget=_hs_code_widget())
     cas_numbers = forms.CharField(label=_("CAS numbers"), max_length=500, required=False)
     un_number = forms.CharField(label=_("UN number"), max_length=10, required=False)
     used = forms.BooleanField(label=_("Used"), required=False)
@@ -145,7 +152,7 @@ class ClassifyLineForm(ServiceErrorsMixin, forms.Form):
     """One line of the dry run: what the engine looks at."""
 
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
-    hs_code = forms.CharField(label=_("HS code"), max_length=16, required=False)
+    hs_code = forms.CharField(label=_("HS code"), max_length=16, required=False, widget=_hs_code_widget())
     cas_numbers = forms.CharField(label=_("CAS numbers"), max_length=500, required=False)
     un_number = forms.CharField(label=_("UN number"), max_length=10, required=False)
     used = forms.BooleanField(label=_("Used"), required=False)
