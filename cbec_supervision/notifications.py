@@ -57,6 +57,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Batch %(batch_no)s passed on-site verification and is released."),
     ),
     "batch_refused": (_("Import batch refused entry"), _("Batch %(batch_no)s is refused entry: %(reason)s")),
+    "batch_lines_released": (
+        _("Import batch: lines released"),
+        _("Batch %(batch_no)s: the lines verified on site are released; its prohibited lines stay refused."),
+    ),
+    "batch_lines_refused": (
+        _("Import batch: lines refused entry"),
+        _("Lines of batch %(batch_no)s are refused entry: %(reason)s"),
+    ),
     "partnership_requested": (
         _("Partnership requested"),
         _("%(operator)s asks %(partner)s to confirm their partnership."),

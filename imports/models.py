@@ -125,6 +125,8 @@ class ImportItem(models.Model):
     confirmation = models.CharField(_("confirmation"), max_length=20, choices=Confirmation.choices, blank=True)
     #: why the inspector confirmed or dismissed the suspected match (required to dismiss)
     confirmation_note = models.TextField(_("confirmation note"), blank=True)
+    #: the suspected reasons the inspector dismissed: a later re-check does not raise them again
+    dismissed_reasons = models.JSONField(_("dismissed suspicions"), default=list, blank=True)
     #: refused, awaiting on-site verification, released, or postal: each line proceeds by its own tier
     status = models.CharField(_("status"), max_length=30, choices=ItemStatus.choices, default=ItemStatus.RELEASED)
 

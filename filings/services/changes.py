@@ -17,6 +17,7 @@ from filings.choices import CHANGE_REQUEST_TRANSITIONS, ChangeRequestStatus, Fil
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services import enterprises as enterprise_services
 from filings.services.products import PRODUCT_FIELDS, clean_product_fields, product_classify
+from filings.services.prohibited import needs_certificate, submission_refusal
 
 #: product fields the classification engine reads
 CLASSIFIED_FIELDS = {
@@ -156,8 +157,24 @@ def _apply_to_target(request: ChangeRequest, actor: Actor) -> None:
         for key, value in cleaned.items():
             setattr(target, key, value)
         if set(cleaned) & CLASSIFIED_FIELDS:
-            # What the goods are has changed: so may their tier.
+            # What the goods are has changed: so may their tier. Prohibited goods are never approved
+            # for sale (rule 1), whether filed so or changed into them.
             target.tier, target.classification = product_classify(target)
+            refusal = submission_refusal(target.classification)
+            if refusal:
+                raise ValidationError(refusal)
+        if needs_certificate(target.classification) and not target.ccc_certificate:
+            # Rule 7: a product in the CCC catalogue keeps a certificate on file.
+            raise ValidationError(
+                {
+                    "ccc_certificate": [
+                        _(
+                            "The product is in the compulsory certification (CCC) catalogue: "
+                            "its CCC certificate number is required."
+                        )
+                    ]
+                }
+            )
     target.save()
     audit_record(
         actor=actor,

@@ -37,6 +37,7 @@ from imports.choices import (
     ITEM_TRANSITIONS,
     VERIFICATION_TRANSITIONS,
     BatchMode,
+    BatchStatus,
     Confirmation,
     ItemStatus,
     VerificationStatus,
@@ -499,8 +500,8 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
 
     Dismissing needs a reason (``note``), kept on the line and on its history. A dismissed
     suspicion no longer counts: the line's tier is recomputed from its certain reasons. A
-    confirmed prohibited (tier-1) line is refused at once, the rest of the batch going on; the
-    verification itself is still recorded by the inspector (``verification_decide``).
+    confirmed prohibited (tier-1) line is refused at once, the rest of the batch going on; when no
+    line is left awaiting verification, the verification closes as failed with the note.
     """
     # The batch first, as verification_decide locks it: two confirmations on one batch queue up, and
     # each recomputes the batch from settled lines.
@@ -520,6 +521,7 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
     item.confirmation = Confirmation.CONFIRMED if confirmed else Confirmation.DISMISSED
     item.confirmation_note = note[:2000]
     if not confirmed:
+        item.dismissed_reasons = [r for r in item.reasons if r["certainty"] < CERTAIN]
         item.reasons = [r for r in item.reasons if r["certainty"] >= CERTAIN]
         _recompute_item(item, batch.strict_supervision)
     elif item.tier == 1:
@@ -533,6 +535,8 @@ def import_item_confirm(*, actor: Actor, item: ImportItem, confirmed: bool, note
     if item.status == ItemStatus.REFUSED:
         _announce_refused(actor, batch, task.bureau, [item])
     _settle_batch(actor, batch, note)
+    if item.status == ItemStatus.REFUSED:
+        close_when_nothing_awaits(actor, batch, note)
     return item
 
 
@@ -580,10 +584,12 @@ def verification_decide(
     (prohibited goods) stay refused, lines released before stay released; the batch's status sums its
     lines up. A line still awaiting confirmation of a suspected match keeps the batch from passing.
     """
-    task = VerificationTask.objects.select_for_update().select_related("batch", "bureau").get(pk=task.pk)
+    # The batch first, then the task: the order import_item_confirm and the re-check lock them in.
+    batch_id = VerificationTask.objects.values_list("batch_id", flat=True).get(pk=task.pk)
+    batch = ImportBatch.objects.select_for_update(of=("self",)).get(pk=batch_id)
+    task = VerificationTask.objects.select_for_update(of=("self",)).select_related("bureau").get(pk=task.pk)
     require_reviewer(actor, task.bureau)
     check_transition(task, VerificationStatus.PASSED if passed else VerificationStatus.FAILED, VERIFICATION_TRANSITIONS)
-    batch = ImportBatch.objects.select_for_update().get(pk=task.batch_id)
     awaiting = batch.items.filter(status=ItemStatus.AWAITING_VERIFICATION)
     if passed:
         if awaiting.filter(confirmation=Confirmation.PENDING).exists():
@@ -610,13 +616,42 @@ def verification_decide(
     if not passed and decided:
         # The lines verified are refused entry: risk monitoring receives them as at a refused declaration.
         _announce_refused(actor, batch, task.bureau, decided)
+    _notify_outcome(batch, note)
+    return task
+
+
+def _notify_outcome(batch: ImportBatch, reason: str) -> None:
+    """Tell the operator where its batch stands once the lines awaiting verification are decided."""
+    kind = {
+        BatchStatus.RELEASED: "batch_released",
+        BatchStatus.REFUSED: "batch_refused",
+    }.get(
+        batch.status,
+        "batch_lines_released" if batch.items.filter(status=ItemStatus.RELEASED).exists() else "batch_lines_refused",
+    )
     notify(
         recipients=batch.enterprise.users.filter(is_active=True),
-        kind="batch_released" if passed else "batch_refused",
-        params={"batch_no": batch.batch_no, "reason": note},
+        kind=kind,
+        params={"batch_no": batch.batch_no, "reason": reason},
         url=batch.get_absolute_url(),
     )
-    return task
+
+
+def close_when_nothing_awaits(actor: Actor, batch: ImportBatch, note: str) -> None:
+    """Close the batch's open verification as failed, with ``note``, once no line awaits it any more
+    (its last awaiting lines were refused as prohibited): nothing is left for the inspector to release."""
+    task = (
+        VerificationTask.objects.select_for_update(of=("self",))
+        .filter(batch=batch, status=VerificationStatus.OPEN)
+        .first()
+    )
+    if task is None or batch.items.filter(status=ItemStatus.AWAITING_VERIFICATION).exists():
+        return
+    _close_task(
+        actor, task, passed=False, note=note or _("Every line awaiting verification is refused entry."), batch=batch
+    )
+    batch.refresh_from_db()
+    _notify_outcome(batch, note)
 
 
 # --- export declarations (全申报) ---------------------------------------------------------------

@@ -25,7 +25,12 @@ from cbec_supervision.handovers import Announcement
 from filings.models import ProductFiling
 from imports.choices import Confirmation, ItemStatus, VerificationStatus
 from imports.models import ImportBatch, ImportItem
-from imports.services.declarations import _announce_refused, _recompute_item, _settle_batch
+from imports.services.declarations import (
+    _announce_refused,
+    _recompute_item,
+    _settle_batch,
+    close_when_nothing_awaits,
+)
 
 #: batches per re-check task
 RECHECK_CHUNK = 200
@@ -99,9 +104,11 @@ def _batch_recheck(actor: Actor, batch_id: int, edition: str) -> dict[str, int]:
     note = _("Re-checked: catalogue edition %(edition)s is in force.") % {"edition": edition or "—"}
     changed, refused = 0, []
     for item, decision in zip(items, decisions, strict=True):
-        reasons = [r.as_dict() for r in decision.reasons]
-        if item.confirmation == Confirmation.DISMISSED:
-            reasons = [r for r in reasons if r["certainty"] >= CERTAIN]  # the inspector ruled the names out
+        # The suspicions the inspector dismissed stay dismissed; one the new editions bring is new.
+        dismissed = {(r["catalogue"], r["entry"]) for r in item.dismissed_reasons}
+        reasons = [
+            r.as_dict() for r in decision.reasons if r.certainty >= CERTAIN or (r.catalogue, r.entry) not in dismissed
+        ]
         if reasons == item.reasons:
             continue
         before = snapshot(item)
@@ -112,8 +119,13 @@ def _batch_recheck(actor: Actor, batch_id: int, edition: str) -> dict[str, int]:
             item.status = ItemStatus.REFUSED
             item.follow_up = FollowUp.REFUSE_ENTRY
             refused.append(item)
-        elif item.confirmation not in (Confirmation.CONFIRMED, Confirmation.DISMISSED):
-            item.confirmation = Confirmation.PENDING if decision.needs_confirmation else ""
+        else:
+            suspected = [r["tier"] for r in reasons if r["certainty"] < CERTAIN]
+            certain = [r["tier"] for r in reasons if r["certainty"] >= CERTAIN]
+            if suspected and min(suspected) < min(certain, default=3):
+                item.confirmation = Confirmation.PENDING  # a new suspicion raises the tier: to be decided
+            elif item.confirmation == Confirmation.PENDING:
+                item.confirmation = ""
         item.save()
         audit_record(
             actor=actor,
@@ -133,4 +145,6 @@ def _batch_recheck(actor: Actor, batch_id: int, edition: str) -> dict[str, int]:
         if refused:
             _announce_refused(actor, batch, batch.port_bureau, refused)
         _settle_batch(actor, batch, note)
+        if refused:
+            close_when_nothing_awaits(actor, batch, note)
     return {"lines": len(items), "changed": changed, "refused": len(refused)}

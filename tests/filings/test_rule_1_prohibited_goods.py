@@ -281,3 +281,26 @@ def test_rule_1_a_flagged_products_bonded_lines_are_refused_as_tier_1(
     line = batch.items.get()
     assert (line.tier, batch.status) == (1, "refused")
     assert "prohibited_goods" in {r["catalogue"] for r in line.reasons}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"cas_numbers": ["143-33-9"]}, "classification"), ({"ccc_certificate": ""}, "ccc_certificate")],
+)
+def test_rule_1_and_7_a_change_request_cannot_turn_an_approved_product_into_one_that_may_not_be_approved(
+    world, approved_alice_co, changes, field
+):
+    """An approved toy changed into sodium cyanide, or stripped of its CCC certificate, stays as it was."""
+    from filings.choices import ChangeRequestStatus
+
+    product = services.product_submit(actor=world.alice, product=_file(world))
+    services.product_approve(actor=world.zj_inspector, product=product)
+    request = services.change_request_submit(
+        actor=world.alice, enterprise=approved_alice_co, product=product, changes=changes, explanation="变更"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.change_request_decide(actor=world.zj_inspector, request=request, status=ChangeRequestStatus.APPROVED)
+    assert field in refused.value.message_dict
+    product.refresh_from_db()
+    assert product.status == "approved" and product.tier == 2 and product.cas_numbers == []
+    assert product.ccc_certificate

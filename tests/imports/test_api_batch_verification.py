@@ -125,11 +125,13 @@ def test_a_suspected_name_match_waits_for_an_inspector_and_is_confirmed(world, a
     assert (item["line_no"], item["confirmation"], item["tier"], item["status"]) == (1, "confirmed", 1, "refused")
     confirm(world, batch["id"], 1, {"confirmed": False}, expect=400)  # decided already
     # The confirmed prohibited line is refused at once; the garments were released on declaration.
-    # Nothing is left to release: the inspector records the findings as a failed verification.
+    # Nothing is left to verify: the verification closed as failed, with the confirmation's note.
+    body = api_as(world.alice).get(f"{URL}{batch['id']}/").json()
+    assert body["status"] == "partially_refused"
+    assert (body["verification"]["status"], body["verification"]["note"]) == ("failed", "成分表含甲醛")
+    assert [line["status"] for line in body["items"]] == ["refused", "released"]
     verify(world, batch["id"], {"passed": True}, expect=400)
-    assert verify(world, batch["id"], {"passed": False, "note": "含甲醛溶液"})["status"] == "partially_refused"
-    lines = api_as(world.alice).get(f"{URL}{batch['id']}/").json()["items"]
-    assert [line["status"] for line in lines] == ["refused", "released"]
+    verify(world, batch["id"], {"passed": False, "note": "含甲醛溶液"}, expect=400)
 
 
 def test_a_dismissed_suspected_match_no_longer_counts(world, approved_alice_co):

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cbec_supervision import handovers
-from cbec_supervision.models import AuditEvent
+from cbec_supervision.models import AuditEvent, Notification
 from imports.models import ImportBatch
 from imports.services.declarations import import_item_confirm, verification_decide
 from tests.imports.filed import declare_filed
@@ -113,16 +113,18 @@ def test_a_suspected_line_waits_for_the_port_bureau_and_dismissing_it_lets_the_b
     assert [e.action for e in AuditEvent.objects.for_object(batch)] == ["submit", "update", "update"]
 
 
-def test_a_confirmed_prohibited_line_cannot_pass(world, approved_alice_co):
+def test_a_confirmed_prohibited_line_is_refused_and_closes_a_verification_left_with_nothing_to_verify(
+    world, approved_alice_co
+):
     batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**TEE, "description": "含甲醛溶液的清洁剂"}])
-    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=True)
-    with pytest.raises(ValidationError, match="prohibited"):
-        verification_decide(actor=world.zj_inspector, task=batch.verification, passed=True)
-    with pytest.raises(ValidationError, match="findings"):
-        verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note=" ")
-    verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="确认含甲醛溶液")
+    import_item_confirm(actor=world.zj_inspector, item=batch.items.get(), confirmed=True, note="确认含甲醛溶液")
     batch.refresh_from_db()
+    task = batch.verification
     assert batch.status == "refused"
+    assert (task.status, task.note, task.decided_by) == ("failed", "确认含甲醛溶液", world.zj_inspector)
+    assert Notification.objects.filter(recipient=world.alice, kind="batch_refused").exists()
+    with pytest.raises(ValidationError):
+        verification_decide(actor=world.zj_inspector, task=task, passed=True)
 
 
 def test_lines_refused_during_verification_are_handed_over_as_they_are_refused(world, approved_alice_co, received):

@@ -140,3 +140,32 @@ def test_rule_10_running_twice_changes_nothing_more(world, pending, django_captu
     _load(django_capture_on_commit_callbacks)
     counts = recheck.batches_recheck(actor="test", batch_ids=[pending.pk], edition="again")
     assert counts == {"lines": 1, "changed": 0, "refused": 0}
+
+
+def test_rule_10_a_dismissed_suspicion_stays_dismissed_and_a_new_one_awaits_a_decision(
+    world, approved_alice_co, django_capture_on_commit_callbacks
+):
+    from imports.services.declarations import import_item_confirm
+    from tests.imports.batch_api import SUSPECT_CLEANER
+
+    cleaner = filed_product(approved_alice_co, SUSPECT_CLEANER)  # "含甲醛溶液的清洁剂": a suspected match
+    batch = import_batch_declare(actor=world.alice, items=[{"product": cleaner.pk, **AMOUNTS}], port_bureau="ZJ")
+    item = batch.items.get()
+    import_item_confirm(actor=world.zj_inspector, item=item, confirmed=False, note="成分表不含甲醛")
+    item.refresh_from_db()
+    assert (item.confirmation, item.tier, item.status) == ("dismissed", 3, "verification_required")
+
+    # An edition that changes nothing for this line leaves the dismissal alone.
+    _load(django_capture_on_commit_callbacks)
+    item.refresh_from_db()
+    assert item.confirmation == "dismissed" and item.reasons == []
+
+    # A new edition naming something else in the description brings a new suspicion to decide.
+    _load(
+        django_capture_on_commit_callbacks,
+        kind="restricted_toxic",
+        content="序号,品名,别名,CAS号,备注\n1,清洁剂,,,\n",
+    )
+    item.refresh_from_db()
+    assert item.confirmation == "pending" and item.tier == 1
+    assert [r["value"] for r in item.reasons] == ["清洁剂"]  # the dismissed 甲醛溶液 is not raised again
