@@ -214,6 +214,11 @@ class ProductFilingForm(ServiceErrorsMixin, forms.Form):
         initial["cas_numbers"] = "; ".join(product.cas_numbers or [])
         return initial
 
+    #: shown once the same goods seem filed already: the enterprise confirms this is another product
+    confirm_duplicate = forms.BooleanField(
+        label=_("This is another product: save it anyway"), required=False, widget=forms.CheckboxInput
+    )
+
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in PRODUCT_FIELDS}
 

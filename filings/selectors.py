@@ -184,3 +184,22 @@ def next_in_review_queue(
     if not user.is_hq:
         queryset = queryset.filter(**{f"{bureau_path}__in": user.jurisdiction()})
     return queryset.order_by("submitted_at", "id").first()
+
+
+def product_duplicates(
+    enterprise: EnterpriseFiling | int, *, brand: str, model: str, gtin: str, exclude: int | None = None
+) -> list[ProductFiling]:
+    """The enterprise's other product filings with the same brand and model, or the same GTIN: what a
+    second filing of the same goods looks like (at most five, newest first)."""
+    brand, model, gtin = (brand or "").strip(), (model or "").strip(), (gtin or "").strip()
+    same = Q()
+    if brand and model:
+        same |= Q(brand__iexact=brand, model__iexact=model)
+    if gtin:
+        same |= Q(gtin=gtin)
+    if not same:
+        return []
+    found = ProductFiling.objects.filter(same, enterprise=enterprise)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    return list(found.order_by("-created_at", "-pk")[:5])

@@ -41,6 +41,7 @@ from filings.forms import (
     UploadForm,
 )
 from filings.models import EnterpriseFiling, ProductFiling
+from filings.selectors import product_duplicates
 from filings.tables import ProductFilingTable
 from filings.views.common import (
     TIER_LABELS,
@@ -233,7 +234,8 @@ def product_create(request):
         raise Http404
     enterprise = user.enterprise
     form = ProductFilingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    duplicates = _duplicates_unconfirmed(form, enterprise) if request.method == "POST" else []
+    if request.method == "POST" and form.is_valid() and not duplicates:
         try:
             product = services.product_create(actor=user, enterprise=enterprise, **form.service_fields())
         except PermissionDenied as exc:
@@ -244,7 +246,22 @@ def product_create(request):
         else:
             messages.success(request, _("The product was saved as a draft."))
             return redirect(product)
-    return render(request, "filings/product_form.html", {"form": form, "product": None, "enterprise": enterprise})
+    return render(
+        request,
+        "filings/product_form.html",
+        {"form": form, "product": None, "enterprise": enterprise, "duplicates": duplicates},
+    )
+
+
+def _duplicates_unconfirmed(form: ProductFilingForm, enterprise, exclude: int | None = None) -> list:
+    """The enterprise's filings of what seem the same goods, unless the form confirms this is another
+    product: the save waits for that confirmation, and nothing typed is lost."""
+    if not form.is_valid() or form.cleaned_data.get("confirm_duplicate"):
+        return []
+    data = form.cleaned_data
+    return product_duplicates(
+        enterprise, brand=data.get("brand", ""), model=data.get("model", ""), gtin=data.get("gtin", ""), exclude=exclude
+    )
 
 
 @login_required
@@ -254,9 +271,11 @@ def product_edit(request, pk: int):
     if product.status not in FILING_EDITABLE:
         messages.info(request, _("An approved filing is changed by a change request."))
         return redirect(product)
+    duplicates: list = []
     if request.method == "POST":
         form = ProductFilingForm(request.POST)
-        if form.is_valid():
+        duplicates = _duplicates_unconfirmed(form, product.enterprise_id, exclude=product.pk)
+        if form.is_valid() and not duplicates:
             try:
                 product = services.product_update(actor=request.user, product=product, **form.service_fields())
             except PermissionDenied as exc:
@@ -270,7 +289,9 @@ def product_edit(request, pk: int):
     else:
         form = ProductFilingForm(initial=ProductFilingForm.initial_for(product))
     return render(
-        request, "filings/product_form.html", {"form": form, "product": product, "enterprise": product.enterprise}
+        request,
+        "filings/product_form.html",
+        {"form": form, "product": product, "enterprise": product.enterprise, "duplicates": duplicates},
     )
 
 
