@@ -12,9 +12,9 @@ from django.core.validators import RegexValidator
 from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from accounts.models import Bureau
+from cbec_supervision.countries import country_choices
 from cbec_supervision.forms import ServiceErrorsMixin
 from cbec_supervision.widgets import PickerWidget
 from filings.choices import (
@@ -204,7 +204,7 @@ class ProductFilingForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form so that country names follow the reader's language.
-        self.fields["origin_country"].choices = [("", "—"), *((c.code, c.name) for c in countries)]
+        self.fields["origin_country"].choices = [("", "—"), *country_choices()]
         self.fields["subcategory"].choices = _subcategory_choices()
 
     @classmethod

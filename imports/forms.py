@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
@@ -24,11 +23,6 @@ from imports.choices import BatchMode
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 #: most lines entered on the page; longer batches are uploaded as a file
 MAX_FORM_LINES = 200
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """(code, name) of every country, for the origin list; built per request, in the reader's language."""
-    return [(c.code, c.name) for c in countries]
 
 
 def _partner_field(flag: str, label) -> forms.ModelChoiceField:
