@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
+from cbec_supervision.collation import by_name
 from cbec_supervision.countries import country_choices
 from cbec_supervision.forms import ServiceErrorsMixin
 from cbec_supervision.widgets import PickerWidget
@@ -244,9 +245,12 @@ class BureauCorrectionForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, filing: EnterpriseFiling, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bureau"].queryset = (
-            Bureau.objects.filter(is_active=True).exclude(level="hq").exclude(pk=filing.bureau_id).order_by("code")
+            Bureau.objects.filter(is_active=True)
+            .exclude(level="hq")
+            .exclude(pk=filing.bureau_id)
+            .order_by(by_name("name", "name_en"), "code")
         )
-        self.fields["bureau"].label_from_instance = lambda b: f"{b.code} {b.name}"
+        self.fields["bureau"].label_from_instance = lambda b: f"{b.local_name} ({b.code})"
 
 
 class ColleagueForm(ServiceErrorsMixin, forms.Form):

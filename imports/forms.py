@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
+from cbec_supervision.collation import by_name
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
@@ -33,7 +34,7 @@ def _partner_field(flag: str, label) -> forms.ModelChoiceField:
     """
     from filings.pickers import enterprise_picker_widget
 
-    partners = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by("name")
+    partners = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by(by_name())
     field = forms.ModelChoiceField(
         label=label,
         queryset=partners,
@@ -58,8 +59,10 @@ class BatchHeaderForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, enterprise: EnterpriseFiling, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["port_bureau"].queryset = Bureau.objects.filter(is_active=True).exclude(level="hq").order_by("code")
-        self.fields["port_bureau"].label_from_instance = lambda b: f"{b.code} {b.short_name or b.name}"
+        self.fields["port_bureau"].queryset = (
+            Bureau.objects.filter(is_active=True).exclude(level="hq").order_by(by_name("name", "name_en"), "code")
+        )
+        self.fields["port_bureau"].label_from_instance = lambda b: f"{b.local_short_name} ({b.code})"
         if not self.is_bound:
             self.initial.setdefault("port_bureau", enterprise.bureau_id)
 
