@@ -60,3 +60,29 @@ def test_python_lists_sort_by_pinyin_in_chinese_and_by_name_in_english():
     words = ["浙江", "北京", "广东", "安徽"]
     assert sort_names(words, key=str, language="zh-hans") == ["安徽", "北京", "广东", "浙江"]
     assert sort_names(["b", "A", "c"], key=str, language="en") == ["A", "b", "c"]
+
+
+def test_system_actors_read_as_words_not_codes():
+    from cbec_supervision.actors import actor_display
+
+    with translation.override("en"):
+        assert actor_display("command:seed_demo") == "System (demo data)"
+        assert actor_display("signup:newent") == "Self-registration"
+        assert actor_display("task:imports.batches_recheck") == "System task"
+        assert actor_display("zj_inspector") == "zj_inspector"
+
+
+def test_a_history_names_the_person_behind_a_user_id(world, client):
+    from cbec_supervision.templatetags.cbec import _name_people
+
+    change = {"before": "—", "after": f"#{world.zj_inspector.pk}"}
+    _name_people([(change, "after", world.zj_inspector.pk)])
+    expected = world.zj_inspector.get_full_name() or world.zj_inspector.get_username()
+    assert change["after"] == expected
+
+
+def test_a_tier_badge_shows_its_label_in_its_colour_not_a_digit():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("includes/tier_badge.html", {"tier": 1, "label": "Prohibited", "colour": "danger"})
+    assert "text-bg-danger" in html and ">Prohibited</span>" in html
