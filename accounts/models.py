@@ -7,6 +7,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import BureauLevel, Role
@@ -58,7 +59,20 @@ class Bureau(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
+        # The audit trail keeps this as the object's name: the same whatever the writer's language.
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language: ``name_en`` in English, the Chinese name otherwise."""
+        english = not (get_language() or "").lower().startswith("zh")
+        return (self.name_en or self.name) if english else self.name
+
+    @property
+    def local_short_name(self) -> str:
+        """The short name for tight places (the navigation bar): the English name in English."""
+        english = not (get_language() or "").lower().startswith("zh")
+        return (self.name_en or self.name) if english else (self.short_name or self.name)
 
     def is_in_jurisdiction_of(self, bureau_id: int | None) -> bool:
         """Whether the staff of bureau ``bureau_id`` answer for this bureau (itself or its parent).

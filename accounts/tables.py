@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import F
+from django.db.models.functions import Collate
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
+from cbec_supervision.collation import ZH_COLLATION
 from cbec_supervision.tables import BaseTable, MonoColumn
 
 
@@ -18,7 +21,7 @@ class BureauTable(BaseTable):
     name = tables.Column(verbose_name=_("Name"), orderable=True, attrs={"td": {"class": "text-nowrap"}})
     name_en = tables.Column(verbose_name=_("English name"), orderable=True)
     level = tables.Column(verbose_name=_("Level"), orderable=True, attrs={"td": {"class": "text-nowrap"}})
-    parent = tables.Column(verbose_name=_("Parent bureau"), accessor="parent__name", order_by=("parent__code",))
+    parent = tables.Column(verbose_name=_("Parent bureau"), accessor="parent", order_by=("parent__code",))
     regions = tables.Column(verbose_name=_("Regions"), accessor="pk", empty_values=())
 
     class Meta(BaseTable.Meta):
@@ -26,6 +29,17 @@ class BureauTable(BaseTable):
         fields = ()
         attrs = {**BaseTable.Meta.attrs, "data-testid": "bureau-table"}
         empty_text = _("No bureaus match these filters.")
+
+    def render_parent(self, value):
+        return value.local_name
+
+    def value_parent(self, value):
+        return value.local_name if value else ""
+
+    def order_name(self, queryset, is_descending):
+        """The Chinese names by pinyin (ICU collation), not by code point."""
+        name = Collate(F("name"), ZH_COLLATION)
+        return queryset.order_by(name.desc() if is_descending else name.asc(), "code"), True
 
     def render_regions(self, record):
         regions = list(record.regions.all())

@@ -93,6 +93,8 @@ def editions_rows(editions: dict[str, dict] | None) -> list[dict[str, Any]]:
                     "id": applied.get("id"),
                     "effective_from": dt.date.fromisoformat(effective) if effective else None,
                     "tier": CATALOGUE_TIER[kind],
+                    "tier_label": TIER_LABELS.get(CATALOGUE_TIER[kind], ""),
+                    "tier_colour": TIER_COLOURS.get(CATALOGUE_TIER[kind], "secondary"),
                 }
             )
     return rows

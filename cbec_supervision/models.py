@@ -142,6 +142,13 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
     @property
+    def actor_display(self) -> str:
+        """The actor in words: a person's name, or what the system was doing (``cbec_supervision.actors``)."""
+        from cbec_supervision.actors import actor_display
+
+        return actor_display(self.actor_label, self.actor if self.actor_id else None)
+
+    @property
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field whose value differs."""
         before, after = self.before or {}, self.after or {}

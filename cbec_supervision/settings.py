@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from cbec_supervision.countries import overrides as country_overrides
 from cbec_supervision.env import ConfigurationError, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,6 +147,8 @@ CBEC_SCOPE_TABLE = env_str("CBEC_SCOPE_TABLE", str(BASE_DIR / "data" / "scope" /
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Country names: GB/T 2659 in Chinese from data/country_names_zh.csv (cbec_supervision/countries.py).
+COUNTRIES_OVERRIDE = country_overrides()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

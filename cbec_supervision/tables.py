@@ -144,7 +144,7 @@ class TierColumn(tables.Column):
         tier = getattr(record, bound_column.accessor.split(".")[-1])
         return render_to_string(
             "includes/tier_badge.html",
-            {"tier": tier, "label": self.labels.get(tier, ""), "colour": self.colours.get(tier), "short": True},
+            {"tier": tier, "label": self.labels.get(tier, ""), "colour": self.colours.get(tier)},
         )
 
     def value(self, record, bound_column):

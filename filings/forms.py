@@ -12,9 +12,10 @@ from django.core.validators import RegexValidator
 from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from accounts.models import Bureau
+from cbec_supervision.collation import by_name
+from cbec_supervision.countries import country_choices
 from cbec_supervision.forms import ServiceErrorsMixin
 from cbec_supervision.widgets import PickerWidget
 from filings.choices import (
@@ -204,7 +205,7 @@ class ProductFilingForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form so that country names follow the reader's language.
-        self.fields["origin_country"].choices = [("", "—"), *((c.code, c.name) for c in countries)]
+        self.fields["origin_country"].choices = [("", "—"), *country_choices()]
         self.fields["subcategory"].choices = _subcategory_choices()
 
     @classmethod
@@ -249,9 +250,12 @@ class BureauCorrectionForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, filing: EnterpriseFiling, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bureau"].queryset = (
-            Bureau.objects.filter(is_active=True).exclude(level="hq").exclude(pk=filing.bureau_id).order_by("code")
+            Bureau.objects.filter(is_active=True)
+            .exclude(level="hq")
+            .exclude(pk=filing.bureau_id)
+            .order_by(by_name("name", "name_en"), "code")
         )
-        self.fields["bureau"].label_from_instance = lambda b: f"{b.code} {b.name}"
+        self.fields["bureau"].label_from_instance = lambda b: f"{b.local_name} ({b.code})"
 
 
 class ColleagueForm(ServiceErrorsMixin, forms.Form):

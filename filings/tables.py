@@ -23,7 +23,7 @@ def _overdue_row(record) -> str:
 
 
 def _bureau_name(bureau) -> str:
-    return bureau.short_name or bureau.name if bureau else ""
+    return bureau.local_short_name if bureau else ""
 
 
 class WaitingColumn(tables.Column):

@@ -14,9 +14,9 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from accounts.models import Bureau
+from cbec_supervision.collation import by_name
 from cbec_supervision.forms import ServiceErrorsMixin
 from cbec_supervision.widgets import PickerWidget
 from filings.choices import FilingStatus
@@ -28,11 +28,6 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 MAX_FORM_LINES = 200
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """(code, name) of every country, for the origin list; built per request, in the reader's language."""
-    return [(c.code, c.name) for c in countries]
-
-
 def _partner_field(flag: str, label) -> forms.ModelChoiceField:
     """An approved platform or logistics enterprise: filings are shared nationwide.
 
@@ -41,7 +36,7 @@ def _partner_field(flag: str, label) -> forms.ModelChoiceField:
     """
     from filings.pickers import enterprise_picker_widget
 
-    partners = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by("name")
+    partners = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED, **{flag: True}).order_by(by_name())
     field = forms.ModelChoiceField(
         label=label,
         queryset=partners,
@@ -66,8 +61,10 @@ class BatchHeaderForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, enterprise: EnterpriseFiling, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["port_bureau"].queryset = Bureau.objects.filter(is_active=True).exclude(level="hq").order_by("code")
-        self.fields["port_bureau"].label_from_instance = lambda b: f"{b.code} {b.short_name or b.name}"
+        self.fields["port_bureau"].queryset = (
+            Bureau.objects.filter(is_active=True).exclude(level="hq").order_by(by_name("name", "name_en"), "code")
+        )
+        self.fields["port_bureau"].label_from_instance = lambda b: f"{b.local_short_name} ({b.code})"
         if not self.is_bound:
             self.initial.setdefault("port_bureau", enterprise.bureau_id)
 

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from cbec_supervision.actors import actor_display, person_name
 from cbec_supervision.choices import AuditAction
 from cbec_supervision.models import AuditEvent
 
@@ -30,7 +31,13 @@ def _field(model, name: str):
         return None
 
 
-def _display(field, value, list_choices=None):
+@register.filter
+def actor(label: str) -> str:
+    """An actor label (``command:seed_demo``, ``signup:…``, ``task:…``) in words."""
+    return actor_display(label)
+
+
+def _display(field, value, list_choices=None, model=None):
     """A stored value as people read it: choice labels, yes/no, local times, lists joined.
 
     ``list_choices`` labels the codes of a JSON list field (a model's ``history_choices``).
@@ -39,7 +46,12 @@ def _display(field, value, list_choices=None):
         return "—"
     if isinstance(value, dict):
         # A structured value (a classification): its tier says what matters; the rest is on the page.
-        return f"{gettext('Tier')} {value['tier']}" if value.get("tier") else "…"
+        tier = value.get("tier")
+        if not tier:
+            return "…"
+        tier_field = _field(model, "tier") if model is not None else None
+        labels = dict(tier_field.flatchoices) if tier_field is not None and tier_field.choices else {}
+        return str(labels.get(tier) or f"{gettext('Tier')} {tier}")
     if list_choices or (field is not None and field.choices):
         labels = dict(list_choices or field.flatchoices)
         if isinstance(value, list):
@@ -56,6 +68,12 @@ def _display(field, value, list_choices=None):
     if field is not None and field.is_relation and not isinstance(value, dict):
         return f"#{value}"
     return value
+
+
+def _is_user_model(model) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return model is get_user_model()
 
 
 @register.inclusion_tag("includes/history.html", takes_context=True)
@@ -76,6 +94,7 @@ def history(context, obj, limit: int = 100, parts: bool = True):
     )
     own_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     rows = []
+    people: list[tuple[dict, str, object]] = []  # (change, "before"/"after", user id)
     for event in events:
         own = event.content_type_id == own_type.pk and event.object_id == str(obj.pk)
         # The content type comes from Django's cache, so a part costs no query.
@@ -86,19 +105,35 @@ def history(context, obj, limit: int = 100, parts: bool = True):
         if event.before is not None:
             for name, before, after in event.changed_fields:
                 field = _field(model, name) if model is not None else None
-                changes.append(
-                    {
-                        "field": str(field.verbose_name) if field is not None else name,
-                        "before": _display(field, before, list_choices.get(name)),
-                        "after": _display(field, after, list_choices.get(name)),
-                    }
-                )
+                change = {
+                    "field": str(field.verbose_name) if field is not None else name,
+                    "before": _display(field, before, list_choices.get(name), model),
+                    "after": _display(field, after, list_choices.get(name), model),
+                }
+                if field is not None and field.is_relation and _is_user_model(field.related_model):
+                    people.extend((change, key, v) for key, v in (("before", before), ("after", after)) if v)
+                changes.append(change)
         part = ""
         if not own:
             kind = model._meta.verbose_name if model is not None else ""
             part = f"{kind} {event.object_repr}".strip()
         rows.append({"event": event, "verb": label, "changes": changes, "part": part})
+    _name_people(people)
     return {"rows": rows}
+
+
+def _name_people(people: list[tuple[dict, str, object]]) -> None:
+    """Put people's names in place of the user ids a history shows (``decided_by`` …): one query."""
+    if not people:
+        return
+    from django.contrib.auth import get_user_model
+
+    ids = {value for _change, _key, value in people}
+    users = get_user_model()._base_manager.in_bulk([i for i in ids if isinstance(i, int)])
+    for change, key, value in people:
+        user = users.get(value)
+        if user is not None:
+            change[key] = person_name(user)
 
 
 @register.filter

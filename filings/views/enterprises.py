@@ -274,7 +274,7 @@ def enterprise_submit(request, pk: int):
     else:
         messages.success(
             request,
-            _("The filing was submitted to %(bureau)s for review.") % {"bureau": filing.bureau.name},
+            _("The filing was submitted to %(bureau)s for review.") % {"bureau": filing.bureau.local_name},
         )
     return redirect(filing)
 
@@ -382,7 +382,8 @@ def enterprise_set_bureau(request, pk: int):
             form.add_service_errors(exc)
         else:
             messages.success(
-                request, _("%(name)s is now under %(bureau)s.") % {"name": filing.name, "bureau": filing.bureau.name}
+                request,
+                _("%(name)s is now under %(bureau)s.") % {"name": filing.name, "bureau": filing.bureau.local_name},
             )
             # The filing may have left this inspector's jurisdiction.
             if EnterpriseFiling.objects.visible_to(request.user).filter(pk=filing.pk).exists():

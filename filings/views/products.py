@@ -197,7 +197,9 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
         "tier_colour": TIER_COLOURS.get(product.tier, "secondary"),
         "missing": services.product_missing(product, attachments=attachments) if _checks_missing(product) else {},
         "show_missing": _checks_missing(product),
-        "reasons": product.classification.get("reasons", []) if isinstance(product.classification, dict) else [],
+        "reasons": reason_rows(product.classification.get("reasons"), None)
+        if isinstance(product.classification, dict)
+        else [],
         "flag_rows": reason_rows(product.prohibited_reasons, None) if product.prohibited_flagged_at else [],
         "dismissed_reasons": (
             product.classification.get("dismissed", []) if isinstance(product.classification, dict) else []
@@ -306,7 +308,7 @@ def product_submit(request, pk: int):
     else:
         messages.success(
             request,
-            _("The product was submitted to %(bureau)s for review.") % {"bureau": product.enterprise.bureau.name},
+            _("The product was submitted to %(bureau)s for review.") % {"bureau": product.enterprise.bureau.local_name},
         )
     return redirect(product)
 

@@ -39,7 +39,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     "Welcome. Your enterprise is registered as a draft filing with %(bureau)s: "
                     "complete it and submit it for review."
                 )
-                % {"bureau": user.enterprise.bureau.name},
+                % {"bureau": user.enterprise.bureau.local_name},
             )
             return redirect(user.enterprise)
     return render(request, "filings/signup.html", {"form": form})

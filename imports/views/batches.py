@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalogues.presentation import TIER_LABELS, editions_rows, reason_rows
+from cbec_supervision.countries import country_choices
 from cbec_supervision.lists import list_page
 from cbec_supervision.tables import PAGE_SIZE
 from cbec_supervision.webui import file_response, show_refusal
@@ -45,7 +46,6 @@ from imports.forms import (
     ItemConfirmForm,
     VerificationFailForm,
     VerificationPassForm,
-    country_choices,
     product_choices,
 )
 from imports.models import ImportBatch, VerificationTask

@@ -91,7 +91,7 @@ def test_export_rows_use_the_tables_columns_headings_and_shanghai_time(world):
         "Created",
     ]
     assert row[0] == "=cmd|' /C calc'!A0"  # disarmed by the writers, not here
-    assert row[3] == (world.zj.short_name or world.zj.name)
+    assert row[3] == world.zj.name_en  # the English name in an English export: no mixed languages
     assert row[4] == "Draft"
     assert row[6] == "2026-01-02"  # 17:30 UTC is the next morning in Shanghai
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
