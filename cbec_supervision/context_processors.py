@@ -55,6 +55,7 @@ def navigation(request) -> dict:
         items.append(
             NavItem(_("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications")
         )
+        items.append(NavItem(_("API"), reverse("api-start"), "braces", testid="nav-api"))
     else:
         if user.is_bureau_staff:
             items.append(
@@ -102,7 +103,7 @@ def navigation(request) -> dict:
             ]
         items.append(NavItem(_("Imports"), "", "box-arrow-in-down", testid="nav-imports-menu", children=tuple(imports)))
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
-        items.append(NavItem(_("API"), reverse("api-docs"), "braces", testid="nav-api"))
+        items.append(NavItem(_("API"), reverse("api-start"), "braces", testid="nav-api"))
         if unread:
             items.append(
                 NavItem(

@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/v1/", include("cbec_supervision.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/start/", views.api_start, name="api-start"),
 ]

@@ -131,3 +131,15 @@ def attachment_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_GET
+def api_start(request):
+    """Getting started with the API: token, first list, pages, first declaration, errors, language;
+    written in each language (one template per language), with this site's address in the examples."""
+    language = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh-hans"
+    return render(
+        request,
+        "api/start.html",
+        {"body": f"api/start.{language}.html", "base": request.build_absolute_uri("/").rstrip("/")},
+    )
