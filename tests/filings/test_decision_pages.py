@@ -76,7 +76,8 @@ def test_a_decision_by_someone_else_is_refused_with_the_services_message(world, 
 
 def test_a_decision_the_workflow_does_not_allow_is_refused_and_changes_nothing(world):
     response = decide(world.zj_inspector, world.alice_co, "approve")  # still a draft
-    assert any("cannot become" in m for m in messages_of(response))
+    # The decision page again, with why, and with what was typed (issue 9: nothing typed is lost).
+    assert response.status_code == 200 and "cannot become" in " ".join(response.context["form"].non_field_errors())
     assert EnterpriseFiling.objects.get(pk=world.alice_co.pk).status == FilingStatus.DRAFT
 
 

@@ -96,12 +96,14 @@ def test_an_approved_product_change_reclassifies_the_product(world, toy):
     services.product_submit(actor=world.alice, product=toy)
     toy = services.product_approve(actor=world.zj_inspector, product=toy)
     assert toy.tier == 2
+    # A changed HS code takes the toy out of the CCC catalogue: the tier follows. (A change that would
+    # make it prohibited is refused: see tests/filings/test_rule_1_prohibited_goods.py.)
     request = services.change_request_submit(
-        actor=world.alice, enterprise=world.alice_co, product=toy, changes={"un_number": "1203"}
+        actor=world.alice, enterprise=world.alice_co, product=toy, changes={"hs_code": "6111200000"}
     )
     services.change_request_decide(actor=world.zj_inspector, request=request, status="approved")
     toy = ProductFiling.objects.get(pk=toy.pk)
-    assert toy.tier == 1 and {r["matched_on"] for r in toy.classification["reasons"]} >= {"un_number"}
+    assert toy.tier == 3 and toy.classification["reasons"] == []
 
 
 def test_a_change_to_a_filing_revoked_meanwhile_no_longer_applies(world, approved_alice_co):
