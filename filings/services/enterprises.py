@@ -411,7 +411,7 @@ def _new_enterprise_user(
 
 
 def _save_enterprise_user(user: User, password: str, actor: Actor) -> User:
-    """Create the checked account through the one account-creation service (the first of an enterprise administers it)."""
+    """Create the checked account through the one account-creation service (the first one administers)."""
     return account_create(
         actor=actor,
         username=user.username,
