@@ -19,7 +19,7 @@ from accounts.middleware import LAST_ACTIVITY_KEY
 from accounts.models import LoginRecord, User
 from accounts.passwords import ComplexityValidator, character_classes, one_time_password
 from cbec_supervision.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, UserFactory, bureau
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
