@@ -53,6 +53,7 @@ class AccountRoleForm(ServiceErrorsMixin, forms.Form):
         if not account.is_enterprise_user:
             self.fields["bureau"] = _bureau_field(actor, required=False)
             self.fields["bureau"].initial = account.bureau_id
+            self.order_fields(["role", "bureau", "reason"])
         self.style_fields()
 
 
