@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import AccountRole, BureauLevel, Role
 from accounts.jurisdiction import competent_bureau_code, is_region_code
-from accounts.models import Bureau, BureauRegion, LoginRecord, User
+from accounts.models import Bureau, BureauQuerySet, BureauRegion, LoginRecord, User
 from accounts.passwords import one_time_password
 from accounts.roles import ROLE_PERMISSIONS
 from cbec_supervision.audit import Actor, audit_record, snapshot
@@ -144,7 +144,7 @@ def bureau_by_code(code: str) -> Bureau:
 _AUDIT_EXCLUDE = ("password", "last_login")
 
 
-def _account_snapshot(user: User, **extra) -> dict:
+def _account_snapshot(user: User, **extra: bool) -> dict:
     return snapshot(user, exclude=_AUDIT_EXCLUDE, extra=extra or None)
 
 
@@ -164,7 +164,7 @@ def assignable_roles(actor: User) -> list[str]:
     return [AccountRole.ENTERPRISE_ADMIN, AccountRole.ENTERPRISE]
 
 
-def assignable_bureaus(actor: User):
+def assignable_bureaus(actor: User) -> BureauQuerySet:
     """The bureaus whose staff ``actor`` manages (headquarters: every bureau; enterprises: none)."""
     if actor.is_hq:
         return Bureau.objects.filter(is_active=True)
