@@ -331,3 +331,18 @@ def test_a_session_ends_after_the_idle_time_staff_sooner_than_enterprises(world,
         session.save()
         response = client.get("/")
         assert (response.status_code == 302 and "/accounts/login/" in response.url) == signed_out, (user, idle_minutes)
+
+
+def test_only_the_enterprise_administrator_adds_colleagues_on_the_enterprise_page_and_the_api(world):
+    colleague = UserFactory(username="alice2", role=Role.ENTERPRISE, bureau=None, enterprise=world.alice_co)
+    page = _client(colleague).get(f"/filings/enterprises/{world.alice_co.pk}/").content.decode()
+    assert 'data-testid="colleague-form"' not in page
+    assert (
+        'data-testid="colleague-form"'
+        in _client(world.alice).get(f"/filings/enterprises/{world.alice_co.pk}/").content.decode()
+    )
+    api = APIClient()
+    api.force_authenticate(colleague)
+    body = {"username": "alice3", "password": "Another-pass-2026"}
+    assert api.post(f"/api/v1/enterprises/{world.alice_co.pk}/users/", body, format="json").status_code == 403
+    assert not User.objects.filter(username="alice3").exists()
