@@ -26,6 +26,9 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("bureau", "enterprise")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Affiliation"), {"fields": ("role", "bureau", "enterprise", "phone")}),
+        (
+            _("Affiliation"),
+            {"fields": ("role", "bureau", "enterprise", "is_enterprise_admin", "must_change_password", "phone")},
+        ),
     )
     raw_id_fields = ("enterprise",)

@@ -11,3 +11,9 @@ class AccountsConfig(AppConfig):
         from cbec_supervision.home import register_queues
 
         register_queues(home_queues)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.receivers import record_login
+
+        user_logged_in.connect(record_login, dispatch_uid="accounts.record_login")

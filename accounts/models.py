@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import BureauLevel, Role
+from accounts.choices import AccountRole, BureauLevel, Role
 from cbec_supervision.scoping import ScopedQuerySet
 
 
@@ -98,8 +99,41 @@ class BureauRegion(models.Model):
         return f"{self.prefix} {self.name}"
 
 
+class UserQuerySet(models.QuerySet):
+    def manageable_by(self, user) -> UserQuerySet:
+        """The accounts ``user`` manages: the one scope of the account pages (outside it, 404).
+
+        Headquarters: every staff account (superusers only by a superuser). A bureau administrator:
+        the inspectors and administrators of their bureau and its branch bureaus. An enterprise
+        administrator: the accounts of their enterprise. Everyone else: none.
+        """
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_hq:
+            rows = self.filter(role__in=Role.staff_roles())
+            return rows if user.is_superuser else rows.filter(is_superuser=False)
+        if user.role == Role.BUREAU_ADMIN and user.bureau_id is not None:
+            return self.filter(
+                role__in=(Role.BUREAU_ADMIN, Role.INSPECTOR),
+                bureau__in=Bureau.objects.jurisdiction_of(user.bureau_id),
+                is_superuser=False,
+            )
+        if user.is_enterprise_admin and user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+            return self.filter(role=Role.ENTERPRISE, enterprise_id=user.enterprise_id, is_superuser=False)
+        return self.none()
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class User(AbstractUser):
-    """A person using the system. Staff belong to a bureau; enterprise users to an enterprise filing."""
+    """A person using the system. Staff belong to a bureau; enterprise users to an enterprise filing.
+
+    The first account of an enterprise is its administrator (``is_enterprise_admin``): it manages its
+    colleagues' accounts as a bureau administrator manages the bureau's. An account whose password
+    someone else chose (a reset, a new account) must change it before doing anything else.
+    """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
     bureau = models.ForeignKey(
@@ -114,6 +148,18 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_enterprise_admin = models.BooleanField(
+        _("enterprise administrator"),
+        default=False,
+        help_text=_("Manages the accounts of the enterprise's colleagues."),
+    )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when someone else chose the password: it must be changed at the next sign-in."),
+    )
+
+    objects: ClassVar[AccountManager] = AccountManager()
 
     class Meta:
         verbose_name = _("user")
@@ -151,6 +197,47 @@ class User(AbstractUser):
         """Whether this user is staff of ``bureau`` or of its parent direct bureau (no query)."""
         return self.is_bureau_staff and bureau is not None and bureau.is_in_jurisdiction_of(self.bureau_id)
 
+    @property
+    def manages_accounts(self) -> bool:
+        """Whether the account pages are open to this user (headquarters, bureau and enterprise administrators)."""
+        if not self.is_active:
+            return False
+        if self.is_hq:
+            return True
+        if self.role == Role.BUREAU_ADMIN:
+            return self.bureau_id is not None
+        return self.role == Role.ENTERPRISE and self.is_enterprise_admin and self.enterprise_id is not None
+
+    @property
+    def account_role(self) -> str:
+        """The role as the account pages set it: an enterprise administrator is a role of its own there."""
+        if self.role == Role.ENTERPRISE and self.is_enterprise_admin:
+            return AccountRole.ENTERPRISE_ADMIN
+        return self.role
+
     @cached_property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    @property
+    def account_role_label(self) -> str:
+        role = self.account_role
+        return str(AccountRole(role).label) if role in AccountRole.values else role
+
+
+class LoginRecord(models.Model):
+    """One successful sign-in: when, from which address (as the lockout sees it) and with which browser."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="login_records")
+    at = models.DateTimeField(_("signed in at"), db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="login_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"

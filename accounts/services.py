@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import BureauLevel, Role
+from accounts.choices import AccountRole, BureauLevel, Role
 from accounts.jurisdiction import competent_bureau_code, is_region_code
-from accounts.models import Bureau, BureauRegion, User
+from accounts.models import Bureau, BureauQuerySet, BureauRegion, LoginRecord, User
+from accounts.passwords import one_time_password
 from accounts.roles import ROLE_PERMISSIONS
 from cbec_supervision.audit import Actor, audit_record, snapshot
 
@@ -132,6 +138,195 @@ def bureau_by_code(code: str) -> Bureau:
     return bureau
 
 
+# --- accounts: one creation path for the account pages, the colleagues' form, sign-up and the command ----
+
+#: what the audit keeps of an account: never its password, nor its login time (recorded apart)
+_AUDIT_EXCLUDE = ("password", "last_login")
+
+
+def _account_snapshot(user: User, **extra: bool) -> dict:
+    return snapshot(user, exclude=_AUDIT_EXCLUDE, extra=extra or None)
+
+
+def _person(actor: Actor) -> User | None:
+    """The user acting, or None for the operator's command and the system (which are not scoped)."""
+    return actor if isinstance(actor, User) else None
+
+
+def assignable_roles(actor: User) -> list[str]:
+    """The account roles ``actor`` may give: never one above their own."""
+    if not actor.manages_accounts:
+        return []
+    if actor.is_hq:
+        return [AccountRole.HQ, AccountRole.BUREAU_ADMIN, AccountRole.INSPECTOR]
+    if actor.role == Role.BUREAU_ADMIN:
+        return [AccountRole.BUREAU_ADMIN, AccountRole.INSPECTOR]
+    return [AccountRole.ENTERPRISE_ADMIN, AccountRole.ENTERPRISE]
+
+
+def assignable_bureaus(actor: User) -> BureauQuerySet:
+    """The bureaus whose staff ``actor`` manages (headquarters: every bureau; enterprises: none)."""
+    if actor.is_hq:
+        return Bureau.objects.filter(is_active=True)
+    if actor.role == Role.BUREAU_ADMIN:
+        return Bureau.objects.jurisdiction_of(actor.bureau_id).filter(is_active=True)
+    return Bureau.objects.none()
+
+
+def _require_manager(actor: User) -> None:
+    if not actor.manages_accounts:
+        raise PermissionDenied(_("Only administrators manage accounts."))
+
+
+def _require_in_scope(actor: User, user: User) -> None:
+    """404 for an account outside the actor's scope, 403 for one's own account (no self-service here)."""
+    if not User.objects.manageable_by(actor).filter(pk=user.pk).exists():
+        raise Http404(_("No such account."))
+    if actor.pk == user.pk:
+        raise PermissionDenied(_("You cannot change your own role or access: ask another administrator."))
+
+
+def _require_role(actor: User, role: str) -> None:
+    if role not in AccountRole.values:
+        raise ValidationError({"role": [_("Unknown role %(role)s.") % {"role": role}]})
+    if role not in assignable_roles(actor):
+        raise PermissionDenied(_("You may not give the role %(role)s.") % {"role": AccountRole(role).label})
+
+
+def _staff_bureau(role: str, bureau: Bureau | None) -> Bureau | None:
+    """The bureau a staff role is held at: bureau staff need a bureau below headquarters; hq, headquarters."""
+    if role in (Role.BUREAU_ADMIN, Role.INSPECTOR):
+        if bureau is None:
+            raise _account_error("bureau", _("Bureau staff need a bureau code."))
+        if bureau.level == BureauLevel.HQ:
+            raise _account_error("bureau", _("Headquarters staff take the hq role."))
+        return bureau
+    if role == Role.HQ:
+        return bureau or Bureau.objects.filter(level=BureauLevel.HQ).first()
+    return None
+
+
+def _role_groups(role: str) -> Group:
+    group = Group.objects.filter(name=role).first()
+    return group if group is not None else role_groups_sync()[role]
+
+
+def _apply_role(user: User, account_role: str, *, bureau: Bureau | None, enterprise: EnterpriseFiling | None) -> None:
+    """Set role, affiliation and the flags that follow from them (not saved)."""
+    role = Role.ENTERPRISE if account_role == AccountRole.ENTERPRISE_ADMIN else account_role
+    if role == Role.ENTERPRISE:
+        if enterprise is None:
+            raise _account_error("enterprise", _("An enterprise account needs the enterprise's credit code."))
+        user.bureau = None  # enterprise users belong to their enterprise, not to a bureau
+        user.enterprise = enterprise
+        user.is_enterprise_admin = account_role == AccountRole.ENTERPRISE_ADMIN
+    else:
+        user.bureau = _staff_bureau(role, bureau)
+        user.enterprise = None
+        user.is_enterprise_admin = False
+    user.role = role
+    # Only headquarters opens /admin/ (national reference data): the admin is not scoped per bureau.
+    user.is_staff = role == Role.HQ
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """A created account, and the one-time password to hand its owner (None when a password was given)."""
+
+    user: User
+    one_time_password: str | None
+
+
+def one_time_password_for_policy() -> str:
+    return one_time_password(max(14, settings.PASSWORD_MIN_LENGTH + 2))
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: Actor,
+    username: str,
+    role: str,
+    bureau: Bureau | None = None,
+    enterprise: EnterpriseFiling | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    validate: bool = True,
+) -> NewAccount:
+    """Create an account: the one path for the account pages, the colleagues' form, sign-up and ``create_account``.
+
+    ``role`` is an ``AccountRole`` (``enterprise_admin`` is an enterprise account that manages its
+    colleagues). A person creating an account (``actor`` a user) must manage accounts, give a role no
+    higher than theirs, and a bureau of their jurisdiction (hq: any); an enterprise administrator
+    creates accounts of their own enterprise only. The operator's command and sign-up (``actor`` a
+    string) are not scoped. Without ``password`` a one-time password is drawn; a password chosen by
+    someone else than the account's owner must be changed at the first sign-in (the operator's
+    command excepted, as the contract says). The first account of an enterprise administers it.
+    """
+    person = _person(actor)
+    if person is not None:
+        _require_manager(person)
+        _require_role(person, role)
+        if role in (AccountRole.ENTERPRISE, AccountRole.ENTERPRISE_ADMIN):
+            enterprise = person.enterprise
+        elif bureau is not None and not assignable_bureaus(person).filter(pk=bureau.pk).exists():
+            raise PermissionDenied(_("You manage no account of %(bureau)s.") % {"bureau": bureau.name})
+    elif role not in AccountRole.values:
+        raise _account_error(
+            "role", _("Unknown role %(role)s; use one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
+        )
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if not username:
+        errors.setdefault("username", []).append(_("A username is required."))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append(_("This username is taken."))
+    user = User(
+        username=username,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        email=(email or "").strip(),
+    )
+    if user.email:
+        try:
+            EmailValidator()(user.email)
+        except ValidationError:
+            errors.setdefault("email", []).append(_("Enter a valid email address."))
+    try:
+        _apply_role(user, role, bureau=bureau, enterprise=enterprise)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    given = password
+    if password is None:
+        password = one_time_password_for_policy()
+    elif validate:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors.setdefault("password", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    if (
+        user.enterprise is not None
+        and not user.enterprise.users.filter(is_enterprise_admin=True, is_active=True).exists()
+    ):
+        user.is_enterprise_admin = True
+    user.set_password(password)
+    # The operator's command and sign-up set the owner's own password; anyone else's must be replaced.
+    user.must_change_password = person is not None
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same username taken at the same moment by someone else
+        raise ValidationError({"username": [_("This username is taken.")]}) from None
+    user.groups.set([_role_groups(user.role)])
+    audit_record(actor=actor, action="create", obj=user, after=_account_snapshot(user, password_set=True))
+    return NewAccount(user=user, one_time_password=None if given is not None else password)
+
+
 @transaction.atomic
 def account_upsert(
     *,
@@ -142,11 +337,13 @@ def account_upsert(
     bureau: Bureau | None = None,
     enterprise: EnterpriseFiling | None = None,
 ) -> tuple[User, bool]:
-    """Create an account, or update the password, role and affiliation of an existing one.
+    """The operator's command: create an account (through ``account_create``), or update the password,
+    role and affiliation of an existing one, and reactivate it.
 
     Staff roles belong to a bureau (``hq`` may have none: headquarters then). Enterprise accounts
     belong to their enterprise's filing, resolved (or created) by the caller: filings sits above
     accounts, so ``filings.services.account_provision`` finds or drafts it and calls this.
+    The operator's passwords are not checked against the policy and need no change at first sign-in.
     Returns (user, created).
     """
     username = (username or "").strip()
@@ -158,42 +355,151 @@ def account_upsert(
         raise _account_error(
             "role", _("Unknown role %(role)s; use one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
         )
-
-    if role == Role.ENTERPRISE:
-        if enterprise is None:
-            raise _account_error("enterprise", _("An enterprise account needs the enterprise's credit code."))
-        bureau = None  # enterprise users belong to their enterprise, not to a bureau
-    else:
-        enterprise = None
-        if role in (Role.BUREAU_ADMIN, Role.INSPECTOR):
-            if bureau is None:
-                raise _account_error("bureau", _("Bureau staff need a bureau code."))
-            if bureau.level == BureauLevel.HQ:
-                raise _account_error("bureau", _("Headquarters staff take the hq role."))
-        elif role == Role.HQ and bureau is None:
-            bureau = Bureau.objects.filter(level=BureauLevel.HQ).first()
-
     existing = User.objects.filter(username=username).first()
-    created = existing is None
-    user = User(username=username) if existing is None else existing
-    before = None if existing is None else snapshot(existing)
-    user.role = role
-    user.bureau = bureau
-    user.enterprise = enterprise
+    if existing is None:
+        created = account_create(
+            actor=actor,
+            username=username,
+            role=role,
+            bureau=bureau,
+            enterprise=enterprise,
+            password=password,
+            validate=False,
+        )
+        return created.user, True
+    user = existing
+    before = _account_snapshot(existing)
+    account_role = role
+    if role == Role.ENTERPRISE and user.is_enterprise_admin and user.enterprise_id == getattr(enterprise, "pk", None):
+        account_role = AccountRole.ENTERPRISE_ADMIN  # the administrator stays one
+    _apply_role(user, account_role, bureau=bureau, enterprise=enterprise)
+    if enterprise is not None and not enterprise.users.filter(is_enterprise_admin=True, is_active=True).exists():
+        user.is_enterprise_admin = True  # the enterprise's first account administers it
     user.is_active = True
-    # Only headquarters opens /admin/ (national reference data): the admin is not scoped per bureau.
-    user.is_staff = role == Role.HQ
+    user.must_change_password = False
     user.set_password(password)
     user.save()
-    groups = (
-        role_groups_sync() if not Group.objects.filter(name=role).exists() else {role: Group.objects.get(name=role)}
+    user.groups.set([_role_groups(user.role)])
+    audit_record(
+        actor=actor, action="update", obj=user, before=before, after=_account_snapshot(user, password_changed=True)
     )
-    user.groups.set([groups[role]])
+    return user, False
+
+
+@transaction.atomic
+def account_role_set(*, actor: User, user: User, role: str, bureau: Bureau | None = None, reason: str = "") -> User:
+    """Give ``user`` another role (and for staff, another bureau of the actor's jurisdiction).
+
+    Nobody changes their own role; nobody gives a role above their own (403); an account outside
+    the actor's scope is 404.
+    """
+    _require_manager(actor)
+    _require_in_scope(actor, user)
+    _require_role(actor, role)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = _account_snapshot(user)
+    if role in (AccountRole.ENTERPRISE, AccountRole.ENTERPRISE_ADMIN):
+        if user.role != Role.ENTERPRISE:
+            raise PermissionDenied(_("A staff account cannot become an enterprise account."))
+        enterprise = user.enterprise
+    else:
+        enterprise = None
+        if user.role == Role.ENTERPRISE:
+            raise PermissionDenied(_("An enterprise account cannot become a staff account."))
+        bureau = bureau or user.bureau
+        if role != Role.HQ and bureau is not None and not assignable_bureaus(actor).filter(pk=bureau.pk).exists():
+            raise PermissionDenied(_("You manage no account of %(bureau)s.") % {"bureau": bureau.name})
+    _apply_role(user, role, bureau=bureau, enterprise=enterprise)
+    after = _account_snapshot(user)
+    if after == before:
+        return user
+    user.save()
+    user.groups.set([_role_groups(user.role)])
+    audit_record(actor=actor, action="update", obj=user, before=before, after=after, reason=reason)
+    return user
+
+
+@transaction.atomic
+def account_active_set(*, actor: User, user: User, active: bool, reason: str) -> User:
+    """Deactivate (the account can no longer sign in, its API token goes) or reactivate an account.
+
+    A reason is required; nobody changes their own active flag.
+    """
+    _require_manager(actor)
+    _require_in_scope(actor, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        raise ValidationError(
+            {"reason": [_("This account is already active.") if active else _("This account is already inactive.")]}
+        )
+    before = _account_snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        _drop_api_token(user)
     audit_record(
         actor=actor,
-        action="create" if created else "update",
+        action="reinstate" if active else "suspend",
         obj=user,
         before=before,
-        after=snapshot(user, extra={"password_changed": True}),
+        after=_account_snapshot(user),
+        reason=reason,
     )
-    return user, created
+    return user
+
+
+def _drop_api_token(user: User) -> None:
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def account_password_reset(*, actor: User, user: User, reason: str = "") -> str:
+    """Give ``user`` a one-time password, returned to be shown once; it must be changed at the next sign-in.
+
+    The account's API token goes with the old password. The audit records that it was reset, never the password.
+    """
+    _require_manager(actor)
+    _require_in_scope(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = _account_snapshot(user)
+    password = one_time_password_for_policy()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    _drop_api_token(user)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=user,
+        before=before,
+        after=_account_snapshot(user, password_reset=True),
+        reason=reason or _("Password reset to a one-time password."),
+    )
+    return password
+
+
+@transaction.atomic
+def account_password_change(*, user: User, new_password: str) -> User:
+    """The account's owner sets a new password (already checked by the form): the one-time password is gone."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    validate_password(new_password, user)
+    before = _account_snapshot(user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        actor=user, action="update", obj=user, before=before, after=_account_snapshot(user, password_changed=True)
+    )
+    return user
+
+
+def login_record(*, user: User, ip_address: str | None, user_agent: str) -> LoginRecord:
+    """Record one successful sign-in (not audited: it changes nothing of the account)."""
+    return LoginRecord.objects.create(
+        user=user, at=timezone.now(), ip_address=ip_address or None, user_agent=(user_agent or "")[:300]
+    )

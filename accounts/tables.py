@@ -5,13 +5,13 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.db.models import F
 from django.db.models.functions import Collate
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Bureau
+from accounts.models import Bureau, User
 from cbec_supervision.collation import ZH_COLLATION
-from cbec_supervision.tables import BaseTable, MonoColumn
+from cbec_supervision.tables import BaseTable, DateTimeColumn, MonoColumn
 
 
 class BureauTable(BaseTable):
@@ -53,3 +53,59 @@ class BureauTable(BaseTable):
 
     def value_regions(self, record):
         return "; ".join(f"{region.prefix} {region.name}" for region in record.regions.all())
+
+
+class UserTable(BaseTable):
+    """The accounts an administrator manages."""
+
+    export_name = "accounts"
+
+    username = tables.Column(
+        verbose_name=_("Username"), linkify=("accounts:user_detail", {"pk": tables.A("pk")}), orderable=True
+    )
+    name = tables.Column(
+        verbose_name=_("Name"), accessor="last_name", order_by=("last_name", "first_name"), orderable=True
+    )
+    email = tables.Column(verbose_name=_("Email"), orderable=True)
+    role = tables.Column(
+        verbose_name=_("Role"), accessor="role", orderable=True, attrs={"td": {"class": "text-nowrap"}}
+    )
+    affiliation = tables.Column(verbose_name=_("Bureau or enterprise"), accessor="pk", empty_values=())
+    is_active = tables.Column(verbose_name=_("Status"), orderable=True, attrs={"td": {"class": "text-nowrap"}})
+    last_login = DateTimeColumn(verbose_name=_("Last sign-in"), orderable=True)
+
+    class Meta(BaseTable.Meta):
+        model = User
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "user-table"}
+        empty_text = _("No accounts match these filters.")
+
+    def render_name(self, record):
+        return record.get_full_name() or "—"
+
+    def value_name(self, record):
+        return record.get_full_name()
+
+    def render_role(self, record):
+        return record.account_role_label
+
+    def value_role(self, record):
+        return record.account_role_label
+
+    def render_affiliation(self, record):
+        if record.bureau_id:
+            return record.bureau.name
+        return record.enterprise.name if record.enterprise_id else "—"
+
+    def value_affiliation(self, record):
+        return self.render_affiliation(record)
+
+    def render_is_active(self, record):
+        if not record.is_active:
+            return format_html('<span class="badge text-bg-secondary">{}</span>', _("Inactive"))
+        if record.must_change_password:
+            return format_html('<span class="badge text-bg-warning">{}</span>', _("Password to change"))
+        return format_html('<span class="badge text-bg-success">{}</span>', _("Active"))
+
+    def value_is_active(self, record):
+        return str(_("Active") if record.is_active else _("Inactive"))

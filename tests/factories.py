@@ -62,6 +62,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.INSPECTOR
     bureau = factory.LazyFunction(lambda: bureau("ZJ"))
+    # as the services do: the first account of an enterprise administers it
+    is_enterprise_admin = factory.LazyAttribute(
+        lambda o: o.role == Role.ENTERPRISE and o.enterprise is not None and not o.enterprise.users.exists()
+    )
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):

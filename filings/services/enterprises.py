@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Bureau, User
-from accounts.services import bureau_for_region, role_groups_sync
+from accounts.services import account_create, bureau_for_region
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.notifications import notify
 from cbec_supervision.workflow import check_transition, require_reason, require_reviewer
@@ -410,15 +410,16 @@ def _new_enterprise_user(
     return user
 
 
-def _save_enterprise_user(user: User, actor: Actor) -> None:
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:  # the same username taken at the same moment by someone else
-        raise ValidationError({"username": [_("This username is taken.")]}) from None
-    groups = role_groups_sync()
-    user.groups.set([groups[Role.ENTERPRISE]])
-    audit_record(actor=actor, action="create", obj=user, after=snapshot(user))
+def _save_enterprise_user(user: User, password: str, actor: Actor) -> User:
+    """Create the checked account through the one account-creation service (the first one administers)."""
+    return account_create(
+        actor=actor,
+        username=user.username,
+        role=Role.ENTERPRISE,
+        enterprise=user.enterprise,
+        email=user.email,
+        password=password,
+    ).user
 
 
 @transaction.atomic
@@ -479,22 +480,24 @@ def enterprise_signup(
     if errors:
         raise ValidationError(errors)
     user.enterprise = filing
-    _save_enterprise_user(user, actor=f"signup:{username}")
-    return user
+    return _save_enterprise_user(user, password, actor=f"signup:{username}")
 
 
 @transaction.atomic
 def enterprise_user_add(
     *, actor: Actor, enterprise: EnterpriseFiling, username: str, password: str, email: str = ""
 ) -> User:
-    """An enterprise user adds a colleague to their enterprise's account."""
+    """The enterprise's administrator adds a colleague, with a password the colleague changes at first sign-in.
+
+    The same service as the account pages (``accounts.services.account_create``); there the
+    administrator may also let the system draw a one-time password.
+    """
     _require_own_enterprise(actor, enterprise)
     errors: Errors = {}
     user = _new_enterprise_user(username=username, password=password, email=email, enterprise=enterprise, errors=errors)
     if errors:
         raise ValidationError(errors)
-    _save_enterprise_user(user, actor=actor)
-    return user
+    return _save_enterprise_user(user, password, actor=actor)
 
 
 @transaction.atomic
@@ -526,9 +529,13 @@ def enterprise_create_own(*, actor: User, name: str, uscc: str, **fields: Any) -
             }
         )
     filing = enterprise_create(actor=actor, name=name, uscc=uscc, **fields)
-    before = snapshot(user)
+    before = snapshot(user, exclude=("password", "last_login"))
     user.enterprise = filing
-    user.save(update_fields=["enterprise"])
+    user.is_enterprise_admin = True  # the enterprise's first account administers it
+    user.save(update_fields=["enterprise", "is_enterprise_admin"])
     actor.enterprise = filing
-    audit_record(actor=actor, action="update", obj=user, before=before, after=snapshot(user))
+    actor.is_enterprise_admin = True
+    audit_record(
+        actor=actor, action="update", obj=user, before=before, after=snapshot(user, exclude=("password", "last_login"))
+    )
     return filing

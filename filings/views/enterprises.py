@@ -184,7 +184,8 @@ def _enterprise_context(request, filing: EnterpriseFiling, **forms_given) -> dic
         "bureau_form": forms_given.get("bureau_form") or (BureauCorrectionForm(filing=filing) if reviewer else None),
         "colleagues": list(filing.users.order_by("date_joined", "pk")) if in_charge else [],
         "in_charge": in_charge,
-        "colleague_form": forms_given.get("colleague_form") or (ColleagueForm() if own else None),
+        "colleague_form": forms_given.get("colleague_form")
+        or (ColleagueForm() if own and user.is_enterprise_admin else None),
         "change_requests": change_requests,
         "has_pending_change": any(c.status == ChangeRequestStatus.PENDING for c in change_requests),
         "products": products,
