@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -87,67 +88,56 @@ def dashboard_bureau_columns(user: User, period: Period) -> list[BureauColumn]:
     """Batches declared, refused and sent to verification in the period, and their lines by tier,
     per port bureau: two grouped aggregates."""
     batches = _bureau_batches(user).filter(created_at__gte=period.start, created_at__lt=period.end)
-    per_bureau = list(
+    tiers = (Tier.PROHIBITED, Tier.KEY_SUPERVISION, Tier.GENERAL_SUPERVISION)
+    labels: dict[str, BureauLabel] = {}
+    #: {figure key: {bureau code: count}}
+    counts: dict[str, dict[str, int]] = {key: {} for key in ("declared", "refused", "sent")}
+    for row in (
         batches.values("port_bureau__code", "port_bureau__name", "port_bureau__name_en")
         .order_by()
         .annotate(
             declared=Count("pk"),
             refused=Count("pk", filter=Q(status__in=_REFUSED)),
-            verification=Count("pk", filter=Q(verification__isnull=False)),
+            sent=Count("pk", filter=Q(verification__isnull=False)),
         )
-    )
-    tiers = (Tier.PROHIBITED, Tier.KEY_SUPERVISION, Tier.GENERAL_SUPERVISION)
-    lines = list(
+    ):
+        code = str(row["port_bureau__code"])
+        labels[code] = BureauLabel(code, str(row["port_bureau__name"]), str(row["port_bureau__name_en"]))
+        for key in ("declared", "refused", "sent"):
+            counts[key][code] = int(row[key])
+    tier_keys = {tier: f"tier{int(tier)}" for tier in tiers}
+    for key in tier_keys.values():
+        counts[key] = {}
+    for line_row in (
         ImportItem.objects.filter(batch__in=batches.values("pk"))
         .values("batch__port_bureau__code")
         .order_by()
-        .annotate(**{f"tier{int(tier)}": Count("pk", filter=Q(tier=tier)) for tier in tiers})
-    )
-    labels = {
-        row["port_bureau__code"]: BureauLabel(
-            row["port_bureau__code"], row["port_bureau__name"], row["port_bureau__name_en"]
-        )
-        for row in per_bureau
-    }
+        .annotate(**{key: Count("pk", filter=Q(tier=tier)) for tier, key in tier_keys.items()})
+    ):
+        for key in tier_keys.values():
+            counts[key][str(line_row["batch__port_bureau__code"])] = int(line_row[key])  # type: ignore[literal-required]
     # Staff's totals are their jurisdiction's (``mine``); headquarters' are national.
     mine = "mine=true" if user.is_bureau_staff else ""
 
-    def column(key: str, title, group, rank: int, filters: str, rows: list[dict], code_key: str, colour: str):
+    def column(
+        key: str, title: str | Promise, group: str | Promise, rank: int, filters: str, colour: str
+    ) -> BureauColumn:
         by_bureau = {
-            row[code_key]: Figure(row[key], _url(f"port_bureau={row[code_key]}", filters, period.query)) for row in rows
+            code: Figure(value, _url(f"port_bureau={code}", filters, period.query))
+            for code, value in counts[key].items()
         }
-        total = Figure(sum(row[key] for row in rows), _url(mine, filters, period.query))
+        total = Figure(sum(counts[key].values()), _url(mine, filters, period.query))
         return BureauColumn(title, group, rank, by_bureau, total, labels, colour)
 
     month = _("Import batches this month")
     by_tier = _("Lines declared this month, by tier")
     columns = [
-        column("declared", pgettext_lazy("batches", "Declared"), month, 300, "", per_bureau, "port_bureau__code", "body"),
-        column("refused", pgettext_lazy("batches", "Refused"), month, 310, _REFUSED_QUERY, per_bureau, "port_bureau__code", "danger"),
-        column(
-            "verification",
-            _("Sent to on-site verification"),
-            month,
-            320,
-            "sent_to_verification=true",
-            per_bureau,
-            "port_bureau__code",
-            "warning",
-        ),
+        column("declared", pgettext_lazy("batches", "Declared"), month, 300, "", "body"),
+        column("refused", pgettext_lazy("batches", "Refused"), month, 310, _REFUSED_QUERY, "danger"),
+        column("sent", _("Sent to on-site verification"), month, 320, "sent_to_verification=true", "warning"),
     ]
-    for rank, tier in enumerate(tiers, start=330):
-        columns.append(
-            column(
-                f"tier{int(tier)}",
-                tier.label,
-                by_tier,
-                rank,
-                f"line_tier={int(tier)}",
-                lines,
-                "batch__port_bureau__code",
-                TIER_COLOURS[tier],
-            )
-        )
+    for rank, (tier, key) in enumerate(tier_keys.items(), start=330):
+        columns.append(column(key, tier.label, by_tier, rank, f"line_tier={int(tier)}", TIER_COLOURS[tier]))
     return columns
 
 
@@ -162,7 +152,9 @@ def dashboard_trend(user: User, weeks: list[Period]) -> list[Series]:
         .order_by()
         .annotate(declared=Count("pk"), refused=Count("pk", filter=Q(status__in=_REFUSED)))
     )
-    by_week = {_as_date(row["week"]): row for row in rows}
+    by_week: dict[dt.date, dict[str, int]] = {
+        _as_date(row["week"]): {"declared": int(row["declared"]), "refused": int(row["refused"])} for row in rows
+    }
     mine = "mine=true" if user.is_bureau_staff else ""
 
     def points(key: str, filters: str) -> list[Figure]:
@@ -175,7 +167,7 @@ def dashboard_trend(user: User, weeks: list[Period]) -> list[Series]:
     ]
 
 
-def _as_date(value) -> dt.date:
+def _as_date(value: dt.datetime | dt.date) -> dt.date:
     """TruncWeek's answer as the local date of the Monday (SQLite may answer a naive datetime)."""
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
