@@ -41,8 +41,15 @@ def page_filterset(filterset_class, request, queryset):
     )
     form = filterset.form
     for name in list(form.fields):
-        if name not in shown:
-            del form.fields[name]
+        if name in shown:
+            continue
+        if name != "ordering" and name in request.GET:
+            # A link to a filtered list (a dashboard figure, a home queue) names a filter the page
+            # does not show: it still filters, kept as a hidden field so the form's search keeps it.
+            multiple = isinstance(form.fields[name].widget, forms.SelectMultiple)
+            form.fields[name].widget = forms.MultipleHiddenInput() if multiple else forms.HiddenInput()
+            continue
+        del form.fields[name]
     for name, widget in getattr(filterset, "page_widgets", dict)().items():
         if name in form.fields:
             form.fields[name].widget = widget

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cbec_supervision.attachments import attachment_visible_to
+from cbec_supervision.dashboard import bureau_table, panels, weekly_trend
 from cbec_supervision.home import work_queues
 from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment, Notification
@@ -29,8 +30,18 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """Each role's start page: its work queues with their counts."""
-    return render(request, "home.html", {"queues": work_queues(request.user)})
+    """Each role's start page: the figures it acts on, each a link to the list behind it.
+
+    Headquarters and bureau staff: their work queues, the per-bureau table (national, or the
+    jurisdiction's) and the weekly trend; enterprise users: what needs their action, their filings
+    by status and their batches by outcome.
+    """
+    user = request.user
+    if user.is_enterprise_user:
+        context = {"panels": panels(user)}
+    else:
+        context = {"queues": work_queues(user), "bureau_table": bureau_table(user), "trend": weekly_trend(user)}
+    return render(request, "home.html", context)
 
 
 @login_required

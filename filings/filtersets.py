@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.pickers import bureau_picker_widget
@@ -114,6 +114,9 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
         choices=[c for c in Suspicion.choices if c[0]], label=_("Suspected prohibited goods")
     )
     flagged = django_filters.BooleanFilter(method="filter_flagged", label=_("Flagged as prohibited, to be suspended"))
+    change_pending = django_filters.BooleanFilter(
+        method="filter_change_pending", label=_("A change request is pending")
+    )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My jurisdiction only"))
     ordering = django_filters.OrderingFilter(
         fields=(("submitted_at", "submitted_at"), ("created_at", "created_at"), ("name", "name")),
@@ -165,6 +168,13 @@ class ProductFilingFilterSet(PageFiltersMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return filter_overdue(queryset, value)
+
+    def filter_change_pending(self, queryset, name, value):
+        """Products with (or without) a change request awaiting the bureau's review."""
+        if value is None:
+            return queryset
+        pending = Exists(ChangeRequest.objects.filter(product=OuterRef("pk"), status=ChangeRequestStatus.PENDING))
+        return queryset.filter(pending if value else ~pending)
 
     def filter_flagged(self, queryset, name, value):
         """Approved products a catalogue edition now puts in tier 1, not yet suspended (rule 1)."""

@@ -1,4 +1,4 @@
-"""Reads of filings that other parts of the project show: the filing queues on the home page."""
+"""Reads of filings that other parts of the project show: the filing queues and figures on the home page."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogues.choices import CatalogueKind
+from cbec_supervision.dashboard import BureauColumn, BureauLabel, Figure, Panel, PanelItem, Period
 from cbec_supervision.home import Queue
-from filings.choices import FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
+from filings.choices import FILING_EDITABLE, FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services.products import ccc_certificate_valid
 
@@ -203,3 +204,135 @@ def product_duplicates(
     if exclude is not None:
         found = found.exclude(pk=exclude)
     return list(found.order_by("-created_at", "-pk")[:5])
+
+
+# --- dashboards (issue 9 section 4) ---------------------------------------------------------------
+
+
+def dashboard_bureau_columns(user: User, period: Period) -> list[BureauColumn]:  # noqa: ARG001
+    """Filings awaiting review and overdue, per competent bureau: one grouped aggregate per kind of
+    filing. Counted as of now (a queue has no month); the period is the imports' columns'."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.FILING_REVIEW_DAYS)
+    submitted = Q(status=FilingStatus.SUBMITTED)
+    overdue = Q(status=FilingStatus.SUBMITTED, submitted_at__lt=cutoff)
+    mine = "mine=true" if user.is_bureau_staff else ""
+    group = _("Filings awaiting review")
+    columns: list[BureauColumn] = []
+    kinds = (
+        (EnterpriseFiling.objects.visible_to(user), "bureau", reverse("filings:enterprise_list"), _("Enterprises")),
+        (
+            ProductFiling.objects.visible_to(user),
+            "enterprise__bureau",
+            reverse("filings:product_list"),
+            _("Products"),
+        ),
+    )
+    for rank, (queryset, path, url, title) in enumerate(kinds):
+        if user.is_bureau_staff:
+            queryset = queryset.filter(**{f"{path}__in": user.jurisdiction()})
+        rows = list(
+            queryset.filter(submitted)
+            .values(f"{path}__code", f"{path}__name", f"{path}__name_en")
+            .order_by()
+            .annotate(pending=Count("pk"), overdue=Count("pk", filter=overdue))
+        )
+        labels = {
+            row[f"{path}__code"]: BureauLabel(row[f"{path}__code"], row[f"{path}__name"], row[f"{path}__name_en"])
+            for row in rows
+        }
+        for offset, (key, column_title, query, colour) in enumerate(
+            (
+                ("pending", title, f"status={FilingStatus.SUBMITTED}", "body"),
+                ("overdue", _("of which overdue"), "overdue=true", "danger"),
+            )
+        ):
+            by_bureau = {
+                row[f"{path}__code"]: Figure(row[key], _with(f"{url}?{query}", f"bureau={row[f'{path}__code']}"))
+                for row in rows
+            }
+            total = Figure(sum(row[key] for row in rows), _with(f"{url}?{query}", mine))
+            hint = (
+                _("submitted more than %(days)d days ago") % {"days": settings.FILING_REVIEW_DAYS}
+                if key == "overdue"
+                else ""
+            )
+            columns.append(
+                BureauColumn(column_title, group, 200 + rank * 10 + offset, by_bureau, total, labels, colour, hint)
+            )
+    return columns
+
+
+def dashboard_panels(user: User) -> list[Panel]:
+    """An enterprise's filings by status and what of them needs its action: two aggregates and its filing."""
+    enterprise = EnterpriseFiling.objects.visible_to(user).filter(pk=user.enterprise_id).first()
+    pending_change = Exists(ChangeRequest.objects.filter(product=OuterRef("pk"), status=ChangeRequestStatus.PENDING))
+    statuses = list(FilingStatus)
+    counts = (
+        ProductFiling.objects.visible_to(user)
+        .order_by()
+        .aggregate(
+            changes=Count("pk", filter=Q(pending_change)),
+            **{str(status): Count("pk", filter=Q(status=status)) for status in statuses},
+        )
+    )
+    product_url = reverse("filings:product_list")
+    by_status = []
+    action = []
+    if enterprise is not None:
+        by_status.append(
+            PanelItem(
+                _("Enterprise filing"),
+                Figure(1, enterprise.get_absolute_url()),
+                FILING_STATUS_COLOURS.get(enterprise.status, "secondary"),
+                enterprise.filing_no,
+                display=enterprise.get_status_display(),
+                rank=0,
+            )
+        )
+        if enterprise.status in FILING_EDITABLE:
+            action.append(
+                PanelItem(
+                    _("Your enterprise filing"),
+                    Figure(1, enterprise.get_absolute_url()),
+                    FILING_STATUS_COLOURS.get(enterprise.status, "secondary"),
+                    _("complete and submit it"),
+                    display=enterprise.get_status_display(),
+                    rank=100,
+                )
+            )
+    for rank, status in enumerate(statuses, start=1):
+        by_status.append(
+            PanelItem(
+                _("Products: %(status)s") % {"status": status.label},
+                Figure(counts[str(status)], f"{product_url}?status={status}"),
+                FILING_STATUS_COLOURS.get(status, "secondary"),
+                rank=rank,
+            )
+        )
+    action += [
+        PanelItem(
+            _("Products returned for correction"),
+            Figure(counts[str(FilingStatus.RETURNED)], f"{product_url}?status={FilingStatus.RETURNED}"),
+            "warning",
+            _("correct and submit them again"),
+            rank=110,
+        ),
+        PanelItem(
+            _("Product drafts"),
+            Figure(counts[str(FilingStatus.DRAFT)], f"{product_url}?status={FilingStatus.DRAFT}"),
+            "secondary",
+            _("not yet submitted"),
+            rank=120,
+        ),
+        PanelItem(
+            _("Products with a change request pending"),
+            Figure(counts["changes"], f"{product_url}?change_pending=true"),
+            "info",
+            _("the approved version stays in force until the bureau decides"),
+            rank=130,
+        ),
+    ]
+    return [
+        Panel("action", _("What needs your action"), 100, action),
+        Panel("filings", _("Your filings by status"), 200, by_status),
+    ]

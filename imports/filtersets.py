@@ -33,6 +33,20 @@ class ImportBatchFilterSet(PageFiltersMixin, django_filters.FilterSet):
     verification = django_filters.ChoiceFilter(
         field_name="verification__status", choices=VerificationStatus.choices, label=_("On-site verification")
     )
+    sent_to_verification = django_filters.BooleanFilter(
+        field_name="verification", lookup_expr="isnull", exclude=True, label=_("Sent to on-site verification")
+    )
+    # Dates of declaration, in Asia/Shanghai (the current time zone): the dashboards' months and weeks.
+    declared_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("Declared from")
+    )
+    declared_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("Declared to")
+    )
+    line_tier = django_filters.ChoiceFilter(
+        choices=Tier.choices, method="filter_line_tier", label=_("With lines in tier")
+    )
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Port bureau in my jurisdiction"))
 
     page_fields = ("q", "status", "tier", "mode", "port_bureau", "uscc")
     staff_only = ("uscc",)
@@ -50,6 +64,20 @@ class ImportBatchFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(batch_no__icontains=value) | Q(enterprise__name__icontains=value))
+
+    def filter_line_tier(self, queryset, name, value):
+        """Batches with at least one line in the tier (a batch's own tier is its most severe line's)."""
+        if not value:
+            return queryset
+        return queryset.filter(Exists(ImportItem.objects.filter(batch=OuterRef("pk"), tier=value)))
+
+    def filter_mine(self, queryset, name, value):
+        """With ``mine``, a bureau's staff keep the batches entering through a port of their jurisdiction
+        (they also see their enterprises' batches entering elsewhere). Others: no change."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not getattr(user, "is_bureau_staff", False):
+            return queryset
+        return queryset.filter(port_bureau__in=user.jurisdiction())
 
     def filter_pending_confirmation(self, queryset, name, value):
         if value is None:

@@ -1,15 +1,32 @@
-"""Reads of import control that other parts of the project show: the import queues on the home page."""
+"""Reads of import control that other parts of the project show: the import queues and figures on the home page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from catalogues.choices import TIER_COLOURS, Tier
+from cbec_supervision.dashboard import (
+    DASHBOARD_ZONE,
+    BureauColumn,
+    BureauLabel,
+    Figure,
+    Panel,
+    PanelItem,
+    Period,
+    Series,
+)
 from cbec_supervision.home import Queue
-from imports.choices import VerificationStatus
-from imports.models import ImportBatch, VerificationTask
+from imports.choices import BATCH_STATUS_COLOURS, BatchStatus, VerificationStatus
+from imports.models import ImportBatch, ImportItem, VerificationTask
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -45,4 +62,149 @@ def home_queues(user: User) -> list[Queue]:
             _("import batches with key-supervision goods, oldest first"),
             rank=120,
         )
+    ]
+
+
+# --- dashboards (issue 9 section 4) ---------------------------------------------------------------
+
+_REFUSED = (BatchStatus.REFUSED, BatchStatus.PARTIALLY_REFUSED)
+_REFUSED_QUERY = "&".join(f"status={status}" for status in _REFUSED)
+
+
+def _bureau_batches(user: User) -> QuerySet[ImportBatch]:
+    """The batches a dashboard counts: those entering through a port of the user's jurisdiction
+    (headquarters: every port). An enterprise's batches entering elsewhere are the other port's work."""
+    batches = ImportBatch.objects.visible_to(user)
+    if user.is_bureau_staff:
+        batches = batches.filter(port_bureau__in=user.jurisdiction())
+    return batches
+
+
+def _url(*parts: str) -> str:
+    return f"{reverse('imports:batch_list')}?{'&'.join(part for part in parts if part)}"
+
+
+def dashboard_bureau_columns(user: User, period: Period) -> list[BureauColumn]:
+    """Batches declared, refused and sent to verification in the period, and their lines by tier,
+    per port bureau: two grouped aggregates."""
+    batches = _bureau_batches(user).filter(created_at__gte=period.start, created_at__lt=period.end)
+    tiers = (Tier.PROHIBITED, Tier.KEY_SUPERVISION, Tier.GENERAL_SUPERVISION)
+    labels: dict[str, BureauLabel] = {}
+    #: {figure key: {bureau code: count}}
+    counts: dict[str, dict[str, int]] = {key: {} for key in ("declared", "refused", "sent")}
+    for row in (
+        batches.values("port_bureau__code", "port_bureau__name", "port_bureau__name_en")
+        .order_by()
+        .annotate(
+            declared=Count("pk"),
+            refused=Count("pk", filter=Q(status__in=_REFUSED)),
+            sent=Count("pk", filter=Q(verification__isnull=False)),
+        )
+    ):
+        code = str(row["port_bureau__code"])
+        labels[code] = BureauLabel(code, str(row["port_bureau__name"]), str(row["port_bureau__name_en"]))
+        for key in ("declared", "refused", "sent"):
+            counts[key][code] = int(row[key])
+    tier_keys = {tier: f"tier{int(tier)}" for tier in tiers}
+    for key in tier_keys.values():
+        counts[key] = {}
+    for line_row in (
+        ImportItem.objects.filter(batch__in=batches.values("pk"))
+        .values("batch__port_bureau__code")
+        .order_by()
+        .annotate(**{key: Count("pk", filter=Q(tier=tier)) for tier, key in tier_keys.items()})
+    ):
+        for key in tier_keys.values():
+            counts[key][str(line_row["batch__port_bureau__code"])] = int(line_row[key])  # type: ignore[literal-required]
+    # Staff's totals are their jurisdiction's (``mine``); headquarters' are national.
+    mine = "mine=true" if user.is_bureau_staff else ""
+
+    def column(
+        key: str, title: str | Promise, group: str | Promise, rank: int, filters: str, colour: str
+    ) -> BureauColumn:
+        by_bureau = {
+            code: Figure(value, _url(f"port_bureau={code}", filters, period.query))
+            for code, value in counts[key].items()
+        }
+        total = Figure(sum(counts[key].values()), _url(mine, filters, period.query))
+        return BureauColumn(title, group, rank, by_bureau, total, labels, colour)
+
+    month = _("Import batches this month")
+    by_tier = _("Lines declared this month, by tier")
+    columns = [
+        column("declared", pgettext_lazy("batches", "Declared"), month, 300, "", "body"),
+        column("refused", pgettext_lazy("batches", "Refused"), month, 310, _REFUSED_QUERY, "danger"),
+        column("sent", _("Sent to on-site verification"), month, 320, "sent_to_verification=true", "warning"),
+    ]
+    for rank, (tier, key) in enumerate(tier_keys.items(), start=330):
+        columns.append(column(key, tier.label, by_tier, rank, f"line_tier={int(tier)}", TIER_COLOURS[tier]))
+    return columns
+
+
+def dashboard_trend(user: User, weeks: list[Period]) -> list[Series]:
+    """Batches declared and refused per week (Asia/Shanghai weeks), in one grouped aggregate."""
+    start, end = weeks[0].start, weeks[-1].end
+    rows = (
+        _bureau_batches(user)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .annotate(week=TruncWeek("created_at", tzinfo=DASHBOARD_ZONE))
+        .values("week")
+        .order_by()
+        .annotate(declared=Count("pk"), refused=Count("pk", filter=Q(status__in=_REFUSED)))
+    )
+    by_week: dict[dt.date, dict[str, int]] = {
+        _as_date(row["week"]): {"declared": int(row["declared"]), "refused": int(row["refused"])} for row in rows
+    }
+    mine = "mine=true" if user.is_bureau_staff else ""
+
+    def points(key: str, filters: str) -> list[Figure]:
+        return [Figure(by_week.get(week.first, {}).get(key, 0), _url(mine, filters, week.query)) for week in weeks]
+
+    return [
+        # Colours told apart by hue and by the line's dash (the chart script), readable as text on white.
+        Series("declared", _("Batches declared"), points("declared", ""), "#0b5ed7", rank=100),
+        Series("refused", _("Batches refused"), points("refused", _REFUSED_QUERY), "#b02a37", rank=110),
+    ]
+
+
+def _as_date(value: dt.datetime | dt.date) -> dt.date:
+    """TruncWeek's answer as the local date of the Monday (SQLite may answer a naive datetime)."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(DASHBOARD_ZONE)
+        return value.date()
+    return value
+
+
+def dashboard_panels(user: User) -> list[Panel]:
+    """An enterprise's batches by outcome, and those awaiting on-site verification (what needs its action)."""
+    statuses = list(BatchStatus)
+    counts = (
+        ImportBatch.objects.visible_to(user)
+        .order_by()
+        .aggregate(
+            awaiting=Count("pk", filter=Q(verification__status=VerificationStatus.OPEN)),
+            **{str(status): Count("pk", filter=Q(status=status)) for status in statuses},
+        )
+    )
+    url = reverse("imports:batch_list")
+    outcomes = [
+        PanelItem(
+            status.label,
+            Figure(counts[str(status)], f"{url}?status={status}"),
+            BATCH_STATUS_COLOURS.get(status, "body"),
+            rank=rank,
+        )
+        for rank, status in enumerate(statuses)
+    ]
+    awaiting = PanelItem(
+        _("Batches awaiting on-site verification"),
+        Figure(counts["awaiting"], f"{url}?verification={VerificationStatus.OPEN}"),
+        "warning",
+        _("have the goods ready for the port bureau's inspectors"),
+        rank=400,
+    )
+    return [
+        Panel("action", _("What needs your action"), 100, [awaiting]),
+        Panel("batches", _("Your import batches by outcome"), 300, outcomes),
     ]

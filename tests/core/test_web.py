@@ -25,7 +25,9 @@ def test_each_role_logs_in_and_sees_its_home(world, client, who):
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/")
     assert page.status_code == 200
-    assert "queues" in page.context and page.context["queues"]
+    # Staff see their work queues (and the bureau figures); an enterprise its panels (issue 9 section 4).
+    shown = "panels" if who == "alice" else "queues"
+    assert shown in page.context and page.context[shown]
 
 
 def test_an_inspector_home_counts_only_its_bureau(world, client):

@@ -53,6 +53,7 @@ def test_home_counts_the_queues_of_each_role(world, toy):
     assert inspector["Filings awaiting review"] == 1
     assert inspector["Overdue reviews"] == 1
     assert inspector["Products awaiting review"] == 0
-    alice = browser_as(world.alice).get("/").context["queues"]
-    assert str(alice[0].display) == "Approved"
-    assert {str(q.title): q.count for q in alice}["Products: Draft"] == 1
+    # An enterprise's home shows its panels (issue 9 section 4): its filing first, then its products.
+    alice = {panel.key: panel.items for panel in browser_as(world.alice).get("/").context["panels"]}
+    assert str(alice["filings"][0].display) == "Approved"
+    assert {str(item.label): item.figure.value for item in alice["filings"]}["Products: Draft"] == 1

@@ -130,5 +130,10 @@ def test_home_queues_count_open_verifications_and_batches_awaiting_them(world, t
 
     assert queues(world.zj_inspector)["Open on-site verifications"] == 1
     assert queues(world.gd_inspector)["Open on-site verifications"] == 0
-    assert queues(world.alice)["Batches awaiting verification"] == 1
-    assert queues(world.bob)["Batches awaiting verification"] == 0
+
+    def action(user):
+        panels = browser_as(user).get(reverse("home")).context["panels"]
+        return {str(item.label): item.figure.value for panel in panels if panel.key == "action" for item in panel.items}
+
+    assert action(world.alice)["Batches awaiting on-site verification"] == 1
+    assert action(world.bob)["Batches awaiting on-site verification"] == 0
