@@ -57,6 +57,7 @@ def navigation(request) -> dict:
         )
     else:
         if user.is_bureau_staff:
+            items.append(NavItem(_("My work"), reverse("my_work"), "person-check", testid="nav-my-work"))
             items.append(
                 NavItem(_("Review queue"), reverse("filings:review_queue"), "inbox", testid="nav-review-queue")
             )

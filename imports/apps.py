@@ -12,10 +12,12 @@ class ImportsConfig(AppConfig):
         from cbec_supervision import handovers
         from cbec_supervision.home import register_queues
         from cbec_supervision.scoping import register_paths
-        from imports.selectors import home_queues
+        from imports.selectors import home_queues, register_assignment_kinds, register_searchers
         from imports.services.recheck import catalogue_edition_in_force
 
         register_queues(home_queues)
+        register_assignment_kinds()
+        register_searchers()
         # Rule 10: a catalogue edition in force re-checks the lines still awaiting verification.
         handovers.connect(handovers.CATALOGUE_EDITION_IN_FORCE, catalogue_edition_in_force, asynchronous=True)
 

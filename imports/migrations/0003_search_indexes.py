@@ -1,0 +1,34 @@
+"""Indexes for the search box (``cbec_supervision.search``), on PostgreSQL only.
+
+Batch numbers and the HS codes of lines by prefix: ``varchar_pattern_ops`` B-trees; the CAS
+numbers of lines (a JSON list) by ``@>``: a GIN ``jsonb_path_ops`` index. SQLite matches without
+them (see ``filings`` migration 0006 for why they are SQL, not model indexes).
+"""
+
+from django.db import migrations
+
+INDEXES = [
+    ("batch_no_prefix_idx", "imports_importbatch", "(batch_no varchar_pattern_ops)"),
+    ("item_hs_prefix_idx", "imports_importitem", "(hs_code varchar_pattern_ops)"),
+    ("item_cas_gin_idx", "imports_importitem", "USING gin (cas_numbers jsonb_path_ops)"),
+]
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, table, definition in INDEXES:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {definition}")
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, _table, _definition in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("imports", "0002_item_status")]
+
+    operations = [migrations.RunPython(create, drop, elidable=False)]
