@@ -85,11 +85,12 @@ class QueueKind:
         value: Any = obj
         for name in self.bureau_path.split("__"):
             value = getattr(value, name)
-        return value
+        bureau: Bureau = value
+        return bureau
 
     def queryset(self, user: User | None = None) -> models.QuerySet:
         manager: Any = self.model._default_manager
-        queryset = manager.visible_to(user) if user is not None else manager.all()
+        queryset: models.QuerySet = manager.visible_to(user) if user is not None else manager.all()
         return queryset.filter(self.waiting).select_related(self.bureau_path, *self.related)
 
 
@@ -146,7 +147,7 @@ def assignable_users(obj: models.Model) -> list[User]:
     User = get_user_model()
     candidates = User.objects.filter(is_active=True, bureau_id__in=[bureau.pk, bureau.parent_id])
     if kind.permission:
-        holders = User.objects.with_perm(  # type: ignore[attr-defined]
+        holders = User.objects.with_perm(
             kind.permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
         )
         candidates = candidates.filter(pk__in=holders.values("pk"))

@@ -128,7 +128,7 @@ class Searcher:
     #: the matching rows the user may see (``visible_to``), ordered, or None if the query cannot match
     search: SearchFunction
     #: a second line under each result (an identifier, the enterprise, the status); no query
-    describe: Callable[[Any], str] = lambda obj: ""
+    describe: Callable[[Any], str] = lambda _obj: ""
     #: the place of the group on the results page
     rank: int = 0
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogues.choices import CatalogueKind
 from cbec_supervision.assignment import QueueKind, register_queue_kind
 from cbec_supervision.home import Queue
-from cbec_supervision.search import SearchQuery, Searcher, contains, list_contains, register_searcher
+from cbec_supervision.search import Searcher, SearchQuery, contains, list_contains, register_searcher
 from filings.choices import FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services.products import ccc_certificate_valid
@@ -236,7 +236,12 @@ def _enterprise_search(user: User, query: SearchQuery) -> QuerySet[EnterpriseFil
         parts.append(contains("name", query.text))
     if not parts:
         return None
-    return EnterpriseFiling.objects.visible_to(user).filter(reduce(or_, parts)).select_related("bureau").order_by("name", "pk")
+    return (
+        EnterpriseFiling.objects.visible_to(user)
+        .filter(reduce(or_, parts))
+        .select_related("bureau")
+        .order_by("name", "pk")
+    )
 
 
 def _product_search(user: User, query: SearchQuery) -> QuerySet[ProductFiling] | None:
@@ -253,7 +258,12 @@ def _product_search(user: User, query: SearchQuery) -> QuerySet[ProductFiling] |
         parts += [contains("name", query.text), contains("name_en", query.text)]
     if not parts:
         return None
-    return ProductFiling.objects.visible_to(user).filter(reduce(or_, parts)).select_related("enterprise").order_by("name", "pk")
+    return (
+        ProductFiling.objects.visible_to(user)
+        .filter(reduce(or_, parts))
+        .select_related("enterprise")
+        .order_by("name", "pk")
+    )
 
 
 def _describe_enterprise(filing: EnterpriseFiling) -> str:
@@ -261,7 +271,13 @@ def _describe_enterprise(filing: EnterpriseFiling) -> str:
 
 
 def _describe_product(product: ProductFiling) -> str:
-    parts = (product.enterprise.name, product.hs_code, product.gtin, product.filing_no or "", product.get_status_display())
+    parts = (
+        product.enterprise.name,
+        product.hs_code,
+        product.gtin,
+        product.filing_no or "",
+        product.get_status_display(),
+    )
     return " · ".join(part for part in parts if part)
 
 
@@ -271,6 +287,4 @@ def register_searchers() -> None:
     register_searcher(
         Searcher("filings.enterprise", _("Enterprise filings"), _enterprise_search, _describe_enterprise, rank=100)
     )
-    register_searcher(
-        Searcher("filings.product", _("Product filings"), _product_search, _describe_product, rank=110)
-    )
+    register_searcher(Searcher("filings.product", _("Product filings"), _product_search, _describe_product, rank=110))

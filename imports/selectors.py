@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.assignment import QueueKind, register_queue_kind
 from cbec_supervision.home import Queue
-from cbec_supervision.search import SearchQuery, Searcher, list_contains, register_searcher
+from cbec_supervision.search import Searcher, SearchQuery, list_contains, register_searcher
 from imports.choices import VerificationStatus
 from imports.models import ImportBatch, ImportItem, VerificationTask
 
