@@ -241,6 +241,15 @@ def _end(assignment: Assignment) -> None:
 # --- reads -------------------------------------------------------------------------------------
 
 
+def with_owner(queryset: models.QuerySet) -> models.QuerySet:
+    """``queryset`` with ``owner_name``: the username of each row's owner, or None (a subquery, no extra query)."""
+    content_type = ContentType.objects.get_for_model(queryset.model, for_concrete_model=False)
+    owner = Assignment.objects.filter(active=True, content_type=content_type, object_id=OuterRef("pk")).values(
+        "assignee__username"
+    )[:1]
+    return queryset.annotate(owner_name=Subquery(owner))
+
+
 def current_assignment(obj: models.Model) -> Assignment | None:
     """The active assignment of ``obj`` with its assignee, or None (one query)."""
     return Assignment.objects.active().of(obj).select_related("assignee").first()

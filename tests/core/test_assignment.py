@@ -349,3 +349,17 @@ def test_staff_have_a_my_work_link_in_the_navigation(world, client):
     assert 'data-testid="nav-my-work"' in client.get(reverse("home")).content.decode()
     client.force_login(world.alice)
     assert 'data-testid="nav-my-work"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_queues_show_each_items_owner(world, client):
+    product = submitted_product(world)
+    task = open_verification(world)
+    assign(actor=world.zj_admin, obj=product, assignee=world.zj_inspector)
+    assign(actor=world.zj_admin, obj=task, assignee=world.zj_admin)
+    submitted_enterprise(world)  # nobody's
+    client.force_login(world.zj_inspector)
+    review = client.get(reverse("filings:review_queue")).content.decode()
+    assert '<td data-testid="owner">zj_inspector</td>' in review
+    assert '<td data-testid="owner">—</td>' in review
+    verifications = client.get(reverse("imports:verification_queue")).content.decode()
+    assert '<td data-testid="owner">zj_admin</td>' in verifications
