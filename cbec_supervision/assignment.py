@@ -247,7 +247,8 @@ def with_owner(queryset: models.QuerySet) -> models.QuerySet:
     owner = Assignment.objects.filter(active=True, content_type=content_type, object_id=OuterRef("pk")).values(
         "assignee__username"
     )[:1]
-    return queryset.annotate(owner_name=Subquery(owner))
+    annotated: models.QuerySet = queryset.annotate(owner_name=Subquery(owner))
+    return annotated
 
 
 def current_assignment(obj: models.Model) -> Assignment | None:
