@@ -1,10 +1,10 @@
 """Indexes for the search box (``cbec_supervision.search``), on PostgreSQL only.
 
 Names are matched by substring (``ILIKE '%...%'``): GIN trigram indexes (``pg_trgm``) serve it.
-HS codes by prefix: a ``varchar_pattern_ops`` B-tree. CAS numbers (a JSON list) by ``@>``: a GIN
-``jsonb_path_ops`` index. SQLite has none of these and matches with ``icontains`` (small data), so
-the indexes are created by SQL here rather than declared on the model (a GIN index would not
-migrate on SQLite).
+CAS numbers (a JSON list) by ``@>``: a GIN ``jsonb_path_ops`` index. HS codes, GTINs and filing
+numbers, by prefix or exactly, use Django's own indexes of those columns (``varchar_pattern_ops``).
+SQLite has none of these and matches with ``icontains`` (small data), so the indexes are created by
+SQL here rather than declared on the model (a GIN index would not migrate on SQLite).
 """
 
 from django.contrib.postgres.operations import TrigramExtension
@@ -13,7 +13,6 @@ from django.db import migrations
 INDEXES = [
     ("product_name_trgm_idx", "filings_productfiling", "USING gin (name gin_trgm_ops)"),
     ("product_name_en_trgm_idx", "filings_productfiling", "USING gin (name_en gin_trgm_ops)"),
-    ("product_hs_prefix_idx", "filings_productfiling", "(hs_code varchar_pattern_ops)"),
     ("product_cas_gin_idx", "filings_productfiling", "USING gin (cas_numbers jsonb_path_ops)"),
     ("enterprise_name_trgm_idx", "filings_enterprisefiling", "USING gin (name gin_trgm_ops)"),
 ]

@@ -1,14 +1,14 @@
 """Indexes for the search box (``cbec_supervision.search``), on PostgreSQL only.
 
-Batch numbers and the HS codes of lines by prefix: ``varchar_pattern_ops`` B-trees; the CAS
-numbers of lines (a JSON list) by ``@>``: a GIN ``jsonb_path_ops`` index. SQLite matches without
-them (see ``filings`` migration 0006 for why they are SQL, not model indexes).
+The HS codes of lines by prefix: a ``varchar_pattern_ops`` B-tree; the CAS numbers of lines (a JSON
+list) by ``@>``: a GIN ``jsonb_path_ops`` index. (Batch numbers by prefix: Django's own pattern index
+of the unique column.) SQLite matches without them (see ``filings`` migration 0006 for why they are
+SQL, not model indexes).
 """
 
 from django.db import migrations
 
 INDEXES = [
-    ("batch_no_prefix_idx", "imports_importbatch", "(batch_no varchar_pattern_ops)"),
     ("item_hs_prefix_idx", "imports_importitem", "(hs_code varchar_pattern_ops)"),
     ("item_cas_gin_idx", "imports_importitem", "USING gin (cas_numbers jsonb_path_ops)"),
 ]
