@@ -28,3 +28,6 @@ class AuditAction(models.TextChoices):
     DISMISS_SUSPICION = "dismiss_suspicion", _("dismissed the suspected prohibited goods match of")
     RECLASSIFY = "reclassify", _("re-classified under a new catalogue edition")
     FLAG_PROHIBITED = "flag_prohibited", _("flagged as prohibited by a new catalogue edition")
+    ASSIGN = "assign", _("assigned")
+    REASSIGN = "reassign", _("reassigned")
+    UNASSIGN = "unassign", _("released the assignment of")

@@ -58,6 +58,7 @@ def navigation(request) -> dict:
         items.append(NavItem(_("API"), reverse("api-start"), "braces", testid="nav-api"))
     else:
         if user.is_bureau_staff:
+            items.append(NavItem(_("My work"), reverse("my_work"), "person-check", testid="nav-my-work"))
             items.append(
                 NavItem(_("Review queue"), reverse("filings:review_queue"), "inbox", testid="nav-review-queue")
             )

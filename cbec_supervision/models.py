@@ -297,3 +297,59 @@ class ReferenceDataset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self) -> AssignmentQuerySet:
+        return self.filter(active=True)
+
+    def of(self, obj: models.Model) -> AssignmentQuerySet:
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(content_type=content_type, object_id=obj.pk)
+
+
+class Assignment(models.Model):
+    """Who owns an item waiting in a bureau queue (a filing review, a change request, a verification).
+
+    One active assignment per item; a reassignment ends the active one (``active`` false,
+    ``ended_at`` set) and starts another, so the history is kept. Written only by the services in
+    ``cbec_supervision.assignment``, which the apps' queue kinds (``register_queue_kind``) govern.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("item type"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("item id"))
+    item = GenericForeignKey("content_type", "object_id")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], condition=models.Q(active=True), name="one_active_assignment"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "active"], name="assignment_assignee_idx"),
+            models.Index(fields=["content_type", "object_id"], name="assignment_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} → {self.assignee_id}"

@@ -151,6 +151,18 @@ class TierColumn(tables.Column):
         return getattr(record, bound_column.accessor.split(".")[-1])
 
 
+class OwnerColumn(tables.Column):
+    """Who owns a queued item: the ``owner_name`` annotation of ``assignment.with_owner``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("Owner"))
+        kwargs.setdefault("accessor", "owner_name")
+        kwargs.setdefault("orderable", True)
+        kwargs.setdefault("default", "—")
+        kwargs.setdefault("attrs", {"td": {"data-testid": "owner"}})
+        super().__init__(**kwargs)
+
+
 class SelectColumn(tables.CheckBoxColumn):
     """The row-selection checkbox of a list with bulk actions (never exported)."""
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("work/", views.my_work, name="my_work"),
+    path("work/assign/<int:content_type_id>/<int:pk>/", views.assign_item, name="assign_item"),
+    path("search/", views.search_page, name="search"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     # One `accounts` namespace from two apps: the account pages, and the enterprise self-registration
     # (accounts:signup), which creates a filing and so lives in filings; accounts, a layer below, never names it.

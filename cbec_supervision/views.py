@@ -6,7 +6,9 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -17,12 +19,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cbec_supervision import assignment as work
 from cbec_supervision.attachments import attachment_visible_to
 from cbec_supervision.dashboard import bureau_table, panels, weekly_trend
 from cbec_supervision.home import work_queues
 from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment, Notification
 from cbec_supervision.notifications import notifications_mark_read
+from cbec_supervision.search import SearchQuery, search
 from cbec_supervision.tables import NotificationTable
 
 logger = logging.getLogger(__name__)
@@ -154,3 +158,59 @@ def api_start(request):
         "api/start.html",
         {"body": f"api/start.{language}.html", "base": request.build_absolute_uri("/").rstrip("/")},
     )
+
+
+@login_required
+@require_GET
+def my_work(request):
+    """The items assigned to me that still wait, overdue first, then oldest first; for a bureau
+    administrator, also the open items per person of the bureau. A fixed number of queries."""
+    user = request.user
+    if not user.is_bureau_staff:
+        raise PermissionDenied(_("Only bureau staff have assigned work."))
+    context = {"items": work.my_work(user), "kinds": work.queue_kinds()}
+    if work.may_see_workload(user):
+        context["workload"], context["unassigned"] = work.workload(user)
+    return render(request, "work/my_work.html", context)
+
+
+@login_required
+@require_POST
+def assign_item(request, content_type_id: int, pk: int):
+    """Assign (``action=assign``, ``assignee``, ``reason`` for a reassignment) or release an item."""
+    kind = work.kind_for_content_type(content_type_id)
+    if kind is None:
+        raise Http404
+    manager = kind.model._default_manager
+    obj = get_object_or_404(manager.visible_to(request.user), pk=pk)  # type: ignore[attr-defined]
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("action") == "release":
+            work.unassign(actor=request.user, obj=obj, reason=reason)
+            messages.success(request, _("The item is no longer assigned."))
+        else:
+            raw = request.POST.get("assignee", "")
+            assignee = get_user_model().objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+            if assignee is None:
+                raise ValidationError({"assignee": [_("Choose a person.")]})
+            work.assign(actor=request.user, obj=obj, assignee=assignee, reason=reason)
+            messages.success(
+                request,
+                _("Assigned to %(name)s.") % {"name": assignee.get_full_name() or assignee.get_username()},
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = kind.url_of(obj)
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def search_page(request):
+    """The navigation bar's search box: objects the user may see, by identifier or name, grouped by kind."""
+    query = SearchQuery.parse(request.GET.get("q"))
+    groups = search(request.user, query)
+    return render(request, "search/results.html", {"query": query, "groups": groups})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -13,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogues.choices import CatalogueKind
+from cbec_supervision.assignment import QueueKind, register_queue_kind
 from cbec_supervision.dashboard import BureauColumn, BureauLabel, Figure, Panel, PanelItem, Period
 from cbec_supervision.home import Queue
+from cbec_supervision.search import Searcher, SearchQuery, contains, list_contains, register_searcher
 from filings.choices import FILING_EDITABLE, FILING_STATUS_COLOURS, ChangeRequestStatus, FilingStatus
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 from filings.services.products import ccc_certificate_valid
@@ -336,3 +340,116 @@ def dashboard_panels(user: User) -> list[Panel]:
         Panel("action", _("What needs your action"), 100, action),
         Panel("filings", _("Your filings by status"), 200, by_status),
     ]
+
+
+def _review_days() -> int:
+    return settings.FILING_REVIEW_DAYS
+
+
+def register_assignment_kinds() -> None:
+    """Filing reviews and change requests wait in the competent bureau's queue: they are assigned."""
+    submitted = str(FilingStatus.SUBMITTED)
+    register_queue_kind(
+        QueueKind(
+            key="filings.enterprise_review",
+            model_label="filings.EnterpriseFiling",
+            label=_("Enterprise filing review"),
+            waiting=Q(status=submitted),
+            is_waiting=lambda filing: filing.status == submitted,
+            bureau_path="bureau",
+            waiting_since="submitted_at",
+            due_days=_review_days,
+            permission=EnterpriseFiling.review_permission,
+        )
+    )
+    register_queue_kind(
+        QueueKind(
+            key="filings.product_review",
+            model_label="filings.ProductFiling",
+            label=_("Product filing review"),
+            waiting=Q(status=submitted),
+            is_waiting=lambda product: product.status == submitted,
+            bureau_path="enterprise__bureau",
+            waiting_since="submitted_at",
+            due_days=_review_days,
+            permission=ProductFiling.review_permission,
+        )
+    )
+    pending = str(ChangeRequestStatus.PENDING)
+    register_queue_kind(
+        QueueKind(
+            key="filings.change_request",
+            model_label="filings.ChangeRequest",
+            label=_("Change request"),
+            waiting=Q(status=pending),
+            is_waiting=lambda request: request.status == pending,
+            bureau_path="enterprise__bureau",
+            waiting_since="created_at",
+            due_days=_review_days,
+            permission=EnterpriseFiling.review_permission,
+            related=("product",),
+        )
+    )
+
+
+def _enterprise_search(user: User, query: SearchQuery) -> QuerySet[EnterpriseFiling] | None:
+    parts = []
+    if query.is_identifier:
+        # a credit code (or its start) or a filing number: indexed identifier columns
+        parts += [Q(uscc__startswith=query.upper), Q(filing_no=query.upper)]
+    if query.is_words:
+        parts.append(contains("name", query.text))
+    if not parts:
+        return None
+    return (
+        EnterpriseFiling.objects.visible_to(user)
+        .filter(reduce(or_, parts))
+        .select_related("bureau")
+        .order_by("name", "pk")
+    )
+
+
+def _product_search(user: User, query: SearchQuery) -> QuerySet[ProductFiling] | None:
+    parts = []
+    if query.is_gtin:
+        parts.append(Q(gtin=query.text))
+    if query.is_hs_prefix:
+        parts.append(Q(hs_code__startswith=query.text))
+    if query.is_cas:
+        parts.append(list_contains("cas_numbers", query.text))
+    if query.is_identifier and not query.is_digits:
+        parts.append(Q(filing_no=query.upper))
+    if query.is_words:
+        parts += [contains("name", query.text), contains("name_en", query.text)]
+    if not parts:
+        return None
+    return (
+        ProductFiling.objects.visible_to(user)
+        .filter(reduce(or_, parts))
+        .select_related("enterprise")
+        .order_by("name", "pk")
+    )
+
+
+def _describe_enterprise(filing: EnterpriseFiling) -> str:
+    return " · ".join(part for part in (filing.uscc, filing.filing_no or "", filing.get_status_display()) if part)
+
+
+def _describe_product(product: ProductFiling) -> str:
+    parts = (
+        product.enterprise.name,
+        product.hs_code,
+        product.gtin,
+        product.filing_no or "",
+        product.get_status_display(),
+    )
+    return " · ".join(part for part in parts if part)
+
+
+def register_searchers() -> None:
+    """The search box finds enterprise filings (credit code, filing number, name) and product filings
+    (name, GTIN, HS code, CAS number, filing number)."""
+    register_searcher(
+        Searcher("filings.enterprise", _("Enterprise filings"), _enterprise_search, _describe_enterprise, rank=100)
+    )
+    register_searcher(Searcher("filings.product", _("Product filings"), _product_search, _describe_product, rank=110))

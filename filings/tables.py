@@ -12,7 +12,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogues.choices import TIER_COLOURS, Tier
-from cbec_supervision.tables import BaseTable, DateColumn, DateTimeColumn, MonoColumn, StatusColumn, TierColumn
+from cbec_supervision.tables import (
+    BaseTable,
+    DateColumn,
+    DateTimeColumn,
+    MonoColumn,
+    OwnerColumn,
+    StatusColumn,
+    TierColumn,
+)
 from filings.models import ChangeRequest, EnterpriseFiling, ProductFiling
 
 TIER_LABELS = dict(Tier.choices)
@@ -164,6 +172,7 @@ class EnterpriseQueueTable(EnterpriseFilingTable):
     export_name = "review-queue-enterprises"
     submitted_at = DateTimeColumn(verbose_name=_("Submitted"), orderable=True)
     waiting = WaitingColumn(verbose_name=_("Waiting"))
+    owner = OwnerColumn()
 
     class Meta(EnterpriseFilingTable.Meta):
         sequence = ("submitted_at", "waiting", "...")
@@ -181,6 +190,7 @@ class ProductQueueTable(ProductFilingTable):
     export_name = "review-queue-products"
     submitted_at = DateTimeColumn(verbose_name=_("Submitted"), orderable=True)
     waiting = WaitingColumn(verbose_name=_("Waiting"))
+    owner = OwnerColumn()
 
     class Meta(ProductFilingTable.Meta):
         sequence = ("submitted_at", "waiting", "name", "brand", "hs_code", "enterprise", "tier", "status", "...")
@@ -211,6 +221,7 @@ class ChangeRequestQueueTable(BaseTable):
         verbose_name=_("Fields"), accessor="changes", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
     submitted_by = tables.Column(verbose_name=_("Submitted by"), accessor="submitted_by__username")
+    owner = OwnerColumn()
 
     class Meta(BaseTable.Meta):
         model = ChangeRequest

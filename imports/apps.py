@@ -13,13 +13,22 @@ class ImportsConfig(AppConfig):
         from cbec_supervision.dashboard import register_bureau_columns, register_panels, register_trend
         from cbec_supervision.home import register_queues
         from cbec_supervision.scoping import register_paths
-        from imports.selectors import dashboard_bureau_columns, dashboard_panels, dashboard_trend, home_queues
+        from imports.selectors import (
+            dashboard_bureau_columns,
+            dashboard_panels,
+            dashboard_trend,
+            home_queues,
+            register_assignment_kinds,
+            register_searchers,
+        )
         from imports.services.recheck import catalogue_edition_in_force
 
         register_queues(home_queues)
         register_bureau_columns(dashboard_bureau_columns)
         register_trend(dashboard_trend)
         register_panels(dashboard_panels)
+        register_assignment_kinds()
+        register_searchers()
         # Rule 10: a catalogue edition in force re-checks the lines still awaiting verification.
         handovers.connect(handovers.CATALOGUE_EDITION_IN_FORCE, catalogue_edition_in_force, asynchronous=True)
 

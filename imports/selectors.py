@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalogues.choices import TIER_COLOURS, Tier
+from cbec_supervision.assignment import QueueKind, register_queue_kind
 from cbec_supervision.dashboard import (
     DASHBOARD_ZONE,
     BureauColumn,
@@ -25,6 +28,7 @@ from cbec_supervision.dashboard import (
     Series,
 )
 from cbec_supervision.home import Queue
+from cbec_supervision.search import Searcher, SearchQuery, list_contains, register_searcher
 from imports.choices import BATCH_STATUS_COLOURS, BatchStatus, VerificationStatus
 from imports.models import ImportBatch, ImportItem, VerificationTask
 
@@ -208,3 +212,57 @@ def dashboard_panels(user: User) -> list[Panel]:
         Panel("action", _("What needs your action"), 100, [awaiting]),
         Panel("batches", _("Your import batches by outcome"), 300, outcomes),
     ]
+
+
+#: an on-site verification holds goods at the port: overdue after this many days
+VERIFICATION_DUE_DAYS = 2
+
+
+def register_assignment_kinds() -> None:
+    """Open on-site verifications wait in the port bureau's queue: they are assigned."""
+    open_ = str(VerificationStatus.OPEN)
+    register_queue_kind(
+        QueueKind(
+            key="imports.verification",
+            model_label="imports.VerificationTask",
+            label=_("On-site verification"),
+            waiting=Q(status=open_),
+            is_waiting=lambda task: task.status == open_,
+            bureau_path="bureau",
+            waiting_since="created_at",
+            due_days=lambda: VERIFICATION_DUE_DAYS,
+            related=("batch",),
+            url=lambda task: task.batch.get_absolute_url(),
+        )
+    )
+
+
+def _batch_search(user: User, query: SearchQuery) -> QuerySet[ImportBatch] | None:
+    """Batches by number (or its start), or by the HS code prefix or CAS number of one of their lines."""
+    parts = []
+    if query.is_identifier and not query.is_digits:
+        parts.append(Q(batch_no__startswith=query.upper))
+    line = []
+    if query.is_hs_prefix:
+        line.append(Q(hs_code__startswith=query.text))
+    if query.is_cas:
+        line.append(list_contains("cas_numbers", query.text))
+    if line:
+        parts.append(Q(Exists(ImportItem.objects.filter(reduce(or_, line), batch=OuterRef("pk")))))
+    if not parts:
+        return None
+    return (
+        ImportBatch.objects.visible_to(user)
+        .filter(reduce(or_, parts))
+        .select_related("enterprise")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _describe_batch(batch: ImportBatch) -> str:
+    return " · ".join((batch.enterprise.name, batch.get_mode_display(), batch.get_status_display()))
+
+
+def register_searchers() -> None:
+    """The search box finds import batches by number, and by the HS code or CAS number of a line."""
+    register_searcher(Searcher("imports.batch", _("Import batches"), _batch_search, _describe_batch, rank=200))

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalogues.choices import TIER_COLOURS, Tier
-from cbec_supervision.tables import BaseTable, DateColumn, DateTimeColumn, MonoColumn, StatusColumn, TierColumn
+from cbec_supervision.tables import (
+    BaseTable,
+    DateColumn,
+    DateTimeColumn,
+    MonoColumn,
+    OwnerColumn,
+    StatusColumn,
+    TierColumn,
+)
 from imports.models import ExportDeclaration, ImportBatch, VerificationTask
 
 TIER_LABELS = dict(Tier.choices)
@@ -98,6 +106,7 @@ class VerificationTaskTable(BaseTable):
     key_lines = MonoColumn(verbose_name=_("Key supervision"), numeric=True, orderable=True)
     pending_lines = MonoColumn(verbose_name=_("Awaiting confirmation"), numeric=True, orderable=True)
     arrival = DateColumn(verbose_name=_("Arrival"), accessor="batch__arrival_date", orderable=True)
+    owner = OwnerColumn()
 
     class Meta(BaseTable.Meta):
         model = VerificationTask

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cbec_supervision.assignment import with_owner
 from cbec_supervision.lists import build_table
 from cbec_supervision.tables import COUNT_CAP, EXPORT_FORMATS, EXPORT_LIMIT
 from cbec_supervision.webui import show_refusal
@@ -60,30 +61,36 @@ def review_queue(request):
     enterprises = build_table(
         request,
         EnterpriseQueueTable,
-        EnterpriseFiling.objects.visible_to(user)
-        .filter(status=FilingStatus.SUBMITTED)
-        .select_related("bureau")
-        .order_by("submitted_at", "id"),
+        with_owner(
+            EnterpriseFiling.objects.visible_to(user)
+            .filter(status=FilingStatus.SUBMITTED)
+            .select_related("bureau")
+            .order_by("submitted_at", "id")
+        ),
         prefix="e-",
         selectable=user.is_bureau_staff,
     )
     products = build_table(
         request,
         ProductQueueTable,
-        ProductFiling.objects.visible_to(user)
-        .filter(status=FilingStatus.SUBMITTED)
-        .select_related("enterprise__bureau")
-        .order_by("submitted_at", "id"),
+        with_owner(
+            ProductFiling.objects.visible_to(user)
+            .filter(status=FilingStatus.SUBMITTED)
+            .select_related("enterprise__bureau")
+            .order_by("submitted_at", "id")
+        ),
         prefix="p-",
         selectable=user.is_bureau_staff,
     )
     changes = build_table(
         request,
         ChangeRequestQueueTable,
-        ChangeRequest.objects.visible_to(user)
-        .filter(status=ChangeRequestStatus.PENDING)
-        .select_related("enterprise__bureau", "product", "submitted_by")
-        .order_by("created_at", "id"),
+        with_owner(
+            ChangeRequest.objects.visible_to(user)
+            .filter(status=ChangeRequestStatus.PENDING)
+            .select_related("enterprise__bureau", "product", "submitted_by")
+            .order_by("created_at", "id")
+        ),
         prefix="c-",
     )
     prefix = request.GET.get("export_table", "")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalogues.presentation import TIER_LABELS, editions_rows, reason_rows
+from cbec_supervision.assignment import with_owner
 from cbec_supervision.countries import country_choices
 from cbec_supervision.lists import list_page
 from cbec_supervision.tables import PAGE_SIZE
@@ -455,7 +456,7 @@ def verification_queue(request):
     )
     return list_page(
         request,
-        queryset=queryset,
+        queryset=with_owner(queryset),
         table_class=VerificationTaskTable,
         template="imports/verification_queue.html",
         context={"title": _("On-site verifications")},
