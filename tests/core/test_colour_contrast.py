@@ -67,6 +67,9 @@ def test_the_known_contrast_of_bootstraps_link_colour_fails_on_the_page():
         (r":root", "--bs-link-color"),
         (r":root", "--bs-link-hover-color"),
         (r":root", "--bs-code-color"),
+        (r":root", "--cbec-success-text"),
+        (r":root", "--cbec-danger-text"),
+        (r":root", "--bs-form-invalid-color"),
         (r"\.btn-outline-primary", "--bs-btn-color"),
         (r"\.btn-outline-secondary", "--bs-btn-color"),
         (r"\.btn-outline-warning", "--bs-btn-color"),
@@ -90,3 +93,15 @@ def test_secondary_and_tertiary_text_reach_4_5_to_1_on_every_background():
 
 def test_focus_is_outlined_solid():
     assert re.search(r":focus-visible[^{]*\{[^}]*outline:\s*2px solid", APP_CSS)
+
+
+#: Bootstrap 5.3's emphasis shades (light theme), which app.css gives yellow and cyan text
+EMPHASIS = {"var(--bs-warning-text-emphasis)": "#664d03", "var(--bs-info-text-emphasis)": "#055160"}
+
+
+@pytest.mark.parametrize("rule", [r"(?m)^\.text-warning $", r"(?m)^\.text-info $"])
+def test_yellow_and_cyan_text_is_written_in_its_emphasis_shade(rule):
+    value = declared(rule, "color").removesuffix("!important").strip()
+    colour = rgb(EMPHASIS[value])
+    low = {name: round(contrast(colour, rgb(bg)), 2) for name, bg in BACKGROUNDS.items()}
+    assert min(low.values()) >= 4.5, low
