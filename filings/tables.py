@@ -103,7 +103,8 @@ class EnterpriseFilingTable(BaseTable):
 class ProductFilingTable(BaseTable):
     export_name = "product-filings"
 
-    name = tables.Column(verbose_name=_("Product name"), linkify=True, orderable=True)
+    # render_name links the name itself (with the English name beneath): no linkify, or the link nests in a link.
+    name = tables.Column(verbose_name=_("Product name"), orderable=True)
     name_en = tables.Column(verbose_name=_("English name"), visible=False)
     brand = tables.Column(verbose_name=_("Brand"), orderable=True)
     model = tables.Column(verbose_name=_("Model"))

@@ -64,6 +64,10 @@ from filings.views.enterprises import (
 # --- product filings ----------------------------------------------------------------------------
 
 
+#: The label upload and the test report form both have a "file" field on the product page: ids apart.
+LABEL_FORM_IDS = "id_label_%s"
+
+
 def _is_enterprise_user(user) -> bool:
     return user.is_enterprise_user
 
@@ -213,7 +217,8 @@ def _product_context(request, product: ProductFiling, **forms_given) -> dict:
         "in_charge": own or user.is_hq or user.has_jurisdiction_over(product.enterprise.bureau),
         "decisions": _decisions(product) if reviewer else [],
         "decision_form": DecisionForm(),
-        "label_form": forms_given.get("label_form") or (UploadForm() if own and editable else None),
+        "label_form": forms_given.get("label_form")
+        or (UploadForm(auto_id=LABEL_FORM_IDS) if own and editable else None),
         "report_form": forms_given.get("report_form") or (TestReportForm() if own and open_for_reports else None),
         "change_requests": change_requests,
         "has_pending_change": any(c.status == ChangeRequestStatus.PENDING for c in change_requests),
@@ -355,7 +360,7 @@ def product_suspicion(request, pk: int, decision: str):
 @require_POST
 def product_label(request, pk: int):
     product = _own_product_or_404(request, pk)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, auto_id=LABEL_FORM_IDS)
     if form.is_valid():
         try:
             services.product_label_attach(actor=request.user, product=product, upload=form.cleaned_data["file"])
