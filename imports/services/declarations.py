@@ -622,13 +622,14 @@ def verification_decide(
 
 def _notify_outcome(batch: ImportBatch, reason: str) -> None:
     """Tell the operator where its batch stands once the lines awaiting verification are decided."""
-    kind = {
-        BatchStatus.RELEASED: "batch_released",
-        BatchStatus.REFUSED: "batch_refused",
-    }.get(
-        batch.status,
-        "batch_lines_released" if batch.items.filter(status=ItemStatus.RELEASED).exists() else "batch_lines_refused",
-    )
+    if batch.status == BatchStatus.RELEASED:
+        kind = "batch_released"
+    elif batch.status == BatchStatus.REFUSED:
+        kind = "batch_refused"
+    elif batch.items.filter(status=ItemStatus.RELEASED).exists():
+        kind = "batch_lines_released"  # partially refused: the verified lines were released
+    else:
+        kind = "batch_lines_refused"
     notify(
         recipients=batch.enterprise.users.filter(is_active=True),
         kind=kind,
