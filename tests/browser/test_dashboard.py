@@ -26,6 +26,9 @@ def test_headquarters_sees_the_chart_and_follows_a_figure_to_its_list(page):
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("[data-testid=login-submit]")
     page.wait_for_selector("[data-testid=trend-chart]")
+    # The scripts come after the canvas in the page: wait until the chart is drawn.
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.Chart && window.Chart.getChart('trend-chart')")
 
     # Chart.js is loaded from our own static files and drew on the canvas.
     assert page.evaluate("typeof window.Chart") == "function"
