@@ -266,3 +266,13 @@ def _describe_batch(batch: ImportBatch) -> str:
 def register_searchers() -> None:
     """The search box finds import batches by number, and by the HS code or CAS number of a line."""
     register_searcher(Searcher("imports.batch", _("Import batches"), _batch_search, _describe_batch, rank=200))
+
+
+def next_open_verification(user: User, batch: ImportBatch) -> ImportBatch | None:
+    """The batch of the oldest on-site verification still open in the user's bureau, other than ``batch``'s:
+    where an inspector goes after deciding one (the verification queue's order)."""
+    tasks = VerificationTask.objects.filter(status=VerificationStatus.OPEN).exclude(batch=batch)
+    if not user.is_hq:
+        tasks = tasks.filter(bureau__in=user.jurisdiction())
+    task = tasks.select_related("batch").order_by("created_at", "id").first()
+    return task.batch if task is not None else None

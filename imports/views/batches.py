@@ -50,6 +50,7 @@ from imports.forms import (
     product_choices,
 )
 from imports.models import ImportBatch, VerificationTask
+from imports.selectors import next_open_verification
 from imports.services import files as import_files
 from imports.services.declarations import (
     import_batch_declare,
@@ -432,6 +433,10 @@ def batch_verify(request, pk: int, outcome: str):
         messages.success(
             request, _("On-site verification failed: batch %(no)s is refused entry.") % {"no": batch.batch_no}
         )
+    following = next_open_verification(request.user, batch)
+    if following is not None:
+        messages.info(request, _("Next in the verification queue: batch %(no)s.") % {"no": following.batch_no})
+        return redirect(following)
     return redirect(batch)
 
 

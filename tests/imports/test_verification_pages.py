@@ -174,3 +174,21 @@ def test_the_queue_lists_open_verifications_of_the_bureau_oldest_first(world, to
     assert [t.batch_id for t in rows] == [to_verify.pk, second.pk]
     assert (rows[0].key_lines, rows[0].pending_lines) == (2, 1)
     assert list(browser_as(world.gd_inspector).get(reverse("imports:verification_queue")).context["rows"]) == []
+
+
+def test_after_a_verification_the_inspector_lands_on_the_next_open_one(world, to_verify, alice_co):
+    """Issue 9, section 2: the next item of the queue, oldest first, not the batch just decided."""
+    from tests.imports.filed import declare_filed
+    from tests.imports.pages import HAIR_DRYER
+
+    following = declare_filed(actor=world.alice, items=[dict(HAIR_DRYER)], port_bureau="ZJ")
+    assert following.verification.status == VerificationStatus.OPEN
+    client = browser_as(world.zj_inspector)
+    response = client.post(
+        reverse("imports:batch_verify", args=[to_verify.pk, "fail"]), {"note": "货证不符"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == following.get_absolute_url()
+    assert any(following.batch_no in m for m in messages_of(response))
+    # The last one of the queue leads back to itself.
+    done = client.post(reverse("imports:batch_verify", args=[following.pk, "fail"]), {"note": "货证不符"})
+    assert done["Location"] == following.get_absolute_url()
