@@ -379,7 +379,10 @@ def _records_of_csv(text: str) -> Iterable[dict[str, Any] | Exception]:
 
 
 def _parse(
-    items: Iterable[Any], source: str, reference_keys: tuple[str, ...], build: Callable[[Mapping[str, Any]], OverseasRecord]
+    items: Iterable[Any],
+    source: str,
+    reference_keys: tuple[str, ...],
+    build: Callable[[Mapping[str, Any]], OverseasRecord],
 ) -> FeedResult:
     result = FeedResult()
     for position, item in enumerate(items, start=1):
@@ -484,7 +487,11 @@ def _cpsc_record(recall: Mapping[str, Any]) -> OverseasRecord:
     hazard_types = _names(_get(recall, "Hazards", "hazards"), "HazardType", "hazard_type")
     upcs = _names(_get(recall, "ProductUPCs", "upcs", "UPCs"), "UPC", "upc")
     countries = _names(
-        _get(recall, "ManufacturerCountries", "countries", "manufacturer_countries"), "Country", "country", "Name", "name"
+        _get(recall, "ManufacturerCountries", "countries", "manufacturer_countries"),
+        "Country",
+        "country",
+        "Name",
+        "name",
     )
     remedies = _names(_get(recall, "Remedies", "remedies"), "Name", "name")
     description = clean(_get(recall, "Description", "description", "descriptions"))
