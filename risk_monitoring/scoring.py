@@ -189,6 +189,8 @@ class Config:
             raise ValueError("baseline rate in [0, 1), prior samplings and half-life positive")
         if any(self.half_saturation.get(name, 0) <= 0 for name in _SATURATING):
             raise ValueError("every saturating factor needs a positive half-saturation")
+        if not (0 <= self.tier2_share <= self.tier1_share <= 1):
+            raise ValueError("tier shares: 0 <= tier 2 <= tier 1 <= 1")
         if not 0 <= self.reported_first_share <= 1:
             raise ValueError("reported_first_share in [0, 1]: reporting first never counts against the enterprise")
         if not 0 < self.medium_threshold <= self.high_threshold <= 100:
@@ -197,6 +199,10 @@ class Config:
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _SATURATING = (FAILURE_SEVERITY, COMPLAINTS, OVERSEAS_NOTICES, ENTERPRISE_REPORTS, PAST_MEASURES)
+
+
+def _exceeds(part: float, whole: float) -> bool:
+    return part > whole + 1e-9 * (1.0 + whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,13 +248,18 @@ class Evidence:
             self.tier1_lines,
             self.tier2_lines,
         )
-        if min(counts) < 0 or (self.measures and min(self.measures.values()) < 0):
+        measures = self.measures.values()
+        if min(counts) < 0 or (measures and min(measures) < 0):
             raise ValueError("counts must not be negative")
-        if self.failed_samplings > self.samplings:
+        if not math.isfinite(sum(counts) + sum(measures)):
+            raise ValueError("counts must be finite numbers")
+        # A part summed apart from its whole (failed samplings, reports filed first) may exceed it by
+        # a rounding error; more than that is a mistake of the caller.
+        if _exceeds(self.failed_samplings, self.samplings):
             raise ValueError("more failed samplings than samplings")
-        if self.reported_first > self.enterprise_reports:
+        if _exceeds(self.reported_first, self.enterprise_reports):
             raise ValueError("more reports filed first than reports")
-        if self.tier1_lines + self.tier2_lines > self.lines:
+        if _exceeds(self.tier1_lines + self.tier2_lines, self.lines):
             raise ValueError("more tier-1 and tier-2 lines than lines")
 
 
@@ -400,7 +411,7 @@ def score(evidence: Evidence, config: Config = DEFAULT_CONFIG) -> Score:
     # Enterprise reports: those filed before any other source count only a share.
     if e.enterprise_reports:
         share = config.reported_first_share
-        reports = (e.enterprise_reports - e.reported_first) + share * e.reported_first
+        reports = max(e.enterprise_reports - e.reported_first, 0.0) + share * e.reported_first
         params = {"count": e.enterprise_reports, "reported_first": e.reported_first, "first_share": share}
         exact = w[ENTERPRISE_REPORTS] * reports / (reports + k[ENTERPRISE_REPORTS])
         add(_r(reports), exact, Explanation(ENTERPRISE_REPORTS, params))
@@ -409,7 +420,7 @@ def score(evidence: Evidence, config: Config = DEFAULT_CONFIG) -> Score:
 
     # Tier of its goods: the weighted share of tier-1 and tier-2 lines.
     if e.lines:
-        tier = (config.tier1_share * e.tier1_lines + config.tier2_share * e.tier2_lines) / e.lines
+        tier = min((config.tier1_share * e.tier1_lines + config.tier2_share * e.tier2_lines) / e.lines, 1.0)
         params = {"tier1_lines": e.tier1_lines, "tier2_lines": e.tier2_lines, "lines": e.lines}
         add(_r(tier), w[TIER] * tier, Explanation(TIER, params))
     else:

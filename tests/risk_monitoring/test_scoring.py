@@ -322,6 +322,8 @@ def test_an_unknown_measure_type_counts_the_default_points():
         {"enterprise_reports": 1, "reported_first": 2},
         {"lines": 1, "tier1_lines": 1, "tier2_lines": 1},
         {"measures": {"recall": -1}},
+        {"complaints": float("nan")},
+        {"measures": {"recall": float("inf")}},
     ],
 )
 def test_impossible_evidence_is_refused(fields):
@@ -332,3 +334,10 @@ def test_impossible_evidence_is_refused(fields):
 def test_a_config_without_a_weight_for_every_factor_is_refused():
     with pytest.raises(ValueError, match="weights missing"):
         Config(weights={"complaints": 10})
+
+
+def test_a_part_summed_apart_from_its_whole_may_exceed_it_by_a_rounding_error():
+    whole = sum([0.1] * 10)  # 0.9999999999999999
+    result = score(Evidence(samplings=whole, failed_samplings=1.0, enterprise_reports=whole, reported_first=1.0))
+    assert sum(f.contribution for f in result.factors) == result.score
+    assert all(f.exact >= 0 for f in result.factors)
