@@ -341,3 +341,10 @@ def test_a_part_summed_apart_from_its_whole_may_exceed_it_by_a_rounding_error():
     result = score(Evidence(samplings=whole, failed_samplings=1.0, enterprise_reports=whole, reported_first=1.0))
     assert sum(f.contribution for f in result.factors) == result.score
     assert all(f.exact >= 0 for f in result.factors)
+
+
+@pytest.mark.parametrize(("weight", "expected"), [(2.5, 3), (3.5, 4), (2.49, 2)])
+def test_half_points_round_up(weight, expected):
+    config = Config(weights={**DEFAULT_CONFIG.weights, "supervision_level": weight})
+    result = score(Evidence(strict_supervision=True), config)
+    assert result.score == result.factors[-1].contribution == expected
