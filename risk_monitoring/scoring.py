@@ -14,8 +14,8 @@ Choices, and why:
   count: each event counts ``0.5 ** (age_days / half_life_days)`` (:func:`recency_weight`), so an
   event of today counts 1, one of half a year ago (the default half-life, 180 days) counts 0.5. The
   weighting is a sum over events, so the database computes it in the same aggregate that counts
-  them (``SUM(POWER(0.5, age_days / half_life))``) and a score needs no list of events. Plain counts
-  are the special case of events all of today.
+  them (``SUM(POWER(0.5, age_days / half_life))``, the half-life read from ``Config.half_life_days``)
+  and a score needs no list of events. Plain counts are the special case of events all of today.
 - **Sampling failure rate with a prior.** The rate is a Bayesian average (the mean of a Beta
   posterior): ``(failed + m·p) / (samplings + m)`` with the baseline rate ``p`` and a prior worth
   ``m`` samplings. One failure in one sampling is 28%, not 100%; five in five is 60%. Only the
