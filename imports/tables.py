@@ -18,6 +18,7 @@ from cbec_supervision.tables import (
     StatusColumn,
     TierColumn,
 )
+from imports.choices import BatchStatus
 from imports.models import ExportDeclaration, ImportBatch, VerificationTask
 
 TIER_LABELS = dict(Tier.choices)
@@ -33,6 +34,20 @@ def _with_credit_code(enterprise):
     )
 
 
+class BatchTierColumn(TierColumn):
+    """A batch's tier; a batch prohibited only on a suspicion, still under verification, is shown as
+    suspected (not the red badge) until an inspector decides: certain tier-1 lines are refused, so a
+    tier-1 batch still awaiting verification with nothing refused rests on a suspicion."""
+
+    def render(self, record, bound_column):
+        if record.tier == 1 and record.status == BatchStatus.VERIFICATION_REQUIRED:
+            return format_html(
+                '<span class="badge text-bg-warning" data-testid="suspected-badge">{}</span>',
+                _("Suspected, awaiting verification"),
+            )
+        return super().render(record, bound_column)
+
+
 class ImportBatchTable(BaseTable):
     export_name = "import-batches"
 
@@ -42,7 +57,7 @@ class ImportBatchTable(BaseTable):
     port_bureau = tables.Column(verbose_name=_("Port bureau"), order_by=("port_bureau__code",), orderable=True)
     item_count = MonoColumn(verbose_name=_("Lines"), numeric=True, orderable=True)
     total_value_cny = MonoColumn(verbose_name=_("Value (CNY)"), numeric=True, orderable=True)
-    tier = TierColumn(verbose_name=_("Tier"), labels=TIER_LABELS, colours=TIER_COLOURS, orderable=True)
+    tier = BatchTierColumn(verbose_name=_("Tier"), labels=TIER_LABELS, colours=TIER_COLOURS, orderable=True)
     status = StatusColumn(verbose_name=_("Status"), orderable=True)
     arrival_date = DateColumn(verbose_name=_("Arrival"), orderable=True)
     created_at = DateTimeColumn(verbose_name=_("Declared"), orderable=True)

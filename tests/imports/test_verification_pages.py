@@ -192,3 +192,15 @@ def test_after_a_verification_the_inspector_lands_on_the_next_open_one(world, to
     # The last one of the queue leads back to itself.
     done = client.post(reverse("imports:batch_verify", args=[following.pk, "fail"]), {"note": "货证不符"})
     assert done["Location"] == following.get_absolute_url()
+
+
+def test_a_batch_prohibited_only_on_a_suspicion_is_not_badged_prohibited(world, to_verify):
+    """Issue 9, section 3: "suspected, awaiting verification" in the list and the header until decided."""
+    to_verify.refresh_from_db()
+    assert to_verify.tier == 1 and to_verify.status == BatchStatus.VERIFICATION_REQUIRED
+    client = browser_as(world.zj_inspector)
+    listed = client.get(reverse("imports:batch_list")).content.decode()
+    page = client.get(to_verify.get_absolute_url()).content.decode()
+    for html in (listed, page):
+        assert 'data-testid="suspected-badge"' in html
+    assert 'data-tier="1" data-testid="tier-badge"' not in listed
