@@ -234,7 +234,11 @@ def may_triage(actor: Actor, signal: RiskSignal) -> bool:
 
 
 def _locked(signal: RiskSignal, actor: Actor) -> RiskSignal:
-    signal = RiskSignal.objects.select_for_update().select_related("competent_bureau", "reported_by").get(pk=signal.pk)
+    signal = (
+        RiskSignal.objects.select_for_update(of=("self",))
+        .select_related("competent_bureau", "reported_by")
+        .get(pk=signal.pk)
+    )
     if not may_triage(actor, signal):
         raise PermissionDenied(_("Only staff of the competent bureau triage this signal."))
     return signal
@@ -295,6 +299,7 @@ def risk_signal_mark_duplicate(
 
     A duplicate of a duplicate is grouped under the first signal of the group.
     """
+    original = RiskSignal.objects.get(pk=original.pk)
     while original.duplicate_of_id is not None:
         original = RiskSignal.objects.get(pk=original.duplicate_of_id)
     if original.pk == signal.pk:
