@@ -41,10 +41,11 @@ def _hazard(reasons: list[dict[str, Any]]) -> str:
 
 def _actor(announcement: Announcement) -> Actor:
     if announcement.actor_id is not None:
-        user = User.objects.filter(pk=announcement.actor_id).first()
+        user: User | None = User.objects.filter(pk=announcement.actor_id).first()
         if user is not None:
             return user
-    return announcement.actor_label or "handover:" + announcement.event
+    label: str = announcement.actor_label or "handover:" + announcement.event
+    return label
 
 
 def risk_signal_from_refusal(announcement: Announcement) -> list[RiskSignal]:

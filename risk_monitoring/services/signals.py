@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,7 @@ def _staff(actor: Actor) -> User | None:
 
 
 def _enterprise(value: EnterpriseFiling | int | None, field: str, errors: dict[str, list[str]]) -> Any:
-    if value in (None, ""):
+    if value is None:
         return None
     pk = value.pk if isinstance(value, EnterpriseFiling) else value
     filing = EnterpriseFiling.objects.select_related("bureau").filter(pk=pk, status=FilingStatus.APPROVED).first()
@@ -88,7 +88,7 @@ def _clean(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]
     cleaned["origin_country"] = cleaned["origin_country"].upper()
     if cleaned["origin_country"] and len(cleaned["origin_country"]) != 2:
         errors["origin_country"] = [_("Give a two-letter country code (ISO 3166).")]
-    choices: tuple[tuple[str, type, str], ...] = (
+    choices: tuple[tuple[str, type[models.TextChoices], str], ...] = (
         ("hazard", Hazard, Hazard.OTHER),
         ("severity", Severity, ""),
         ("category", GoodsCategory, ""),
@@ -96,8 +96,9 @@ def _clean(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]
     )
     for name, enum, default in choices:
         value = str(data.get(name) or "") or default
-        if value and value not in enum.values:
-            errors[name] = [_("One of %(values)s.") % {"values": ", ".join(enum.values)}]
+        values = [str(choice) for choice in enum]
+        if value and value not in values:
+            errors[name] = [_("One of %(values)s.") % {"values": ", ".join(values)}]
         cleaned[name] = value
     return cleaned
 
@@ -287,7 +288,9 @@ def risk_signal_close(
     signal.closed_reason = reason
     signal.duplicate_of = duplicate_of
     signal.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=signal, before=before, after=snapshot(signal), reason=reason)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=signal, before=before, after=snapshot(signal), reason=reason
+    )
     return signal
 
 

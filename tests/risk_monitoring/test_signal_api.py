@@ -43,16 +43,25 @@ class TestAStaffSignalIsReadByEveryBureauNotByTheEnterprise(_SignalScope):
 def test_staff_create_a_signal_naming_another_bureaus_product(goods):
     response = api_as(goods.gd_inspector).post(
         URL,
-        {"source": "overseas_notification", "title": "Safety Gate A12/00123/25", "product": goods.alice_toy.pk,
-         "products": [goods.bob_kettle.pk], "hazard": "choking", "overseas_reference": "A12/00123/25",
-         "origin_country": "cn"},
+        {
+            "source": "overseas_notification",
+            "title": "Safety Gate A12/00123/25",
+            "product": goods.alice_toy.pk,
+            "products": [goods.bob_kettle.pk],
+            "hazard": "choking",
+            "overseas_reference": "A12/00123/25",
+            "origin_country": "cn",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["product"], body["products"]) == (goods.alice_toy.pk, [goods.alice_toy.pk, goods.bob_kettle.pk])
     assert (body["enterprise"], body["reported_by"], body["severity"], body["status"]) == (
-        goods.alice_co.pk, "GD", "", "new"
+        goods.alice_co.pk,
+        "GD",
+        "",
+        "new",
     )
     assert body["origin_country"] == "CN"
 
@@ -90,9 +99,11 @@ def test_bad_intake_answers_400_per_field(goods, body):
 
 
 def test_triage_over_the_api(goods):
-    signal_id = api_as(goods.gd_inspector).post(
-        URL, {"source": "complaint", "title": "x", "product": goods.alice_toy.pk}, format="json"
-    ).json()["id"]
+    signal_id = (
+        api_as(goods.gd_inspector)
+        .post(URL, {"source": "complaint", "title": "x", "product": goods.alice_toy.pk}, format="json")
+        .json()["id"]
+    )
     gd, zj = api_as(goods.gd_inspector), api_as(goods.zj_inspector)
     assert gd.post(f"{URL}{signal_id}/assess/", {"severity": "high", "reason": "r"}, format="json").status_code == 403
     assert zj.post(f"{URL}{signal_id}/assess/", {"severity": "x", "reason": "r"}, format="json").status_code == 400
@@ -117,7 +128,9 @@ def test_an_enterprise_does_not_triage_its_own_report(goods):
 def test_duplicates_over_the_api(goods):
     client = api_as(goods.zj_inspector)
     first, second = (
-        client.post(URL, {"source": "complaint", "title": t, "enterprise": goods.alice_co.pk}, format="json").json()["id"]
+        client.post(URL, {"source": "complaint", "title": t, "enterprise": goods.alice_co.pk}, format="json").json()[
+            "id"
+        ]
         for t in ("a", "b")
     )
     assert client.post(f"{URL}{second}/duplicate/", {"duplicate_of": 99999999}, format="json").status_code == 400
@@ -147,8 +160,11 @@ def test_filters_and_my_queue(goods):
 def test_the_list_costs_a_fixed_number_of_queries(goods, django_assert_max_num_queries):
     client = api_as(goods.zj_inspector)
     for n in range(25):
-        client.post(URL, {"source": "complaint", "title": f"s{n}", "products": [goods.alice_toy.pk, goods.bob_kettle.pk]},
-                    format="json")
+        client.post(
+            URL,
+            {"source": "complaint", "title": f"s{n}", "products": [goods.alice_toy.pk, goods.bob_kettle.pk]},
+            format="json",
+        )
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert response.json()["count"] == 25

@@ -15,10 +15,14 @@ NEW = reverse("risk_monitoring:signal_create")
 
 
 def _signal(goods):
-    return risk_signal_create(actor=goods.gd_inspector, source="complaint", title="小零件脱落", products=[goods.alice_toy])
+    return risk_signal_create(
+        actor=goods.gd_inspector, source="complaint", title="小零件脱落", products=[goods.alice_toy]
+    )
 
 
-def test_staff_see_the_list_and_their_queue_with_a_fixed_number_of_queries(goods, client, django_assert_max_num_queries):
+def test_staff_see_the_list_and_their_queue_with_a_fixed_number_of_queries(
+    goods, client, django_assert_max_num_queries
+):
     for _ in range(3):
         _signal(goods)
     client.force_login(goods.zj_inspector)
@@ -68,7 +72,9 @@ def test_staff_enter_a_new_signal(goods, client):
     signal = RiskSignal.objects.get()
     assert response.status_code == 302 and response.url == signal.get_absolute_url()
     assert (signal.source, signal.enterprise, signal.reported_by) == ("inspection", goods.bob_co, goods.zj)
-    refused = client.post(NEW, {"source": "inspection", "title": "x", "hazard": "other", "product": goods.alice_draft.pk})
+    refused = client.post(
+        NEW, {"source": "inspection", "title": "x", "hazard": "other", "product": goods.alice_draft.pk}
+    )
     assert refused.status_code == 200 and RiskSignal.objects.count() == 1
 
 

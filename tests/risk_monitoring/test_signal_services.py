@@ -64,9 +64,7 @@ def test_bad_values_are_refused_per_field(goods):
 def test_an_overseas_reference_is_unique_within_its_source(goods):
     risk_signal_create(actor="task:import", source="overseas_notification", title="a", overseas_reference="A12/0001/24")
     with pytest.raises(ValidationError) as error:
-        risk_signal_create(
-            actor=goods.hq, source="overseas_notification", title="b", overseas_reference="A12/0001/24"
-        )
+        risk_signal_create(actor=goods.hq, source="overseas_notification", title="b", overseas_reference="A12/0001/24")
     assert "overseas_reference" in error.value.message_dict
     risk_signal_create(actor=goods.hq, source="complaint", title="c", overseas_reference="A12/0001/24")
 
@@ -77,7 +75,9 @@ def test_enterprise_users_may_not_enter_staff_signals(goods):
 
 
 def test_an_enterprise_reports_a_risk_about_its_own_goods(goods):
-    signal = risk_signal_report(actor=goods.alice, title="批次色牢度不合格", products=[goods.alice_toy], source="complaint")
+    signal = risk_signal_report(
+        actor=goods.alice, title="批次色牢度不合格", products=[goods.alice_toy], source="complaint"
+    )
     assert (signal.source, signal.enterprise, signal.reported_by, signal.competent_bureau) == (
         SignalSource.ENTERPRISE_REPORT,
         goods.alice_co,
