@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def home_queues(user: User) -> list[Queue]:
-    """Open risk signals about enterprises of the bureau's jurisdiction (bureau staff, rank 130)."""
+    """Open risk signals about enterprises of the bureau's jurisdiction (bureau staff, rank 125)."""
     if not user.is_bureau_staff:
         return []
     count = RiskSignal.objects.queue_of(user).count()
@@ -26,6 +26,6 @@ def home_queues(user: User) -> list[Queue]:
             f"{reverse('risk_monitoring:signal_list')}?mine=true",
             "danger" if count else "secondary",
             _("new and assessed signals about enterprises of your jurisdiction"),
-            rank=130,
+            rank=125,
         )
     ]
