@@ -22,6 +22,7 @@ class SignalFormBase(ServiceErrorsMixin, forms.Form):
     brand = forms.CharField(label=_("Brand"), max_length=200, required=False)
     model = forms.CharField(label=_("Model"), max_length=200, required=False)
     origin_country = forms.CharField(label=_("Country of origin (ISO code)"), max_length=2, required=False)
+    file = forms.FileField(label=_("File (a photo, a test report, the notice)"), required=False)
 
 
 class StaffSignalForm(SignalFormBase):
@@ -61,3 +62,7 @@ class AssessForm(ServiceErrorsMixin, forms.Form):
 
 class CloseForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(ServiceErrorsMixin, forms.Form):
+    file = forms.FileField(label=_("File"))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.signal_detail, name="signal_detail"),
     path("<int:pk>/assess/", views.signal_assess, name="signal_assess"),
     path("<int:pk>/close/", views.signal_close, name="signal_close"),
+    path("<int:pk>/attach/", views.signal_attach, name="signal_attach"),
 ]

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cbec_supervision.lists import list_page
+from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
 from risk_monitoring import services
 from risk_monitoring.filtersets import RiskSignalFilterSet
-from risk_monitoring.forms import AssessForm, CloseForm, EnterpriseReportForm, StaffSignalForm
+from risk_monitoring.forms import AssessForm, AttachForm, CloseForm, EnterpriseReportForm, StaffSignalForm
 from risk_monitoring.models import RiskSignal
 from risk_monitoring.tables import RiskSignalTable
 
@@ -59,8 +60,11 @@ def signal_detail(request, pk: int):
             "signal": signal,
             "products": signal.products.order_by("pk"),
             "may_triage": not request.user.is_enterprise_user and services.may_triage(request.user, signal),
+            "may_attach": signal.is_open and services.may_attach(request.user, signal),
+            "attachments": Attachment.objects.for_object(signal).select_related("uploaded_by"),
             "assess_form": AssessForm(),
             "close_form": CloseForm(),
+            "attach_form": AttachForm(),
         },
     )
 
@@ -105,16 +109,37 @@ def signal_close(request, pk: int):
 
 
 @login_required
+@require_POST
+def signal_attach(request, pk: int):
+    signal = get_object_or_404(RiskSignal.objects.visible_to(request.user), pk=pk)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(signal)
+    try:
+        services.risk_signal_attach(actor=request.user, signal=signal, upload=form.cleaned_data["file"])
+    except (PermissionDenied, ValidationError) as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("The file was added."))
+    return redirect(signal)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def signal_create(request):
     """A new signal (staff) or a risk report (enterprise users): the same page, its own form."""
     user = request.user
     posted = request.method == "POST"
     if user.is_enterprise_user and user.enterprise_id:
-        form = EnterpriseReportForm(request.POST if posted else None, enterprise_id=user.enterprise_id)
+        form = EnterpriseReportForm(
+            request.POST if posted else None, request.FILES if posted else None, enterprise_id=user.enterprise_id
+        )
         title = _("Report a risk")
     elif user.is_bureau_staff or user.is_hq:
-        form = StaffSignalForm(request.POST if posted else None)
+        form = StaffSignalForm(request.POST if posted else None, request.FILES if posted else None)
         title = _("New risk signal")
     else:
         raise PermissionDenied
@@ -122,6 +147,8 @@ def signal_create(request):
         data = dict(form.cleaned_data)
         product = data.pop("product", None)
         products = [product] if product else []
+        upload = data.pop("file", None)
+        data["uploads"] = [upload] if upload else []
         try:
             if isinstance(form, EnterpriseReportForm):
                 signal = services.risk_signal_report(actor=user, products=products, **data)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
+from cbec_supervision.models import Attachment
 from filings.choices import GoodsCategory, ProductSubcategory
 from risk_monitoring.choices import Hazard, Severity, SignalSource
 from risk_monitoring.models import RiskSignal
@@ -92,3 +94,21 @@ class CloseSerializer(serializers.Serializer):
 class DuplicateSerializer(serializers.Serializer):
     duplicate_of = serializers.IntegerField(**_ID)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class SignalAttachmentSerializer(serializers.ModelSerializer):
+    """A file of a signal; ``url`` downloads it for whoever may see the signal."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "mime_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj: Attachment) -> str:
+        return reverse("attachment_download", args=[obj.pk])
+
+
+class SignalFileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)

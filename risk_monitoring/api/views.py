@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from cbec_supervision.api import ScopedViewSetMixin
+from cbec_supervision.models import Attachment
 from risk_monitoring import services
 from risk_monitoring.api.serializers import (
     AssessSerializer,
@@ -21,6 +22,8 @@ from risk_monitoring.api.serializers import (
     DuplicateSerializer,
     RiskSignalCreateSerializer,
     RiskSignalSerializer,
+    SignalAttachmentSerializer,
+    SignalFileUploadSerializer,
 )
 from risk_monitoring.filtersets import RiskSignalFilterSet
 from risk_monitoring.models import RiskSignal
@@ -43,7 +46,7 @@ class RiskSignalViewSet(
     list_select_related = ("reported_by", "competent_bureau")
     list_prefetch_related = ("products",)
     ordering_fields = ["created_at", "status", "severity", "source"]
-    object_actions = ("history", "assess", "close", "duplicate")
+    object_actions = ("history", "assess", "close", "duplicate", "attachments")
 
     def _respond(self, signal: RiskSignal, code: int = status.HTTP_200_OK) -> Response:
         signal = self.get_queryset().get(pk=signal.pk)
@@ -106,3 +109,24 @@ class RiskSignalViewSet(
             actor=request.user, signal=signal, original=original, reason=body.validated_data.get("reason", "")
         )
         return self._respond(signal)
+
+    @extend_schema(
+        methods=["GET"], responses={200: SignalAttachmentSerializer(many=True)}, description="The signal's files."
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": SignalFileUploadSerializer},
+        responses={201: SignalAttachmentSerializer},
+        description="Add a file to an open signal (the reporter, the competent bureau).",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, *args, **kwargs):
+        """The signal's files; ``POST`` (multipart ``file``) adds one."""
+        signal = self.get_object()
+        if request.method == "GET":
+            files = Attachment.objects.for_object(signal).select_related("uploaded_by")
+            return Response(SignalAttachmentSerializer(files, many=True).data)
+        body = SignalFileUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = services.risk_signal_attach(actor=request.user, signal=signal, upload=body.validated_data["file"])
+        return Response(SignalAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

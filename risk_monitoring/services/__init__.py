@@ -2,8 +2,10 @@
 
 from risk_monitoring.services.refusals import risk_signal_from_refusal
 from risk_monitoring.services.signals import (
+    may_attach,
     may_triage,
     risk_signal_assess,
+    risk_signal_attach,
     risk_signal_close,
     risk_signal_create,
     risk_signal_mark_duplicate,
@@ -11,8 +13,10 @@ from risk_monitoring.services.signals import (
 )
 
 __all__ = [
+    "may_attach",
     "may_triage",
     "risk_signal_assess",
+    "risk_signal_attach",
     "risk_signal_close",
     "risk_signal_create",
     "risk_signal_from_refusal",

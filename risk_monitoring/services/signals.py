@@ -14,13 +14,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Bureau, User
+from cbec_supervision.attachments import attachment_create
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.choices import AuditAction
+from cbec_supervision.models import Attachment
 from cbec_supervision.workflow import check_transition, require_reason
 from filings.choices import FilingStatus, GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
@@ -33,6 +36,9 @@ from risk_monitoring.choices import (
     SignalStatus,
 )
 from risk_monitoring.models import RiskSignal
+
+#: the kind of the files on a signal (photos, a test report, the overseas notice as published)
+ATTACHMENT_KIND = "risk_evidence"
 
 _TEXT_LIMITS = {"title": 300, "gtin": 14, "brand": 200, "model": 200, "overseas_reference": 100}
 
@@ -113,6 +119,7 @@ def _save_new(
     platform: EnterpriseFiling | None,
     reported_by: Bureau | None,
     errors: dict[str, list[str]],
+    uploads: Sequence[UploadedFile] = (),
 ) -> RiskSignal:
     if enterprise is None and products:
         enterprise = products[0].enterprise
@@ -144,7 +151,16 @@ def _save_new(
         obj=signal,
         after=snapshot(signal, extra={"products": [p.pk for p in products]}),
     )
+    for upload in uploads:
+        _attach(actor, signal, upload)
     return signal
+
+
+def _attach(actor: Actor, signal: RiskSignal, upload: UploadedFile) -> Attachment:
+    try:
+        return attachment_create(owner=signal, upload=upload, actor=actor, kind=ATTACHMENT_KIND)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
 
 
 @transaction.atomic
@@ -157,6 +173,7 @@ def risk_signal_create(
     products: Sequence[ProductFiling | int] = (),
     platform: EnterpriseFiling | int | None = None,
     reported_by: Bureau | None = None,
+    uploads: Sequence[UploadedFile] = (),
     **fields: Any,
 ) -> RiskSignal:
     """Bureau staff (or headquarters, or a task) enter a signal from any source but ``enterprise_report``.
@@ -180,6 +197,7 @@ def risk_signal_create(
         platform=_enterprise(platform, "platform", errors),
         reported_by=staff.bureau if staff is not None else reported_by,
         errors=errors,
+        uploads=uploads,
     )
 
 
@@ -190,6 +208,7 @@ def risk_signal_report(
     title: str,
     products: Sequence[ProductFiling | int] = (),
     platform: EnterpriseFiling | int | None = None,
+    uploads: Sequence[UploadedFile] = (),
     **fields: Any,
 ) -> RiskSignal:
     """An enterprise user reports a risk about its own goods (``enterprise_report``).
@@ -219,6 +238,7 @@ def risk_signal_report(
         platform=_enterprise(platform, "platform", errors),
         reported_by=None,
         errors=errors,
+        uploads=uploads,
     )
 
 
@@ -232,6 +252,24 @@ def may_triage(actor: Actor, signal: RiskSignal) -> bool:
     if bureau is None:
         return actor.is_bureau_staff
     return actor.has_jurisdiction_over(bureau)
+
+
+def may_attach(actor: Actor, signal: RiskSignal) -> bool:
+    """Whether ``actor`` may add files to ``signal``: whoever may triage it, and the user who reported it."""
+    if not isinstance(actor, str) and actor.is_enterprise_user:
+        return signal.reported_by_user_id == actor.pk
+    return may_triage(actor, signal) or (not isinstance(actor, str) and signal.reported_by_user_id == actor.pk)
+
+
+@transaction.atomic
+def risk_signal_attach(*, actor: Actor, signal: RiskSignal, upload: UploadedFile) -> Attachment:
+    """Add a file (a photo, a test report, the overseas notice) to an open signal. Audited on the signal."""
+    signal = RiskSignal.objects.select_for_update(of=("self",)).get(pk=signal.pk)
+    if not may_attach(actor, signal):
+        raise PermissionDenied(_("Only the reporter and the competent bureau add files to this signal."))
+    if not signal.is_open:
+        raise ValidationError({"file": [_("Files are added to an open signal only.")]})
+    return _attach(actor, signal, upload)
 
 
 def _locked(signal: RiskSignal, actor: Actor) -> RiskSignal:
