@@ -12,10 +12,10 @@ from django.db import transaction
 from cbec_supervision import handovers
 from cbec_supervision.models import AuditEvent
 from imports.models import ImportBatch
-from imports.services.declarations import _announce_refused
+from imports.services.declarations import _announce_refused, verification_decide
 from risk_monitoring.models import RiskSignal
 from risk_monitoring.services import risk_signal_close
-from tests.imports.batch_api import BABY_GARMENTS, CYANIDE
+from tests.imports.batch_api import BABY_GARMENTS, CYANIDE, TOYS
 from tests.imports.filed import declare_filed, filed_lines
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,17 @@ def test_a_failing_receiver_rolls_the_declaration_back(world, approved_alice_co,
     assert not ImportBatch.objects.exists()
     assert not RiskSignal.objects.exists()
     assert AuditEvent.objects.count() == events
+
+
+def test_lines_refused_at_on_site_verification_raise_a_signal_by_the_verifying_inspector(world, approved_alice_co):
+    batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[TOYS])
+    assert batch.status == "verification_required" and not RiskSignal.objects.exists()
+    verification_decide(actor=world.zj_inspector, task=batch.verification, passed=False, note="玩具无CCC证书")
+    signal = RiskSignal.objects.get()
+    assert (signal.source, signal.enterprise, signal.product) == (
+        "inspection",
+        world.alice_co,
+        batch.items.get().product,
+    )
+    assert (signal.reported_by, signal.reported_by_user, signal.hazard) == (world.zj, world.zj_inspector, "other")
+    assert AuditEvent.objects.for_object(signal).get(action="create").after["refused_line"]["stage"] == "verification"
