@@ -29,6 +29,8 @@ _READ_DECLARATIONS = [
 _LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
 #: partnerships between operators and their platforms and warehouses: scoped per object by ``visible_to``
 _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
+#: risk signals: every bureau reads every one (the national network), an enterprise its own reports
+_RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_FILINGS,
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
+        *_RISK_SIGNALS,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -46,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REVIEW_FILINGS,
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
+        *_RISK_SIGNALS,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -59,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REVIEW_FILINGS,
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
+        *_RISK_SIGNALS,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -67,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_FILINGS,
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
+        *_RISK_SIGNALS,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",

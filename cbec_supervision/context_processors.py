@@ -49,6 +49,14 @@ def navigation(request) -> dict:
             items.append(NavItem(_("Exports"), reverse("imports:export_list"), "box-arrow-up", testid="nav-exports"))
             items.append(
                 NavItem(
+                    _("Report a risk"),
+                    reverse("risk_monitoring:signal_list"),
+                    "exclamation-triangle",
+                    testid="nav-risk-report",
+                )
+            )
+            items.append(
+                NavItem(
                     _("Partnerships"), reverse("partnerships:partnership_list"), "link-45deg", testid="nav-partnerships"
                 )
             )
@@ -103,6 +111,22 @@ def navigation(request) -> dict:
                 NavItem(_("Classify"), reverse("imports:classify"), "funnel", testid="nav-classify"),
             ]
         items.append(NavItem(_("Imports"), "", "box-arrow-in-down", testid="nav-imports-menu", children=tuple(imports)))
+        items.append(
+            NavItem(
+                _("Risk"),
+                "",
+                "exclamation-triangle",
+                testid="nav-risk-menu",
+                children=(
+                    NavItem(
+                        _("Risk signals"),
+                        reverse("risk_monitoring:signal_list"),
+                        "exclamation-triangle",
+                        testid="nav-risk-signals",
+                    ),
+                ),
+            )
+        )
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
         items.append(NavItem(_("API"), reverse("api-start"), "braces", testid="nav-api"))
         if unread:

@@ -31,7 +31,7 @@ so what it records is found with the request, task or command that announced it.
 
 Every announcement is recorded on its subject's audit trail (action ``handover``; the event, the
 receivers connected at the time and the payload in ``after``), in the announcing transaction,
-whether anyone receives it or not. Until risk monitoring connects its receivers nothing is lost.
+whether anyone receives it or not.
 
 A delivery that gives up (its last retry failed) is logged as an error and recorded on the subject's
 trail too, under the announcement's correlation id: action ``handover``, actor ``DELIVERY_ACTOR``,
@@ -78,6 +78,10 @@ DELIVERY_ACTOR = "task:cbec_supervision.handover_deliver"
 #: Subject: the ``imports.ImportBatch``. Payload: ``batch_no`` (str), ``enterprise`` (the enterprise
 #: filing's id), ``port_bureau`` (the bureau's code), ``stage`` (str, as above), ``items``: one
 #: ``{"id", "line_no", "hs_code"}`` per refused line, in line order.
+#:
+#: Receivers: risk monitoring, synchronously (``risk_monitoring.services.refusals``): each line
+#: raises an ``inspection`` risk signal on its product and operator, or joins the one still open
+#: (a line without a product: on the operator), in the refusing transaction.
 ITEMS_REFUSED = "imports.items_refused"
 STAGE_DECLARATION = "declaration"
 STAGE_VERIFICATION = "verification"

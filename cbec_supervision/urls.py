@@ -24,6 +24,7 @@ urlpatterns = [
     path("catalogues/", include("catalogues.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("imports/", include("imports.urls")),
+    path("risks/", include("risk_monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cbec_supervision.api_urls")),

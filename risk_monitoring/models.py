@@ -1,1 +1,188 @@
-"""Models of risk monitoring: added by the roadmap issue that builds this area."""
+"""Risk signals: risk information from every source, triaged by the competent bureau (issue 10)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cbec_supervision.models import TimeStampedModel
+from cbec_supervision.scoping import ScopedQuerySet
+from filings.choices import GoodsCategory, ProductSubcategory
+from filings.models import EnterpriseFiling, ProductFiling
+from risk_monitoring.choices import (
+    SEVERITY_COLOURS,
+    SIGNAL_OPEN,
+    SIGNAL_STATUS_COLOURS,
+    Hazard,
+    Severity,
+    SignalSource,
+    SignalStatus,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class RiskSignalQuerySet(ScopedQuerySet):
+    """The national network: every bureau's staff (and headquarters) read every signal; an
+    enterprise user reads only the reports its own enterprise made; no one else reads any."""
+
+    def scope_condition(self, user: User) -> Q | None:
+        if user.is_bureau_staff:
+            return Q()
+        if user.is_enterprise_user and user.enterprise_id:
+            return Q(source=SignalSource.ENTERPRISE_REPORT, enterprise_id=user.enterprise_id)
+        return None
+
+    def open(self) -> RiskSignalQuerySet:
+        return self.filter(status__in=SIGNAL_OPEN)
+
+    def queue_of(self, user: User) -> RiskSignalQuerySet:
+        """A bureau's queue: the open signals about enterprises in its jurisdiction (none for others)."""
+        if not user.is_bureau_staff:
+            return self.none()
+        return self.open().filter(competent_bureau__in=user.jurisdiction())
+
+
+class RiskSignal(TimeStampedModel):
+    """A piece of risk information about cross-border goods: from an inspection, a complaint, an
+    enterprise's own report, an overseas notification or a sampling; triaged (assessed, then handed
+    to an investigation or closed) by the bureau competent for the enterprise concerned."""
+
+    source = models.CharField(_("source"), max_length=30, choices=SignalSource.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    enterprise = models.ForeignKey(
+        EnterpriseFiling,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risk_signals",
+    )
+    #: the first of ``products`` (the contract's ``product``)
+    product = models.ForeignKey(
+        ProductFiling,
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    products = models.ManyToManyField(
+        ProductFiling, verbose_name=_("products"), blank=True, related_name="risk_signals"
+    )
+    platform = models.ForeignKey(
+        EnterpriseFiling,
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platform_risk_signals",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=GoodsCategory.choices, blank=True)
+    subcategory = models.CharField(_("sub-category"), max_length=30, choices=ProductSubcategory.choices, blank=True)
+    hazard = models.CharField(_("hazard"), max_length=20, choices=Hazard.choices, default=Hazard.OTHER)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    severity_reason = models.TextField(_("reason for the severity"), blank=True)
+    gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
+    brand = models.CharField(_("brand"), max_length=200, blank=True)
+    model = models.CharField(_("model"), max_length=200, blank=True)
+    origin_country = CountryField(_("country of origin"), blank=True)
+    #: the overseas notice's own number (a Safety Gate alert number, a CPSC recall number)
+    overseas_reference = models.CharField(_("overseas reference"), max_length=100, blank=True)
+    reported_by = models.ForeignKey(
+        "accounts.Bureau",
+        verbose_name=_("reported by (bureau)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_risk_signals",
+    )
+    reported_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: the enterprise's bureau: the signal is in its queue
+    competent_bureau = models.ForeignKey(
+        "accounts.Bureau",
+        verbose_name=_("competent bureau"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risk_signal_queue",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=SignalStatus.choices, default=SignalStatus.NEW)
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    #: how many times it was raised: refused lines of the same goods join one open signal
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = RiskSignalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk signal")
+        verbose_name_plural = _("risk signals")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "overseas_reference"],
+                condition=~Q(overseas_reference=""),
+                name="unique_signal_reference",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "competent_bureau"], name="signal_queue_idx"),
+            models.Index(fields=["source", "status"], name="signal_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_monitoring:signal_detail", args=[self.pk])
+
+    @property
+    def status_colour(self) -> str:
+        return SIGNAL_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def severity_colour(self) -> str:
+        return SEVERITY_COLOURS.get(self.severity, "secondary")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in SIGNAL_OPEN
+
+    def product_ids(self) -> list[int]:
+        """The filed products, the first (``product``) first; from the prefetched rows when there are."""
+        ids = sorted(p.pk for p in self.products.all())
+        if self.product_id is not None:
+            ids = [self.product_id, *(i for i in ids if i != self.product_id)]
+        return ids

@@ -96,13 +96,17 @@ def test_a_command_runs_under_an_id_of_its_own(world):
 
 def test_one_action_is_followed_across_objects(world, approved_alice_co):
     """A declaration that refuses goods: the batch's events and its hand-over share the request's id."""
+    from risk_monitoring.models import RiskSignal
     from tests.imports.filed import declare_filed
 
     cyanide = {"description": "氰化钠", "hs_code": "2837111000", "cas_numbers": ["143-33-9"], "quantity": 1}
     with correlation.correlated("req-declare-0001"):
         batch = declare_filed(actor=world.alice, port_bureau="ZJ", items=[{**cyanide, "value_cny": "1"}])
     actions = AuditEvent.objects.filter(correlation_id="req-declare-0001").values_list("action", flat=True)
-    assert sorted(actions) == ["handover", "submit"]
+    # The batch is submitted, the refusal handed over, and risk monitoring's signal created: one id.
+    assert sorted(actions) == ["create", "handover", "submit"]
+    signal = RiskSignal.objects.get()
     assert set(AuditEvent.objects.filter(correlation_id="req-declare-0001").values_list("object_id", flat=True)) == {
-        str(batch.pk)
+        str(batch.pk),
+        str(signal.pk),
     }

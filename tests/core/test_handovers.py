@@ -22,6 +22,17 @@ CYANIDE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def only_the_tests_receivers():
+    """The mechanism is tested with the receivers each test connects: risk monitoring's own
+    receiver of refused goods (tests/risk_monitoring) is set aside meanwhile."""
+    from risk_monitoring.services.refusals import risk_signal_from_refusal
+
+    handovers.disconnect(handovers.ITEMS_REFUSED, risk_signal_from_refusal)
+    yield
+    handovers.connect(handovers.ITEMS_REFUSED, risk_signal_from_refusal)
+
+
 @pytest.fixture
 def connected():
     """Connect receivers for one test, and only for it."""

@@ -38,6 +38,7 @@ def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
         "Filings awaiting review",
         "Products awaiting review",
         "Open on-site verifications",
+        "Risk signals to triage",
         "Change requests pending",
         "Overdue reviews",
         "Approved enterprises",
@@ -55,8 +56,9 @@ def test_headquarters_see_the_bureaus_last_and_no_verifications(world):
 
 def test_the_queues_cost_a_fixed_number_of_queries(world):
     # As before the queues were registered per app: one aggregate per kind of filing, one count per queue.
+    # Bureau staff have one more: the risk-signal queue of their jurisdiction.
     assert queries_of(world.alice) == 4
-    assert queries_of(world.zj_inspector) == 4
+    assert queries_of(world.zj_inspector) == 5
     assert queries_of(world.hq) == 4
 
 
@@ -65,11 +67,11 @@ def test_an_app_registers_its_queues_once_and_they_take_their_rank(world, monkey
 
     monkeypatch.setattr(home, "_providers", list(home._providers))
 
-    def risk_queues(user):
-        return [home.Queue("Risk signals to triage", 3, "/risk/", rank=125)]
+    def sampling_queues(user):
+        return [home.Queue("Samplings to plan", 3, "/samplings/", rank=122)]
 
-    home.register_queues(risk_queues)
-    home.register_queues(risk_queues)
+    home.register_queues(sampling_queues)
+    home.register_queues(sampling_queues)
     queues = titles(world.zj_inspector)
-    assert queues.count("Risk signals to triage") == 1
-    assert queues[2:4] == ["Open on-site verifications", "Risk signals to triage"]
+    assert queues.count("Samplings to plan") == 1
+    assert queues[2:5] == ["Open on-site verifications", "Samplings to plan", "Risk signals to triage"]

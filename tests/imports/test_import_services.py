@@ -33,7 +33,7 @@ def test_a_declaration_is_one_audit_event_with_its_tier_counts(world, approved_a
 
 @pytest.fixture
 def received():
-    """A synchronous receiver of refused goods, as risk monitoring will connect one."""
+    """A synchronous receiver of refused goods, beside the one risk monitoring connects."""
     seen = []
 
     def raise_risk_signal(announcement):
@@ -59,7 +59,8 @@ def test_refused_goods_are_handed_to_risk_monitoring(world, approved_alice_co, r
     }
     record = AuditEvent.objects.get(pk=announcement.id)
     assert record.action == "handover" and record.after["receivers"] == [
-        "tests.imports.test_import_services.received.<locals>.raise_risk_signal"
+        "risk_monitoring.services.refusals.risk_signal_from_refusal",
+        "tests.imports.test_import_services.received.<locals>.raise_risk_signal",
     ]
 
 

@@ -1,0 +1,7 @@
+"""API routes of risk monitoring, collected by ``cbec_supervision.api_urls``."""
+
+from risk_monitoring.api.views import RiskSignalViewSet
+
+ROUTES = [
+    ("risk-signals", RiskSignalViewSet, "risk-signal"),
+]

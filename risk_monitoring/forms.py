@@ -1,0 +1,68 @@
+"""Forms of the risk-signal pages: intake (staff, enterprise) and triage. The services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cbec_supervision.forms import ServiceErrorsMixin
+from filings.choices import FilingStatus, GoodsCategory
+from filings.models import ProductFiling
+from risk_monitoring.choices import STAFF_SOURCES, Hazard, Severity, SignalSource
+
+_OPTIONAL = [("", "---------")]
+
+
+class SignalFormBase(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    hazard = forms.ChoiceField(label=_("Hazard"), choices=Hazard.choices, initial=Hazard.OTHER)
+    category = forms.ChoiceField(label=_("Category"), choices=_OPTIONAL + list(GoodsCategory.choices), required=False)
+    gtin = forms.CharField(label=_("GTIN"), max_length=14, required=False)
+    brand = forms.CharField(label=_("Brand"), max_length=200, required=False)
+    model = forms.CharField(label=_("Model"), max_length=200, required=False)
+    origin_country = forms.CharField(label=_("Country of origin (ISO code)"), max_length=2, required=False)
+    file = forms.FileField(label=_("File (a photo, a test report, the notice)"), required=False)
+
+
+class StaffSignalForm(SignalFormBase):
+    """A signal entered by bureau staff: any source but an enterprise's report; any approved filing by id."""
+
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[(s.value, s.label) for s in SignalSource if s in STAFF_SOURCES]
+    )
+    enterprise = forms.IntegerField(label=_("Enterprise filing id"), required=False, min_value=1)
+    product = forms.IntegerField(label=_("Product filing id"), required=False, min_value=1)
+    severity = forms.ChoiceField(label=_("Severity"), choices=_OPTIONAL + list(Severity.choices), required=False)
+    overseas_reference = forms.CharField(label=_("Overseas reference"), max_length=100, required=False)
+    error_fields = {"products": "product"}
+
+    field_order = ["source", "title", "description", "enterprise", "product", "hazard", "severity"]
+
+
+class EnterpriseReportForm(SignalFormBase):
+    """A risk an enterprise reports about its own goods."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=ProductFiling.objects.none(), required=False)
+    error_fields = {"products": "product"}
+
+    field_order = ["title", "product", "description", "hazard"]
+
+    def __init__(self, *args, enterprise_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = ProductFiling.objects.filter(  # type: ignore[attr-defined]
+            enterprise_id=enterprise_id, status=FilingStatus.APPROVED
+        ).order_by("name")
+
+
+class AssessForm(ServiceErrorsMixin, forms.Form):
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(ServiceErrorsMixin, forms.Form):
+    file = forms.FileField(label=_("File"))

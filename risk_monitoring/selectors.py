@@ -1,0 +1,31 @@
+"""Reads of risk monitoring that other parts of the project show: the bureau's signal queue on the home page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cbec_supervision.home import Queue
+from risk_monitoring.models import RiskSignal
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def home_queues(user: User) -> list[Queue]:
+    """Open risk signals about enterprises of the bureau's jurisdiction (bureau staff, rank 125)."""
+    if not user.is_bureau_staff:
+        return []
+    count = RiskSignal.objects.queue_of(user).count()
+    return [
+        Queue(
+            _("Risk signals to triage"),
+            count,
+            f"{reverse('risk_monitoring:signal_list')}?mine=true",
+            "danger" if count else "secondary",
+            _("new and assessed signals about enterprises of your jurisdiction"),
+            rank=125,
+        )
+    ]
