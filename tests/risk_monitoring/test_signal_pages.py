@@ -103,5 +103,5 @@ def test_an_enterprise_does_not_see_staff_signals(goods, client):
 def test_the_home_page_shows_the_bureaus_queue(goods, client):
     _signal(goods)
     client.force_login(goods.zj_inspector)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and "Risk signals to triage" in response.content.decode()
