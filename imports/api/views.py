@@ -46,14 +46,8 @@ from imports.choices import Confirmation, ItemStatus
 from imports.filtersets import ExportDeclarationFilterSet, ImportBatchFilterSet, ImportItemFilterSet
 from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
 from imports.services import files as import_files
-from imports.services.declarations import (
-    MAX_LINES,
-    classify_dry_run,
-    export_declare,
-    import_batch_declare,
-    import_item_confirm,
-    verification_decide,
-)
+from imports.services.declarations import MAX_LINES, classify_dry_run, export_declare, import_batch_declare
+from imports.services.verification import import_item_confirm, verification_decide
 
 
 class ClassifyViewSet(viewsets.ViewSet):

@@ -25,12 +25,7 @@ from cbec_supervision.handovers import Announcement
 from filings.models import ProductFiling
 from imports.choices import Confirmation, ItemStatus, VerificationStatus
 from imports.models import ImportBatch, ImportItem
-from imports.services.declarations import (
-    _announce_refused,
-    _recompute_item,
-    _settle_batch,
-    close_when_nothing_awaits,
-)
+from imports.services.verification import _announce_refused, _recompute_item, _settle_batch, close_when_nothing_awaits
 
 #: batches per re-check task
 RECHECK_CHUNK = 200

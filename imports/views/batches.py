@@ -52,11 +52,8 @@ from imports.forms import (
 from imports.models import ImportBatch, VerificationTask
 from imports.selectors import next_open_verification
 from imports.services import files as import_files
-from imports.services.declarations import (
-    import_batch_declare,
-    import_item_confirm,
-    verification_decide,
-)
+from imports.services.declarations import import_batch_declare
+from imports.services.verification import import_item_confirm, verification_decide
 from imports.tables import ImportBatchTable, VerificationTaskTable
 from imports.views.common import (
     REFUSED_LINES_SCANNED,

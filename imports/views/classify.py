@@ -26,9 +26,7 @@ from imports.forms import (
     ClassifyPasteForm,
 )
 from imports.services import files as import_files
-from imports.services.declarations import (
-    clean_line,
-)
+from imports.services.declarations import clean_line
 
 # --- the dry run --------------------------------------------------------------------------------
 

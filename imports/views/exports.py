@@ -27,9 +27,7 @@ from imports.forms import (
 )
 from imports.models import ExportDeclaration
 from imports.services import files as import_files
-from imports.services.declarations import (
-    export_declare,
-)
+from imports.services.declarations import export_declare
 from imports.tables import ExportDeclarationTable
 from imports.views.common import (
     _require_enterprise_user,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cbec_supervision.models import AuditEvent
-from imports.services.declarations import import_item_confirm, verification_decide
+from imports.services.verification import import_item_confirm, verification_decide
 from tests.conftest import api_as
 from tests.imports.filed import declare_filed
 

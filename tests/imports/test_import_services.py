@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cbec_supervision import handovers
 from cbec_supervision.models import AuditEvent, Notification
 from imports.models import ImportBatch
-from imports.services.declarations import import_item_confirm, verification_decide
+from imports.services.verification import import_item_confirm, verification_decide
 from tests.imports.filed import declare_filed
 
 pytestmark = pytest.mark.django_db

@@ -145,7 +145,7 @@ def test_rule_10_running_twice_changes_nothing_more(world, pending, django_captu
 def test_rule_10_a_dismissed_suspicion_stays_dismissed_and_a_new_one_awaits_a_decision(
     world, approved_alice_co, django_capture_on_commit_callbacks
 ):
-    from imports.services.declarations import import_item_confirm
+    from imports.services.verification import import_item_confirm
     from tests.imports.batch_api import SUSPECT_CLEANER
 
     cleaner = filed_product(approved_alice_co, SUSPECT_CLEANER)  # "含甲醛溶液的清洁剂": a suspected match

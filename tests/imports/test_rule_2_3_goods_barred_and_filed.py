@@ -19,7 +19,8 @@ from catalogues.services.editions import catalogue_import, invalidate_indexes
 from cbec_supervision.models import AuditEvent
 from filings.choices import FilingStatus
 from imports.models import ImportBatch, VerificationTask
-from imports.services.declarations import import_batch_declare, verification_decide
+from imports.services.declarations import import_batch_declare
+from imports.services.verification import verification_decide
 from tests.factories import ProductFilingFactory
 from tests.imports.batch_api import BABY_GARMENTS, CYANIDE, TOYS, declare
 from tests.imports.filed import filed_product

@@ -12,7 +12,7 @@ from django.db import transaction
 from cbec_supervision import handovers
 from cbec_supervision.models import AuditEvent
 from imports.models import ImportBatch
-from imports.services.declarations import _announce_refused, verification_decide
+from imports.services.verification import _announce_refused, verification_decide
 from risk_monitoring.models import RiskSignal
 from risk_monitoring.services import risk_signal_close
 from tests.imports.batch_api import BABY_GARMENTS, CYANIDE, TOYS
