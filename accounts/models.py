@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import ClassVar
 
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AccountRole, BureauLevel, Role
 from cbec_supervision.scoping import ScopedQuerySet
+
+#: a character of a Chinese (CJK) name
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class BureauQuerySet(ScopedQuerySet):
@@ -170,6 +174,14 @@ class User(AbstractUser):
                 condition=~Q(role="enterprise") | Q(bureau__isnull=True),
             ),
         ]
+
+    def get_full_name(self) -> str:
+        """The person's name as it is written: a Chinese name family name first, with no space (王小明);
+        other names given name first (Anna Schmidt)."""
+        given, family = self.first_name.strip(), self.last_name.strip()
+        if _CJK.search(given + family):
+            return f"{family}{given}"
+        return " ".join(part for part in (given, family) if part)
 
     @property
     def is_hq(self) -> bool:

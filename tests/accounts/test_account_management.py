@@ -346,3 +346,13 @@ def test_only_the_enterprise_administrator_adds_colleagues_on_the_enterprise_pag
     body = {"username": "alice3", "password": "Another-pass-2026"}
     assert api.post(f"/api/v1/enterprises/{world.alice_co.pk}/users/", body, format="json").status_code == 403
     assert not User.objects.filter(username="alice3").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "expected"),
+    [("小明", "王", "王小明"), ("Anna", "Schmidt", "Anna Schmidt"), ("", "王", "王"), ("Anna", "", "Anna")],
+)
+def test_names_are_written_as_their_language_writes_them(given, family, expected):
+    from accounts.models import User
+
+    assert User(first_name=given, last_name=family).get_full_name() == expected
