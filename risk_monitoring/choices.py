@@ -64,3 +64,68 @@ SIGNAL_STATUS_COLOURS = {
     SignalStatus.HANDED_OVER: "info",
     SignalStatus.CLOSED: "secondary",
 }
+
+
+# --- sampling --------------------------------------------------------------------------------------
+
+
+class SamplingChannel(models.TextChoices):
+    #: bought as a consumer on the platform (网购抽样)
+    ONLINE = "online", _("Online (bought on the platform)")
+    #: taken in a bonded warehouse or a port (仓储抽样)
+    OFFLINE = "offline", _("Offline (warehouse)")
+
+
+class SamplingPurpose(models.TextChoices):
+    ROUTINE = "routine", _("Routine sampling")
+    PLAN = "plan", _("Sampling plan")
+    #: verification of a third-party report filed with the product (第三方检验结果验证)
+    VERIFICATION = "verification", _("Verification of a third-party report")
+    SIGNAL = "signal", _("Following up a risk signal")
+
+
+class SamplingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SAMPLED = "sampled", _("Sampled")
+    AT_LAB = "at_lab", _("At the lab")
+    RESULTS_ENTERED = "results_entered", _("Results entered")
+    CLOSED = "closed", _("Closed")
+
+
+#: status -> statuses it may move to. Results may be entered straight after sampling (the API takes a
+#: sampling with its results in one step) and corrected while the sampling is not closed.
+SAMPLING_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    SamplingStatus.PLANNED: (SamplingStatus.SAMPLED,),
+    SamplingStatus.SAMPLED: (SamplingStatus.AT_LAB, SamplingStatus.RESULTS_ENTERED),
+    SamplingStatus.AT_LAB: (SamplingStatus.RESULTS_ENTERED,),
+    SamplingStatus.RESULTS_ENTERED: (SamplingStatus.RESULTS_ENTERED, SamplingStatus.CLOSED),
+    SamplingStatus.CLOSED: (),
+}
+
+SAMPLING_STATUS_COLOURS = {
+    SamplingStatus.PLANNED: "secondary",
+    SamplingStatus.SAMPLED: "primary",
+    SamplingStatus.AT_LAB: "info",
+    SamplingStatus.RESULTS_ENTERED: "warning",
+    SamplingStatus.CLOSED: "dark",
+}
+
+
+class SamplingVerdict(models.TextChoices):
+    """A sampling's overall verdict, derived from its results: any failing item fails it."""
+
+    PENDING = "pending", _("Pending")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+SAMPLING_VERDICT_COLOURS = {
+    SamplingVerdict.PENDING: "secondary",
+    SamplingVerdict.PASS: "success",
+    SamplingVerdict.FAIL: "danger",
+}
+
+
+class ResultVerdict(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")

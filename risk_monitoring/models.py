@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,10 +17,17 @@ from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
 from risk_monitoring.choices import (
+    SAMPLING_STATUS_COLOURS,
+    SAMPLING_VERDICT_COLOURS,
     SEVERITY_COLOURS,
     SIGNAL_OPEN,
     SIGNAL_STATUS_COLOURS,
     Hazard,
+    ResultVerdict,
+    SamplingChannel,
+    SamplingPurpose,
+    SamplingStatus,
+    SamplingVerdict,
     Severity,
     SignalSource,
     SignalStatus,
@@ -186,3 +194,179 @@ class RiskSignal(TimeStampedModel):
         if self.product_id is not None:
             ids = [self.product_id, *(i for i in ids if i != self.product_id)]
         return ids
+
+
+# --- sampling --------------------------------------------------------------------------------------
+
+
+class Lab(TimeStampedModel):
+    """A testing laboratory, as samplings and third-party reports name it. Matched or created by its
+    name (``name_key``: the name with case, width and spaces ignored), so "SGS Shanghai" and
+    "sgs  shanghai" are one lab."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(_("name key"), max_length=200, unique=True, editable=False)
+    #: the accreditation number (CNAS L1234), when known
+    accreditation = models.CharField(_("accreditation number"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("laboratory")
+        verbose_name_plural = _("laboratories")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_monitoring:lab_detail", args=[self.pk])
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        """The name as labs are matched: NFKC (full width to ASCII), case folded, spaces collapsed."""
+        return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+class SamplingQuerySet(ScopedQuerySet):
+    """Samplings are read nationally by every bureau's staff (they feed every bureau's risk scores);
+    an enterprise reads the samplings of its own goods, and a platform or warehouse those taken on
+    it."""
+
+    scope_enterprise_paths = ("enterprise", "platform", "warehouse")
+    scope_shared_with_staff = Q()
+
+
+class Sampling(TimeStampedModel):
+    """A sample of filed goods: bought online as a consumer on the platform, or taken offline in a
+    bonded warehouse; sent to a lab, whose results (test item by test item) give its verdict."""
+
+    sampling_no = models.CharField(_("sampling number"), max_length=30, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=SamplingChannel.choices)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=SamplingPurpose.choices, default=SamplingPurpose.ROUTINE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SamplingStatus.choices, default=SamplingStatus.SAMPLED
+    )
+    #: the bureau that took the sample
+    bureau = models.ForeignKey(
+        "accounts.Bureau", verbose_name=_("sampling bureau"), on_delete=models.PROTECT, related_name="samplings"
+    )
+    product = models.ForeignKey(
+        ProductFiling, verbose_name=_("product"), on_delete=models.PROTECT, related_name="samplings"
+    )
+    #: the product's operator (its enterprise filing), kept on the row for set-based counts
+    enterprise = models.ForeignKey(
+        EnterpriseFiling, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="samplings"
+    )
+    platform = models.ForeignKey(
+        EnterpriseFiling,
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platform_samplings",
+    )
+    warehouse = models.ForeignKey(
+        EnterpriseFiling,
+        verbose_name=_("warehouse"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warehouse_samplings",
+    )
+    # online: what a consumer would have: the listing, the order, the price paid
+    url = models.URLField(_("listing URL"), max_length=1000, blank=True)
+    order_no = models.CharField(_("order number"), max_length=100, blank=True)
+    price_paid = models.DecimalField(_("price paid (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # offline: where in the warehouse, and from which declared batch
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="samplings",
+    )
+    quantity = models.CharField(_("quantity sampled"), max_length=100, blank=True)
+    sampled_at = models.DateTimeField(_("sampled at"), null=True, blank=True)
+    lab = models.ForeignKey(
+        Lab, verbose_name=_("laboratory"), null=True, blank=True, on_delete=models.PROTECT, related_name="samplings"
+    )
+    lab_report_no = models.CharField(_("lab report number"), max_length=100, blank=True)
+    sent_to_lab_at = models.DateTimeField(_("sent to the lab at"), null=True, blank=True)
+    results_entered_at = models.DateTimeField(_("results entered at"), null=True, blank=True)
+    verdict = models.CharField(
+        _("verdict"), max_length=10, choices=SamplingVerdict.choices, default=SamplingVerdict.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    #: the sampling signal a failure raised
+    signal = models.ForeignKey(
+        RiskSignal,
+        verbose_name=_("risk signal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="samplings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = SamplingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sampling")
+        verbose_name_plural = _("samplings")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["product", "verdict"], name="sampling_product_idx"),
+            models.Index(fields=["enterprise", "verdict"], name="sampling_enterprise_idx"),
+            models.Index(fields=["bureau", "status"], name="sampling_bureau_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sampling_no
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_monitoring:sampling_detail", args=[self.pk])
+
+    @property
+    def status_colour(self) -> str:
+        return SAMPLING_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def verdict_colour(self) -> str:
+        return SAMPLING_VERDICT_COLOURS.get(self.verdict, "secondary")
+
+
+class SamplingResultQuerySet(ScopedQuerySet):
+    scope_follows = "sampling"
+
+
+class SamplingResult(models.Model):
+    """One test item of a sampling: the standard, the measured value against its limit, the verdict."""
+
+    sampling = models.ForeignKey(Sampling, verbose_name=_("sampling"), on_delete=models.CASCADE, related_name="results")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    test_item = models.CharField(_("test item"), max_length=200)
+    standard = models.CharField(_("standard"), max_length=200, blank=True)
+    value = models.CharField(_("measured value"), max_length=100, blank=True)
+    limit = models.CharField(_("limit"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=ResultVerdict.choices)
+
+    objects = SamplingResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("test result")
+        verbose_name_plural = _("test results")
+        ordering = ["sampling", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.test_item}: {self.get_verdict_display()}"
