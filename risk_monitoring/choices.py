@@ -129,3 +129,21 @@ SAMPLING_VERDICT_COLOURS = {
 class ResultVerdict(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
+
+
+# --- risk scores -----------------------------------------------------------------------------------
+
+
+class ScoreSubject(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    PRODUCT = "product", _("Product")
+    SUBCATEGORY = "subcategory", _("Product sub-category")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+RISK_LEVEL_COLOURS = {RiskLevel.HIGH: "danger", RiskLevel.MEDIUM: "warning", RiskLevel.LOW: "success"}

@@ -17,6 +17,7 @@ from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
 from risk_monitoring.choices import (
+    RISK_LEVEL_COLOURS,
     SAMPLING_STATUS_COLOURS,
     SAMPLING_VERDICT_COLOURS,
     SEVERITY_COLOURS,
@@ -24,10 +25,12 @@ from risk_monitoring.choices import (
     SIGNAL_STATUS_COLOURS,
     Hazard,
     ResultVerdict,
+    RiskLevel,
     SamplingChannel,
     SamplingPurpose,
     SamplingStatus,
     SamplingVerdict,
+    ScoreSubject,
     Severity,
     SignalSource,
     SignalStatus,
@@ -370,3 +373,72 @@ class SamplingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.test_item}: {self.get_verdict_display()}"
+
+
+# --- risk scores -----------------------------------------------------------------------------------
+
+
+class RiskScoreQuerySet(ScopedQuerySet):
+    """Bureau staff read every score (the national network); an enterprise reads its own score and
+    its own products' scores, no one else's; sub-category scores are staff only."""
+
+    scope_enterprise_paths = ("enterprise",)
+    scope_shared_with_staff = Q()
+
+    def current(self) -> RiskScoreQuerySet:
+        return self.filter(is_current=True)
+
+
+class RiskScore(models.Model):
+    """An explained risk score of an enterprise, a product or a product sub-category at one moment.
+
+    ``factors`` lists each factor as ``{"name", "value", "weight", "contribution"}``; the
+    contributions sum to ``score`` (0-100). A recomputation adds a row and makes it the current one:
+    the history is kept.
+    """
+
+    subject_type = models.CharField(_("subject type"), max_length=20, choices=ScoreSubject.choices)
+    #: the enterprise or product filing id, or the sub-category code
+    subject_id = models.CharField(_("subject"), max_length=40)
+    #: the enterprise the score is about (a product's: its operator); for scoping and joins
+    enterprise = models.ForeignKey(
+        EnterpriseFiling,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        ProductFiling, verbose_name=_("product"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    level = models.CharField(_("level"), max_length=10, choices=RiskLevel.choices)
+    factors = models.JSONField(_("factors"), default=list)
+    computed_at = models.DateTimeField(_("computed at"))
+    is_current = models.BooleanField(_("current"), default=True)
+
+    objects = RiskScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk score")
+        verbose_name_plural = _("risk scores")
+        ordering = ["-computed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id"],
+                condition=Q(is_current=True),
+                name="one_current_score_per_subject",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-computed_at"], name="score_history_idx"),
+            models.Index(fields=["subject_type", "is_current", "-score"], name="score_rank_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_type_display()} {self.subject_id}: {self.score}"
+
+    @property
+    def level_colour(self) -> str:
+        return RISK_LEVEL_COLOURS.get(self.level, "secondary")

@@ -89,6 +89,28 @@ class Migration(migrations.Migration):
                 'ordering': ['sampling', 'position', 'id'],
             },
         ),
+        migrations.CreateModel(
+            name='RiskScore',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('subject_type', models.CharField(choices=[('enterprise', 'Enterprise'), ('product', 'Product'), ('subcategory', 'Product sub-category')], max_length=20, verbose_name='subject type')),
+                ('subject_id', models.CharField(max_length=40, verbose_name='subject')),
+                ('score', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='score')),
+                ('level', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=10, verbose_name='level')),
+                ('factors', models.JSONField(default=list, verbose_name='factors')),
+                ('computed_at', models.DateTimeField(verbose_name='computed at')),
+                ('is_current', models.BooleanField(default=True, verbose_name='current')),
+                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='filings.enterprisefiling', verbose_name='enterprise')),
+                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='filings.productfiling', verbose_name='product')),
+            ],
+            options={
+                'verbose_name': 'risk score',
+                'verbose_name_plural': 'risk scores',
+                'ordering': ['-computed_at', '-id'],
+                'indexes': [models.Index(fields=['subject_type', 'subject_id', '-computed_at'], name='score_history_idx'), models.Index(fields=['subject_type', 'is_current', '-score'], name='score_rank_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('subject_type', 'subject_id'), name='one_current_score_per_subject')],
+            },
+        ),
         migrations.AddIndex(
             model_name='sampling',
             index=models.Index(fields=['product', 'verdict'], name='sampling_product_idx'),
