@@ -31,6 +31,8 @@ _LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
 _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 #: risk signals: every bureau reads every one (the national network), an enterprise its own reports
 _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
+#: inter-bureau notices: staff of the two bureaus and headquarters, scoped by ``visible_to``; never enterprises
+_NOTICES = ["traceability.view_interbureaunotice", "traceability.add_interbureaunotice"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -39,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_NOTICES,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -50,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_NOTICES,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -64,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_NOTICES,
         "core.view_auditevent",
         "core.view_attachment",
     ],

@@ -31,3 +31,5 @@ class AuditAction(models.TextChoices):
     ASSIGN = "assign", _("assigned")
     REASSIGN = "reassign", _("reassigned")
     UNASSIGN = "unassign", _("released the assignment of")
+    ACKNOWLEDGE = "acknowledge", _("acknowledged")
+    FLAG_OVERDUE = "flag_overdue", _("flagged as overdue")

@@ -88,6 +88,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "change_approved": (_("Change request approved"), _("Your changes to %(name)s are now in force.")),
     "change_rejected": (_("Change request rejected"), _("Your changes to %(name)s were rejected: %(reason)s")),
+    "notice_received": (
+        _("Notice from another bureau"),
+        _("%(from_bureau)s sent your bureau a notice: %(subject)s. Acknowledge it by %(due)s."),
+    ),
+    "notice_acknowledged": (
+        _("Notice acknowledged"),
+        _("%(to_bureau)s acknowledged your notice: %(subject)s."),
+    ),
+    "notice_overdue": (
+        _("Inter-bureau notice overdue"),
+        _("The notice from %(from_bureau)s to %(to_bureau)s was not acknowledged by %(due)s: %(subject)s."),
+    ),
 }
 
 

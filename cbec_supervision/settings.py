@@ -186,6 +186,9 @@ MEDIA_URL = "/media-not-served/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Submitted filings are to be decided within this many days; later ones are flagged overdue.
 FILING_REVIEW_DAYS = env_int("FILING_REVIEW_DAYS", 5)
+# An inter-bureau notice is to be acknowledged by the end of this many working days (Monday to Friday,
+# Chinese public holidays and adjusted working days applied) after it was sent, unless the sender sets a date.
+CBEC_NOTICE_DUE_WORKING_DAYS = env_int("CBEC_NOTICE_DUE_WORKING_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------------------------
@@ -286,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
     "announce-editions-in-force": {
         "task": "catalogues.announce_editions_in_force",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Inter-bureau notices unacknowledged past due are flagged to both bureaus (once each).
+    "flag-overdue-notices": {
+        "task": "traceability.flag_overdue_notices",
+        "schedule": crontab(minute=10),
     },
 }
 

@@ -3,5 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TraceabilityConfig(AppConfig):
+    """Inter-bureau notices (issue 10); investigations, measures and recalls follow (issue 11)."""
+
     name = "traceability"
     verbose_name = _("Traceability")
+
+    def ready(self) -> None:
+        from cbec_supervision.home import register_queues
+        from traceability import notice_objects
+        from traceability.selectors import home_queues
+
+        # A bureau sends a risk signal to another (usually the platform's bureau, issue 10).
+        notice_objects.register(
+            "risk_signal", "risk_monitoring.RiskSignal", _("Risk signal"), "risk_monitoring:signal_detail"
+        )
+        register_queues(home_queues)

@@ -1,0 +1,20 @@
+"""Traceability tasks. Thin: they call the services."""
+
+from __future__ import annotations
+
+from celery import Task, shared_task
+
+from traceability.services import notices_flag_overdue
+
+
+@shared_task(
+    name="traceability.flag_overdue_notices",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def flag_overdue_notices(self: Task) -> list[int]:
+    """Periodic (celery beat): flag, once, the inter-bureau notices unacknowledged past due."""
+    return notices_flag_overdue(actor=f"task:{self.name}")
