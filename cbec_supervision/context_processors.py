@@ -124,6 +124,12 @@ def navigation(request) -> dict:
                         "exclamation-triangle",
                         testid="nav-risk-signals",
                     ),
+                    NavItem(
+                        _("Inter-bureau notices"),
+                        reverse("traceability:notice_list"),
+                        "send",
+                        testid="nav-notices",
+                    ),
                 ),
             )
         )

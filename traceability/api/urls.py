@@ -1,0 +1,7 @@
+"""API routes of traceability, collected by ``cbec_supervision.api_urls``."""
+
+from traceability.api.views import InterBureauNoticeViewSet
+
+ROUTES = [
+    ("notifications", InterBureauNoticeViewSet, "notification"),
+]

@@ -1,0 +1,67 @@
+"""The FilterSet of inter-bureau notices, shared by the HTML list and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cbec_supervision.filters import PageFiltersMixin
+from traceability import notice_objects
+from traceability.choices import NoticeDirection
+from traceability.models import InterBureauNotice
+
+
+class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    direction = django_filters.ChoiceFilter(
+        choices=NoticeDirection.choices, method="filter_direction", label=_("Direction")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    acknowledged = django_filters.BooleanFilter(method="filter_acknowledged", label=_("Acknowledged"))
+    object_type = django_filters.ChoiceFilter(choices=notice_objects.choices, label=_("About"))
+    object_id = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1, label=_("Object id"))
+    from_bureau = django_filters.CharFilter(field_name="from_bureau__code", label=_("From bureau (code)"))
+    to_bureau = django_filters.CharFilter(field_name="to_bureau__code", label=_("To bureau (code)"))
+
+    page_fields = ("q", "direction", "overdue", "acknowledged", "object_type")
+
+    class Meta:
+        model = InterBureauNotice
+        fields = ["q", "direction", "overdue", "acknowledged", "object_type", "object_id", "from_bureau", "to_bureau"]
+
+    def filter_q(self, queryset, name, value):
+        """The subject, or a bureau's code or name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(subject__icontains=value)
+            | Q(from_bureau__code__iexact=value)
+            | Q(to_bureau__code__iexact=value)
+            | Q(from_bureau__name__icontains=value)
+            | Q(to_bureau__name__icontains=value)
+        )
+
+    def filter_direction(self, queryset, name, value):
+        """``incoming``: to a bureau of the reader's jurisdiction; ``outgoing``: from one. Headquarters
+        oversees rather than receives: its incoming is empty, its outgoing what its own bureau sent."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        if value == NoticeDirection.INCOMING:
+            return queryset.filter(pk__in=InterBureauNotice.objects.incoming_for(user).values("pk"))
+        return queryset.filter(pk__in=InterBureauNotice.objects.outgoing_for(user).values("pk"))
+
+    def filter_overdue(self, queryset, name, value):
+        """Overdue: not acknowledged and past due; false: the others."""
+        if value is None:
+            return queryset
+        condition = Q(acknowledged_at__isnull=True, due_at__lt=timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_acknowledged(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(acknowledged_at__isnull=not value)
