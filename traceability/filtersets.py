@@ -20,7 +20,7 @@ class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     acknowledged = django_filters.BooleanFilter(method="filter_acknowledged", label=_("Acknowledged"))
-    object_type = django_filters.ChoiceFilter(choices=notice_objects.choices, label=_("About"))
+    object_type = django_filters.ChoiceFilter(choices=[], label=_("About"))
     object_id = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1, label=_("Object id"))
     from_bureau = django_filters.CharFilter(field_name="from_bureau__code", label=_("From bureau (code)"))
     to_bureau = django_filters.CharFilter(field_name="to_bureau__code", label=_("To bureau (code)"))
@@ -30,6 +30,11 @@ class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
     class Meta:
         model = InterBureauNotice
         fields = ["q", "direction", "overdue", "acknowledged", "object_type", "object_id", "from_bureau", "to_bureau"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registered object types, read when the filter is used (apps register them in ``ready``).
+        self.filters["object_type"].extra["choices"] = notice_objects.choices()
 
     def filter_q(self, queryset, name, value):
         """The subject, or a bureau's code or name."""
