@@ -33,11 +33,8 @@ def home_queues(user: User) -> list[Queue]:
     ]
 
 
-def notices_about(obj: models.Model, user: User) -> models.QuerySet[InterBureauNotice]:
+def notices_about(obj: models.Model, user: User) -> list[InterBureauNotice]:
     """The notices about ``obj`` that ``user`` may read, newest first."""
-    return (
-        InterBureauNotice.objects.visible_to(user)
-        .about(obj)
-        .select_related("from_bureau", "to_bureau")
-        .order_by("-sent_at", "-id")
-    )
+    visible = InterBureauNotice.objects.visible_to(user)
+    about = InterBureauNotice.objects.about(obj)
+    return list((visible & about).select_related("from_bureau", "to_bureau").order_by("-sent_at", "-id"))

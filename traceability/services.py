@@ -47,9 +47,10 @@ def _bureau(value: Bureau | str | None) -> Bureau | None:
 
 
 def _staff_of(bureau_ids: list[int]) -> models.QuerySet[User]:
-    return User.objects.filter(
+    staff: models.QuerySet[User] = User.objects.filter(
         bureau_id__in=bureau_ids, role__in=(Role.BUREAU_ADMIN, Role.INSPECTOR), is_active=True
     ).order_by("pk")
+    return staff
 
 
 def _due_text(due: dt.datetime) -> str:
@@ -95,7 +96,7 @@ def notice_send(
         raise PermissionDenied(_("Only bureau staff send notices to other bureaus."))
     user = None if isinstance(actor, str) else actor
     errors: dict[str, list[str]] = {}
-    sender = Bureau.objects.filter(pk=user.bureau_id).first() if user is not None else _bureau(from_bureau)
+    sender = _bureau(from_bureau) if user is None else Bureau.objects.filter(pk=user.bureau_id or 0).first()
     if sender is None:
         errors["from_bureau"] = [_("Name the sending bureau.")]
     receiver = _bureau(to_bureau)

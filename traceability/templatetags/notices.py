@@ -18,7 +18,7 @@ def object_notices(context, obj) -> dict:
     staff = user.is_authenticated and (user.is_bureau_staff or user.is_hq)
     return {
         "show": bool(staff and object_type),
-        "notices": list(notices_about(obj, user)) if staff and object_type else [],
+        "notices": notices_about(obj, user) if staff and object_type else [],
         "may_send": bool(staff and object_type and services.may_send(user)),
         "object_type": object_type,
         "obj": obj,
