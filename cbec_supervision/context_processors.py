@@ -124,6 +124,18 @@ def navigation(request) -> dict:
                         "exclamation-triangle",
                         testid="nav-risk-signals",
                     ),
+                    *(
+                        (
+                            NavItem(
+                                _("Risk dashboard"),
+                                reverse("risk_monitoring:dashboard"),
+                                "bar-chart-line",
+                                testid="nav-risk-dashboard",
+                            ),
+                        )
+                        if user.is_bureau_staff or user.is_hq
+                        else ()
+                    ),
                 ),
             )
         )
