@@ -221,6 +221,12 @@ class RiskDashboard:
             ],
         }
 
+    @property
+    def failure_chart_height(self) -> str:
+        """The chart's height in rem: room for each bar, whatever the number of sub-categories."""
+        bars = sum(1 for rate in self.failure_rates if rate.rate.total)
+        return f"{max(8, 4 + 2 * bars)}"
+
     def failure_chart(self) -> dict[str, Any]:
         rated = [rate for rate in self.failure_rates if rate.rate.total]
         return {
@@ -309,10 +315,8 @@ def _month_charts(user: User, scope: RiskScope) -> tuple[MonthChart, MonthChart]
 
 def _open_by_severity(user: User, scope: RiskScope) -> list[Bar]:
     """Open signals (new and assessed) by severity, not yet assessed last: one grouped aggregate."""
-    counts = {
-        str(row["severity"]) or NOT_GIVEN: int(row["n"])
-        for row in _signals(user, scope).open().values("severity").order_by().annotate(n=Count("pk"))
-    }
+    rows = _signals(user, scope).filter(status__in=SIGNAL_OPEN).values("severity").order_by().annotate(n=Count("pk"))
+    counts = {str(row["severity"]) or NOT_GIVEN: int(row["n"]) for row in rows}
     labels: list[tuple[str, str | Promise, str]] = [
         (severity.value, severity.label, SEVERITY_COLOURS[severity]) for severity in Severity
     ]
@@ -352,7 +356,7 @@ def _failure_rates(user: User, scope: RiskScope) -> list[FailureRate]:
 
 def _top(user: User, scope: RiskScope, subject: ScoreSubject) -> list[TopRow]:
     """The current scores of the subject type, highest first: one query (with the filing joined)."""
-    scores = RiskScore.objects.visible_to(user).current().filter(subject_type=subject)
+    scores = RiskScore.objects.visible_to(user).filter(is_current=True, subject_type=subject)
     if not scope.national:
         scores = scores.filter(enterprise__bureau__in=Bureau.objects.jurisdiction_of(scope.bureau_id))
     scores = scores.select_related("enterprise", "product").order_by("-score", "-computed_at", "pk")[:TOP]
@@ -376,7 +380,7 @@ def _bureau_rows(user: User, scope: RiskScope) -> list[BureauRow]:
     label_fields = ("code", "name", "name_en")
     open_rows = (
         _signals(user, scope)
-        .open()
+        .filter(status__in=SIGNAL_OPEN)
         .filter(competent_bureau__isnull=False)
         .values(*(f"competent_bureau__{name}" for name in label_fields))
         .order_by()

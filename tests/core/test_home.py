@@ -39,6 +39,7 @@ def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
         "Products awaiting review",
         "Open on-site verifications",
         "Risk signals to triage",
+        "Risk dashboard",
         "Change requests pending",
         "Overdue reviews",
         "Approved enterprises",
