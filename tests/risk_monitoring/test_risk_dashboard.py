@@ -28,6 +28,7 @@ from risk_monitoring.figures import (
     sorted_rates,
 )
 from risk_monitoring.models import RiskScore, RiskSignal, Sampling
+from tests.conftest import api_as
 from tests.factories import BranchBureauFactory, EnterpriseFilingFactory, ProductFilingFactory
 
 URL = reverse("risk_monitoring:dashboard")
@@ -379,3 +380,24 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_rows(data, client,
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["board"].top_products) == 10
+
+
+def test_the_signal_filters_behind_the_links_are_the_apis_too(data):
+    """The filters the dashboard links with (shared by the list and the API); a bad value is a 400."""
+    RiskSignal.objects.filter(competent_bureau=data.zj_branch).update(subcategory="toys")
+    api = api_as(data.gd_inspector)
+    url = "/api/v1/risk-signals/"
+
+    def count(query: str) -> int:
+        response = api.get(f"{url}?{query}")
+        assert response.status_code == 200, response.content
+        return response.json()["count"]
+
+    assert count("jurisdiction=ZJ") == 5 and count(f"jurisdiction={data.zj_branch.code}") == 1
+    assert count("competent_bureau=ZJ") == 4
+    assert count("subcategory=toys") == 1 and count("subcategory=none") == 6
+    assert count("severity=none&status=new&status=assessed") == 2
+    assert count("category=none") == 1 and count("category=electrical") == 2
+    assert count(f"created_after={data.this_month.isoformat()}") == 4
+    assert count(f"created_before={(data.this_month - dt.timedelta(days=1)).isoformat()}") == 3
+    assert api.get(f"{url}?created_after=yesterday&severity=grave").status_code == 400
