@@ -130,6 +130,18 @@ def navigation(request) -> dict:
                         "send",
                         testid="nav-notices",
                     ),
+                    *(
+                        (
+                            NavItem(
+                                _("Risk dashboard"),
+                                reverse("risk_monitoring:dashboard"),
+                                "bar-chart-line",
+                                testid="nav-risk-dashboard",
+                            ),
+                        )
+                        if user.is_bureau_staff or user.is_hq
+                        else ()
+                    ),
                 ),
             )
         )

@@ -7,7 +7,9 @@ as it registers its work queues (``cbec_supervision.home``):
   every bureau and a bureau's staff for their jurisdiction (``provider(user, period) -> [BureauColumn]``);
 - ``register_trend(provider)``: series of the weekly trend (``provider(user, weeks) -> [Series]``);
 - ``register_panels(provider)``: an enterprise's panels (its filings by status, its batches by
-  outcome, what needs its action); panels of the same ``key`` from several apps are merged.
+  outcome, what needs its action); panels of the same ``key`` from several apps are merged;
+- ``register_risk_panels(provider)``: panels of the risk dashboard (the overdue inter-bureau notices),
+  ``provider(user, RiskScope) -> [Panel]`` (see the end of this module).
 
 Every figure is a count with the link to the filtered list it counts. Providers answer with
 aggregates (conditional counts grouped by bureau or week), never rows, so a dashboard costs the same
@@ -279,3 +281,58 @@ def notification_panels(user: User) -> list[Panel]:
     unread = Notification.objects.visible_to(user).unread().count()
     item = PanelItem(_("Unread notifications"), Figure(unread, reverse("notification_list")), "info", rank=900)
     return [Panel("action", _("What needs your action"), 100, [item])]
+
+
+# --- the risk dashboard's panels (issue 10) ------------------------------------------------------
+#
+# The risk dashboard (``/risks/dashboard/``) shows, beside risk monitoring's own charts, panels that
+# other apps contribute: the inter-bureau notices overdue for acknowledgement (traceability's
+# ``notifications/``) first. An app registers ``register_risk_panels(provider)`` in its
+# ``AppConfig.ready``; ``provider(user, scope) -> [Panel]`` answers within ``scope`` (the national
+# network, or one bureau's jurisdiction), with aggregates and links to its lists, like the panels
+# above (panels of the same ``key`` are merged). With no provider registered, no panel is shown.
+
+
+@dataclass(frozen=True)
+class RiskScope:
+    """What the risk dashboard shows: the national network, or one bureau's jurisdiction (the bureau
+    and its branch bureaus: ``Bureau.objects.jurisdiction_of(bureau_id)``), over its months."""
+
+    national: bool
+    #: the bureau of a bureau view; ``None`` for the national view
+    bureau_id: int | None
+    bureau_code: str
+    #: the period's months, oldest first, the current month last
+    months: list[Period]
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.months[0].start
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.months[-1].end
+
+
+RiskPanelProvider = Callable[["User", RiskScope], Iterable[Panel]]
+
+_risk_panels: list[RiskPanelProvider] = []
+
+
+def register_risk_panels(provider: RiskPanelProvider) -> None:
+    """Add panels to the risk dashboard (from ``AppConfig.ready``; a second call is a no-op)."""
+    _register(_risk_panels, provider)
+
+
+def risk_panels(user: User, scope: RiskScope) -> list[Panel]:
+    """The contributed panels of the risk dashboard, merged by key, in rank order."""
+    merged: dict[str, Panel] = {}
+    for provider in _risk_panels:
+        for panel in provider(user, scope):
+            if panel.key in merged:
+                merged[panel.key].items.extend(panel.items)
+            else:
+                merged[panel.key] = Panel(panel.key, panel.title, panel.rank, list(panel.items))
+    for panel in merged.values():
+        panel.items.sort(key=lambda item: item.rank)
+    return sorted(merged.values(), key=lambda panel: panel.rank)

@@ -172,4 +172,8 @@ class ScopedQuerySet(models.QuerySet):
             followed = model._meta.get_field(self.scope_follows).related_model
             visible = followed._default_manager.visible_to(user).values("pk")  # type: ignore[union-attr]
             parts.append(Q(**{f"{self.scope_follows}__in": visible}))
+        if any(not part for part in parts):
+            # An empty Q grants every row (``scope_shared_with_staff = Q()``: the national network);
+            # OR-ed into the others it would be dropped (``Q(x) | Q()`` is ``Q(x)``).
+            return Q()
         return reduce(or_, parts, Q(pk__in=[]))

@@ -6,29 +6,87 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Bureau
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
+from filings.choices import GoodsCategory, ProductSubcategory
 from risk_monitoring.choices import Hazard, Severity, SignalSource, SignalStatus
 from risk_monitoring.models import RiskSignal
+
+#: the value of a choice filter keeping the rows where the field is not given (not yet assessed, no category)
+NOT_GIVEN = "none"
+
+
+def _or_not_given(choices: list[tuple[str, str]], label: object) -> list[tuple[str, object]]:
+    return [*choices, (NOT_GIVEN, label)]
 
 
 class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     source = django_filters.MultipleChoiceFilter(choices=SignalSource.choices, label=_("Source"))
     status = django_filters.MultipleChoiceFilter(choices=SignalStatus.choices, label=_("Status"))
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
+    severity = django_filters.ChoiceFilter(
+        choices=_or_not_given(Severity.choices, _("Not assessed")), method="filter_given", label=_("Severity")
+    )
     hazard = django_filters.ChoiceFilter(choices=Hazard.choices, label=_("Hazard"))
     enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
     product = IdFilter(method="filter_product", label=_("Product"))
     platform = IdFilter(field_name="platform", label=_("Platform"))
     reported_by = django_filters.CharFilter(field_name="reported_by__code", label=_("Reported by (bureau code)"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My bureau's queue"))
+    category = django_filters.ChoiceFilter(
+        choices=_or_not_given(GoodsCategory.choices, _("No category")), method="filter_given", label=_("Category")
+    )
+    subcategory = django_filters.ChoiceFilter(
+        choices=_or_not_given(ProductSubcategory.choices, _("No sub-category")),
+        method="filter_given",
+        label=_("Sub-category"),
+    )
+    # Dates are local (Asia/Shanghai) days, both ends included: the risk dashboard's months link here.
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Raised from"))
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Raised to"))
+    competent_bureau = django_filters.CharFilter(
+        field_name="competent_bureau__code", label=_("Competent bureau (bureau code)")
+    )
+    jurisdiction = django_filters.CharFilter(
+        method="filter_jurisdiction", label=_("Competent bureau or one of its branch bureaus (bureau code)")
+    )
 
     page_fields = ("q", "source", "status", "severity", "hazard", "mine")
     staff_only = ("mine",)
 
     class Meta:
         model = RiskSignal
-        fields = ["q", "source", "status", "severity", "hazard", "enterprise", "product", "platform", "reported_by"]
+        fields = [
+            "q",
+            "source",
+            "status",
+            "severity",
+            "hazard",
+            "enterprise",
+            "product",
+            "platform",
+            "reported_by",
+            "category",
+            "subcategory",
+            "created_after",
+            "created_before",
+            "competent_bureau",
+            "jurisdiction",
+        ]
+
+    def filter_given(self, queryset, name, value):
+        """A choice, or ``none``: the rows where the field is blank (a new signal has no severity yet)."""
+        if not value:
+            return queryset
+        return queryset.filter(**{name: "" if value == NOT_GIVEN else value})
+
+    def filter_jurisdiction(self, queryset, name, value):
+        """Signals whose competent bureau is the bureau of that code or one of its branch bureaus."""
+        value = value.strip()
+        if not value:
+            return queryset
+        bureaus = Bureau.objects.jurisdiction_of(Bureau.objects.filter(code=value).values("pk")[:1])  # type: ignore[arg-type]
+        return queryset.filter(competent_bureau__in=bureaus.values("pk"))
 
     def filter_q(self, queryset, name, value):
         """The title, the enterprise's name, the brand, the GTIN or the overseas reference."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts.choices import BureauLevel
+from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
 from filings.models import ProductFiling
 from risk_monitoring.choices import STAFF_SOURCES, Hazard, Severity, SignalSource
+from risk_monitoring.figures import DEFAULT_MONTHS, PERIOD_CHOICES
 
 _OPTIONAL = [("", "---------")]
 
@@ -66,3 +70,39 @@ class CloseForm(ServiceErrorsMixin, forms.Form):
 
 class AttachForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("File"))
+
+
+class DashboardForm(forms.Form):
+    """The risk dashboard's filters: the view (a bureau's jurisdiction or national), the period and,
+    for headquarters, the bureau. Every field is optional: an empty form is the default view."""
+
+    view = forms.ChoiceField(
+        label=_("View"),
+        required=False,
+        choices=[("bureau", _("My bureau's jurisdiction")), ("national", _("National"))],
+    )
+    months = forms.TypedChoiceField(
+        label=_("Period"),
+        required=False,
+        coerce=int,
+        empty_value=DEFAULT_MONTHS,
+        initial=DEFAULT_MONTHS,
+        choices=[],
+    )
+    bureau = forms.ModelChoiceField(
+        label=_("Bureau"),
+        required=False,
+        queryset=Bureau.objects.exclude(level=BureauLevel.HQ).filter(is_active=True).order_by("code"),
+        to_field_name="code",
+        empty_label=_("All bureaus (national)"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["months"].choices = [  # type: ignore[attr-defined]
+            (n, ngettext("Last %(months)d month", "Last %(months)d months", n) % {"months": n}) for n in PERIOD_CHOICES
+        ]
+        if user.is_hq:
+            del self.fields["view"]
+        else:
+            del self.fields["bureau"]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cbec_supervision.home import Queue
 from risk_monitoring.models import RiskSignal
@@ -15,9 +16,21 @@ if TYPE_CHECKING:
 
 
 def home_queues(user: User) -> list[Queue]:
-    """Open risk signals about enterprises of the bureau's jurisdiction (bureau staff, rank 125)."""
-    if not user.is_bureau_staff:
+    """Open risk signals about enterprises of the bureau's jurisdiction (bureau staff, rank 125), and
+    the way to the risk dashboard (bureau staff and headquarters, rank 126: no query)."""
+    if not (user.is_bureau_staff or user.is_hq):
         return []
+    dashboard = Queue(
+        _("Risk dashboard"),
+        0,
+        reverse("risk_monitoring:dashboard"),
+        "info",
+        _("signals by source and category, sampling failure rates, top risks"),
+        display=pgettext_lazy("risk dashboard card", "Charts"),
+        rank=126,
+    )
+    if not user.is_bureau_staff:
+        return [dashboard]
     count = RiskSignal.objects.queue_of(user).count()
     return [
         Queue(
@@ -27,5 +40,6 @@ def home_queues(user: User) -> list[Queue]:
             "danger" if count else "secondary",
             _("new and assessed signals about enterprises of your jurisdiction"),
             rank=125,
-        )
+        ),
+        dashboard,
     ]

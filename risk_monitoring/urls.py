@@ -6,6 +6,7 @@ app_name = "risk_monitoring"
 urlpatterns = [
     path("", views.signal_list, name="signal_list"),
     path("new/", views.signal_create, name="signal_create"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("<int:pk>/", views.signal_detail, name="signal_detail"),
     path("<int:pk>/assess/", views.signal_assess, name="signal_assess"),
     path("<int:pk>/close/", views.signal_close, name="signal_close"),

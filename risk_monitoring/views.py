@@ -17,8 +17,19 @@ from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
 from risk_monitoring import services
+from risk_monitoring.dashboard import may_view as risk_dashboard_may_view
+from risk_monitoring.dashboard import risk_dashboard
+from risk_monitoring.dashboard import scope_for as risk_dashboard_scope
+from risk_monitoring.figures import DEFAULT_MONTHS
 from risk_monitoring.filtersets import RiskSignalFilterSet
-from risk_monitoring.forms import AssessForm, AttachForm, CloseForm, EnterpriseReportForm, StaffSignalForm
+from risk_monitoring.forms import (
+    AssessForm,
+    AttachForm,
+    CloseForm,
+    DashboardForm,
+    EnterpriseReportForm,
+    StaffSignalForm,
+)
 from risk_monitoring.models import RiskSignal
 from risk_monitoring.tables import RiskSignalTable
 
@@ -162,3 +173,27 @@ def signal_create(request):
             messages.success(request, _("The risk signal was recorded."))
             return redirect(signal)
     return render(request, "risk_monitoring/signal_form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The risk dashboard: a bureau's jurisdiction or the national network (bureau staff and headquarters)."""
+    user = request.user
+    if not risk_dashboard_may_view(user):
+        raise PermissionDenied
+    form = DashboardForm(request.GET or None, user=user)
+    if form.is_bound and not form.is_valid():
+        return render(request, "risk_monitoring/dashboard.html", {"form": form}, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    scope, bureau = risk_dashboard_scope(
+        user,
+        national=data.get("view") == "national",
+        bureau=data.get("bureau"),
+        months=data.get("months") or DEFAULT_MONTHS,
+    )
+    return render(
+        request,
+        "risk_monitoring/dashboard.html",
+        {"form": form, "board": risk_dashboard(user, scope, bureau), "scope": scope},
+    )

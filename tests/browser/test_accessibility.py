@@ -90,9 +90,9 @@ def pages_of(role: str, data) -> list[str]:
     the inspector's pages carry the decisions and verification forms, the enterprise's the forms to
     file and declare; the bureau administrator and headquarters add their own home and queues."""
     if role == "bureau_admin":
-        return ["/", "/filings/review/", "/accounts/bureaus/"]
+        return ["/", "/filings/review/", "/accounts/bureaus/", "/risks/dashboard/"]
     if role == "hq":
-        return ["/", "/filings/review/", "/imports/verifications/", "/catalogues/upload/"]
+        return ["/", "/filings/review/", "/imports/verifications/", "/catalogues/upload/", "/risks/dashboard/"]
     shared = [
         "/",
         "/filings/products/",

@@ -40,6 +40,7 @@ def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
         "Open on-site verifications",
         "Risk signals to triage",
         "Notices to acknowledge",
+        "Risk dashboard",
         "Change requests pending",
         "Overdue reviews",
         "Approved enterprises",
