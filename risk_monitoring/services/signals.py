@@ -31,11 +31,13 @@ from risk_monitoring.choices import (
     SIGNAL_TRANSITIONS,
     STAFF_SOURCES,
     Hazard,
+    OverseasFeed,
     Severity,
     SignalSource,
     SignalStatus,
 )
 from risk_monitoring.models import RiskSignal
+from risk_monitoring.services.matching import signal_match_new
 
 #: the kind of the files on a signal (photos, a test report, the overseas notice as published)
 ATTACHMENT_KIND = "risk_evidence"
@@ -99,6 +101,7 @@ def _clean(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]
         ("severity", Severity, ""),
         ("category", GoodsCategory, ""),
         ("subcategory", ProductSubcategory, ""),
+        ("overseas_feed", OverseasFeed, ""),
     )
     for name, enum, default in choices:
         value = str(data.get(name) or "") or default
@@ -129,7 +132,8 @@ def _save_new(
     if platform is not None and not platform.is_platform:
         errors["platform"] = [_("Name an approved platform enterprise.")]
     reference = cleaned["overseas_reference"]
-    if reference and RiskSignal.objects.filter(source=source, overseas_reference=reference).exists():
+    feed = cleaned["overseas_feed"]
+    if reference and RiskSignal.objects.filter(source=source, overseas_feed=feed, overseas_reference=reference).exists():
         errors["overseas_reference"] = [_("A signal from this source with this reference exists already.")]
     if errors:
         raise ValidationError(errors)
@@ -151,6 +155,8 @@ def _save_new(
         obj=signal,
         after=snapshot(signal, extra={"products": [p.pk for p in products]}),
     )
+    # Every new signal is matched to filed goods: GTIN matches linked, the others proposed.
+    signal_match_new(signal, actor=actor, already=[p.pk for p in products])
     for upload in uploads:
         _attach(actor, signal, upload)
     return signal
