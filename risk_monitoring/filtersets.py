@@ -22,13 +22,27 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
     platform = IdFilter(field_name="platform", label=_("Platform"))
     reported_by = django_filters.CharFilter(field_name="reported_by__code", label=_("Reported by (bureau code)"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My bureau's queue"))
+    unmatched = django_filters.BooleanFilter(
+        method="filter_unmatched", label=_("Overseas notices matched to no filed product")
+    )
 
-    page_fields = ("q", "source", "status", "severity", "hazard", "mine")
-    staff_only = ("mine",)
+    page_fields = ("q", "source", "status", "severity", "hazard", "mine", "unmatched")
+    staff_only = ("mine", "unmatched")
 
     class Meta:
         model = RiskSignal
-        fields = ["q", "source", "status", "severity", "hazard", "enterprise", "product", "platform", "reported_by"]
+        fields = [
+            "q",
+            "source",
+            "status",
+            "severity",
+            "hazard",
+            "enterprise",
+            "product",
+            "platform",
+            "reported_by",
+            "unmatched",
+        ]
 
     def filter_q(self, queryset, name, value):
         """The title, the enterprise's name, the brand, the GTIN or the overseas reference."""
@@ -58,3 +72,11 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if user is None or not getattr(user, "is_bureau_staff", False):
             return queryset.none()
         return queryset.filter(pk__in=RiskSignal.objects.queue_of(user).values("pk"))
+
+    def filter_unmatched(self, queryset, name, value):
+        """With ``unmatched``, the overseas notifications linked to no filed product (any bureau may
+        browse them, to spot goods of its enterprises that matching missed)."""
+        if value is None:
+            return queryset
+        unmatched = RiskSignal.objects.unmatched_overseas().values("pk")
+        return queryset.filter(pk__in=unmatched) if value else queryset.exclude(pk__in=unmatched)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
 from filings.models import ProductFiling
-from risk_monitoring.choices import STAFF_SOURCES, Hazard, Severity, SignalSource
+from risk_monitoring.choices import STAFF_SOURCES, Hazard, OverseasFeed, Severity, SignalSource
 
 _OPTIONAL = [("", "---------")]
 
@@ -66,3 +66,17 @@ class CloseForm(ServiceErrorsMixin, forms.Form):
 
 class AttachForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("File"))
+
+
+class OverseasImportForm(ServiceErrorsMixin, forms.Form):
+    """An overseas feed file to import (bureau administrators, headquarters); the service checks it."""
+
+    source = forms.ChoiceField(label=_("Feed"), choices=OverseasFeed.choices)
+    file = forms.FileField(
+        label=_("File"), help_text=_("Safety Gate: CSV or JSON as exported; CPSC: Recalls API JSON."), allow_empty_file=True
+    )
+    error_fields = {"feed": "source"}
+
+
+class ProposalDecisionForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=5000)

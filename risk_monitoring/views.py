@@ -20,6 +20,7 @@ from risk_monitoring import services
 from risk_monitoring.filtersets import RiskSignalFilterSet
 from risk_monitoring.forms import AssessForm, AttachForm, CloseForm, EnterpriseReportForm, StaffSignalForm
 from risk_monitoring.models import RiskSignal
+from risk_monitoring.overseas_views import proposals_of
 from risk_monitoring.tables import RiskSignalTable
 
 
@@ -65,6 +66,7 @@ def signal_detail(request, pk: int):
             "assess_form": AssessForm(),
             "close_form": CloseForm(),
             "attach_form": AttachForm(),
+            "proposals": proposals_of(request.user, signal),
         },
     )
 

@@ -49,7 +49,7 @@ from risk_monitoring.models import RiskSignal, SignalMatchProposal
 
 GTIN_CHUNK = 500
 BRAND_CHUNK = 500
-NAME_CHUNK = 25
+NAME_CHUNK = 50
 #: the most products a chunk of names may bring in as candidates (the rest are not proposed)
 NAME_CANDIDATES_CAP = 500
 

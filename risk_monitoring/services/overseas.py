@@ -79,16 +79,25 @@ _SUBCATEGORY_WORDS: tuple[tuple[str, str], ...] = (
 _SUBCATEGORY_PATTERNS = [(code, re.compile(r"\b(?:" + words + ")", re.IGNORECASE)) for code, words in _SUBCATEGORY_WORDS]
 
 
-def goods_category_of(*texts: str) -> tuple[str, str]:
-    """(category, sub-category) of filed goods for a published category or product name: the first
-    text naming one decides; ("", "") for goods outside the regime (cosmetics, vehicles, food…)."""
-    for text in texts:
-        if not text:
-            continue
-        for code, pattern in _SUBCATEGORY_PATTERNS:
-            if pattern.search(text):
-                return str(SUBCATEGORY_CATEGORY[code]), str(code)
-    return "", ""
+def _subcategory_in(text: str) -> str:
+    for code, pattern in _SUBCATEGORY_PATTERNS:
+        if text and pattern.search(text):
+            return str(code)
+    return ""
+
+
+def goods_category_of(category: str, product_name: str = "") -> tuple[str, str]:
+    """(category, sub-category) of filed goods for a published category and product name; ("", "")
+    for goods outside the regime (cosmetics, vehicles, food…). The published category decides the
+    category; the product name refines the sub-category within it ("Electrical appliances" and
+    "Travel adapter": chargers), or decides alone when the published category says nothing."""
+    by_category, by_name = _subcategory_in(category), _subcategory_in(product_name)
+    chosen = by_category or by_name
+    if by_category and by_name and SUBCATEGORY_CATEGORY[by_name] == SUBCATEGORY_CATEGORY[by_category]:
+        chosen = by_name
+    if not chosen:
+        return "", ""
+    return str(SUBCATEGORY_CATEGORY[chosen]), chosen
 
 
 # -- the records --------------------------------------------------------------------------------------
@@ -169,13 +178,22 @@ def _check_file(feed: str, content: bytes, filename: str) -> None:
         ]
     if not content:
         errors["file"] = [_("The file is empty.")]
-    elif len(content) > max_bytes():
-        errors["file"] = [
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(len(content)), "limit": filesizeformat(max_bytes())}
-        ]
     if errors:
         raise ValidationError(errors)
+    check_size(len(content))
+
+
+def check_size(size: int) -> None:
+    """ValidationError ({"file"}) for a file over the limit (``OVERSEAS_IMPORT_MAX_BYTES``, default 20 MB)."""
+    if size > max_bytes():
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is %(size)s; the limit is %(limit)s.")
+                    % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes())}
+                ]
+            }
+        )
 
 
 def _import_record(
