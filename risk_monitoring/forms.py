@@ -73,7 +73,9 @@ class OverseasImportForm(ServiceErrorsMixin, forms.Form):
 
     source = forms.ChoiceField(label=_("Feed"), choices=OverseasFeed.choices)
     file = forms.FileField(
-        label=_("File"), help_text=_("Safety Gate: CSV or JSON as exported; CPSC: Recalls API JSON."), allow_empty_file=True
+        label=_("File"),
+        help_text=_("Safety Gate: CSV or JSON as exported; CPSC: Recalls API JSON."),
+        allow_empty_file=True,
     )
     error_fields = {"feed": "source"}
 

@@ -19,13 +19,13 @@ from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
 from risk_monitoring.choices import (
+    PROPOSAL_STATUS_COLOURS,
     RISK_LEVEL_COLOURS,
     SAMPLING_STATUS_COLOURS,
     SAMPLING_VERDICT_COLOURS,
     SEVERITY_COLOURS,
     SIGNAL_OPEN,
     SIGNAL_STATUS_COLOURS,
-    PROPOSAL_STATUS_COLOURS,
     Hazard,
     MatchHow,
     OverseasFeed,
@@ -67,9 +67,9 @@ class RiskSignalQuerySet(ScopedQuerySet):
         if not user.is_bureau_staff:
             return self.none()
         jurisdiction = user.jurisdiction()
-        linked = RiskSignal.products.through.objects.filter(
-            productfiling__enterprise__bureau__in=jurisdiction
-        ).values("risksignal_id")
+        linked = RiskSignal.products.through.objects.filter(productfiling__enterprise__bureau__in=jurisdiction).values(
+            "risksignal_id"
+        )
         return self.open().filter(Q(competent_bureau__in=jurisdiction) | Q(pk__in=linked))
 
     def unmatched_overseas(self) -> RiskSignalQuerySet:

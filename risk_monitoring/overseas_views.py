@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.choices import Role
 from cbec_supervision.webui import show_refusal
+from risk_monitoring.choices import ProposalStatus
 from risk_monitoring.forms import OverseasImportForm, ProposalDecisionForm
 from risk_monitoring.models import OverseasImport, RiskSignal, SignalMatchProposal
-from risk_monitoring.choices import ProposalStatus
 from risk_monitoring.services.matching import match_proposal_confirm, match_proposal_reject, may_decide_proposal
 from risk_monitoring.services.overseas import check_size, max_bytes, overseas_import
 
@@ -92,7 +92,7 @@ def _decide(request, pk: int, proposal_pk: int, act):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(signal)
     try:
         act(proposal, form.cleaned_data["reason"])
@@ -130,9 +130,7 @@ def proposals_of(user, signal: RiskSignal) -> list[SignalMatchProposal]:
     if user.is_enterprise_user:
         return []
     proposals = list(
-        SignalMatchProposal.objects.filter(signal=signal).select_related(
-            "product__enterprise__bureau", "decided_by"
-        )
+        SignalMatchProposal.objects.filter(signal=signal).select_related("product__enterprise__bureau", "decided_by")
     )
     for proposal in proposals:
         proposal.signal = signal

@@ -175,7 +175,9 @@ class RiskSignalViewSet(
         body = ProposalDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         proposal = match_proposal_confirm(
-            actor=request.user, proposal=self._proposal(signal, proposal_id), reason=body.validated_data.get("reason", "")
+            actor=request.user,
+            proposal=self._proposal(signal, proposal_id),
+            reason=body.validated_data.get("reason", ""),
         )
         return Response(MatchProposalSerializer(proposal).data)
 
@@ -187,6 +189,8 @@ class RiskSignalViewSet(
         body = ProposalDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         proposal = match_proposal_reject(
-            actor=request.user, proposal=self._proposal(signal, proposal_id), reason=body.validated_data.get("reason", "")
+            actor=request.user,
+            proposal=self._proposal(signal, proposal_id),
+            reason=body.validated_data.get("reason", ""),
         )
         return Response(MatchProposalSerializer(proposal).data)

@@ -63,20 +63,42 @@ _SUBCATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     (ProductSubcategory.LIGHTING, r"lamps?|light(?:s|ing)\b|led\b|luminaire|torch|flashlight|light chain"),
     (ProductSubcategory.AUDIO_VIDEO, r"audio|video|speakers?|headphones?|earphones?|earbuds?|television|tv\b"),
     (ProductSubcategory.IT_EQUIPMENT, r"computers?|laptops?|tablets?|phones?|keyboards?|information technology"),
-    (ProductSubcategory.CHILDRENS_CLOTHING, r"(?:child|children|kids?|baby|babies|infant)(?:'s)? (?:clothing|wear|garments?|jackets?|hoodies?|sweaters?|dress)"),
+    (
+        ProductSubcategory.CHILDRENS_CLOTHING,
+        r"(?:child|children|kids?|baby|babies|infant)(?:'s)? "
+        r"(?:clothing|wear|garments?|jackets?|hoodies?|sweaters?|dress)",
+    ),
     (ProductSubcategory.TOYS, r"toys?|rattles?|dolls?|plush|teddy|puzzles?|slime|games?\b"),
-    (ProductSubcategory.CHILDREN_PRODUCTS, r"childcare|child care|children's equipment|baby|babies|infant|nursery|strollers?|prams?|cots?\b|high ?chairs?|pacifiers?|soothers?"),
-    (ProductSubcategory.HOME_TEXTILES, r"bedding|blankets?|curtains?|towels?|sleeping bags?|duvets?|pillows?|cushions?"),
-    (ProductSubcategory.CLOTHING, r"clothing|textiles?|garments?|apparel|jackets?|hoodies?|sweat ?shirts?|trousers|dress(?:es)?\b|fashion"),
+    (
+        ProductSubcategory.CHILDREN_PRODUCTS,
+        r"childcare|child care|children's equipment|baby|babies|infant|nursery|strollers?|prams?|cots?\b"
+        r"|high ?chairs?|pacifiers?|soothers?",
+    ),
+    (
+        ProductSubcategory.HOME_TEXTILES,
+        r"bedding|blankets?|curtains?|towels?|sleeping bags?|duvets?|pillows?|cushions?",
+    ),
+    (
+        ProductSubcategory.CLOTHING,
+        r"clothing|textiles?|garments?|apparel|jackets?|hoodies?|sweat ?shirts?|trousers|dress(?:es)?\b|fashion",
+    ),
     (ProductSubcategory.FOOTWEAR, r"footwear|shoes?|sandals?|boots?|slippers?|sneakers?"),
     (ProductSubcategory.LUGGAGE, r"bags?\b|luggage|suitcases?|backpacks?|handbags?"),
-    (ProductSubcategory.FOOD_CONTACT, r"food[- ]contact|kitchen|cookware|tableware|utensils?|cups?\b|mugs?\b|bottles?|lunch ?box|cutlery|plates?\b"),
+    (
+        ProductSubcategory.FOOD_CONTACT,
+        r"food[- ]contact|kitchen|cookware|tableware|utensils?|cups?\b|mugs?\b|bottles?|lunch ?box|cutlery|plates?\b",
+    ),
     (ProductSubcategory.STATIONERY, r"stationery|pens?\b|pencils?|erasers?|crayons?|school"),
     (ProductSubcategory.FURNITURE, r"furniture|chairs?|tables?\b|beds?\b|cabinets?|drawers?|shel(?:f|ves)|sofas?"),
-    (ProductSubcategory.SMALL_APPLIANCES, r"appliances?|heaters?|kettles?|hair ?dryers?|irons?\b|fans?\b|toasters?|blenders?|cookers?|vacuum"),
+    (
+        ProductSubcategory.SMALL_APPLIANCES,
+        r"appliances?|heaters?|kettles?|hair ?dryers?|irons?\b|fans?\b|toasters?|blenders?|cookers?|vacuum",
+    ),
     (ProductSubcategory.ELECTRICAL_OTHER, r"electric|electronic|cables?|extension leads?|sockets?|plugs?\b"),
 )
-_SUBCATEGORY_PATTERNS = [(code, re.compile(r"\b(?:" + words + ")", re.IGNORECASE)) for code, words in _SUBCATEGORY_WORDS]
+_SUBCATEGORY_PATTERNS = [
+    (code, re.compile(r"\b(?:" + words + ")", re.IGNORECASE)) for code, words in _SUBCATEGORY_WORDS
+]
 
 
 def _subcategory_in(text: str) -> str:
@@ -260,7 +282,9 @@ def overseas_import(*, actor: Actor, feed: str, content: bytes, filename: str = 
         if len(record.reference) > 100:
             counts.skipped += 1
             errors.append(
-                RecordError(positions[id(record)], _("The reference is longer than 100 characters."), record.reference[:100])
+                RecordError(
+                    positions[id(record)], _("The reference is longer than 100 characters."), record.reference[:100]
+                )
             )
             continue
         try:

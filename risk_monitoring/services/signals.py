@@ -133,7 +133,10 @@ def _save_new(
         errors["platform"] = [_("Name an approved platform enterprise.")]
     reference = cleaned["overseas_reference"]
     feed = cleaned["overseas_feed"]
-    if reference and RiskSignal.objects.filter(source=source, overseas_feed=feed, overseas_reference=reference).exists():
+    if (
+        reference
+        and RiskSignal.objects.filter(source=source, overseas_feed=feed, overseas_reference=reference).exists()
+    ):
         errors["overseas_reference"] = [_("A signal from this source with this reference exists already.")]
     if errors:
         raise ValidationError(errors)

@@ -121,9 +121,10 @@ def test_who_may_decide_a_proposal(filed):
     assert api_as(filed.alice).post(f"{URL}{signal.pk}/proposals/{ours.pk}/confirm/").status_code == 404
     # a proposal of another signal: 404
     assert gd.post(f"{URL}{signal.pk}/proposals/999999/confirm/").status_code == 404
-    assert gd.post(f"{URL}{signal.pk}/proposals/{theirs.pk}/reject/", {"reason": "不同款"}, format="json").json()[
-        "status"
-    ] == "rejected"
+    assert (
+        gd.post(f"{URL}{signal.pk}/proposals/{theirs.pk}/reject/", {"reason": "不同款"}, format="json").json()["status"]
+        == "rejected"
+    )
     signal.refresh_from_db()
     assert signal.product_ids() == [filed.alice_toy.pk]
 
