@@ -254,13 +254,20 @@ def risk_signal_report(
 def may_triage(actor: Actor, signal: RiskSignal) -> bool:
     """Whether ``actor`` may assess, close or group ``signal``: staff of the competent bureau (or of
     its parent direct bureau), headquarters; for a signal concerning no enterprise, the staff of the
-    bureau that reported it."""
+    bureau that reported it; and the staff of the bureau of any product linked to it (the signal is
+    in their queue too: ``RiskSignalQuerySet.queue_of``)."""
     if isinstance(actor, str) or actor.is_hq:
         return True
     bureau = signal.competent_bureau or signal.reported_by
     if bureau is None:
         return actor.is_bureau_staff
-    return actor.has_jurisdiction_over(bureau)
+    if actor.has_jurisdiction_over(bureau):
+        return True
+    return (
+        actor.is_bureau_staff
+        and signal.pk is not None
+        and signal.products.filter(enterprise__bureau__in=actor.jurisdiction()).exists()
+    )
 
 
 def may_attach(actor: Actor, signal: RiskSignal) -> bool:

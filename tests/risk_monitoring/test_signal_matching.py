@@ -183,3 +183,15 @@ def test_a_proposal_is_not_offered_again_for_a_product_already_linked(filed):
         products=[filed.bag],
     )
     assert not SignalMatchProposal.objects.filter(signal=signal).exists()
+
+
+def test_the_bureau_of_a_linked_product_triages_the_signal_in_its_queue(filed):
+    ProductFilingFactory(enterprise=filed.bob_co, gtin="036000291452", status=FilingStatus.APPROVED)
+    signal = risk_signal_create(
+        actor=filed.hq, source="overseas_notification", title="Heater", gtin="036000291452", overseas_reference="X-9"
+    )
+    assert signal.competent_bureau == filed.zj
+    response = api_as(filed.gd_inspector).post(
+        f"{URL}{signal.pk}/assess/", {"severity": "high", "reason": "同款在售"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "assessed"
