@@ -263,11 +263,9 @@ def may_triage(actor: Actor, signal: RiskSignal) -> bool:
         return actor.is_bureau_staff
     if actor.has_jurisdiction_over(bureau):
         return True
-    return (
-        actor.is_bureau_staff
-        and signal.pk is not None
-        and signal.products.filter(enterprise__bureau__in=actor.jurisdiction()).exists()
-    )
+    if not actor.is_bureau_staff:
+        return False
+    return signal.products.filter(enterprise__bureau__in=actor.jurisdiction()).exists()
 
 
 def may_attach(actor: Actor, signal: RiskSignal) -> bool:
