@@ -147,3 +147,34 @@ class RiskLevel(models.TextChoices):
 
 
 RISK_LEVEL_COLOURS = {RiskLevel.HIGH: "danger", RiskLevel.MEDIUM: "warning", RiskLevel.LOW: "success"}
+
+
+# --- overseas notices and matching to filed goods -------------------------------------------------
+
+
+class OverseasFeed(models.TextChoices):
+    """The published feed an overseas notification came from (its reference is unique within it)."""
+
+    SAFETY_GATE = "safety_gate", _("EU Safety Gate")
+    CPSC = "cpsc", _("US CPSC recalls")
+
+
+class MatchHow(models.TextChoices):
+    """How a signal was matched to a filed product (``risk_monitoring.matching``)."""
+
+    GTIN = "gtin", _("GTIN")
+    BRAND_MODEL = "brand_model", _("Brand and model")
+    NAME = "name", _("Product name")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+PROPOSAL_STATUS_COLOURS = {
+    ProposalStatus.PROPOSED: "warning",
+    ProposalStatus.CONFIRMED: "success",
+    ProposalStatus.REJECTED: "secondary",
+}

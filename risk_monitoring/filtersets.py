@@ -50,9 +50,12 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
     jurisdiction = django_filters.CharFilter(
         method="filter_jurisdiction", label=_("Competent bureau or one of its branch bureaus (bureau code)")
     )
+    unmatched = django_filters.BooleanFilter(
+        method="filter_unmatched", label=_("Overseas notices matched to no filed product")
+    )
 
-    page_fields = ("q", "source", "status", "severity", "hazard", "mine")
-    staff_only = ("mine",)
+    page_fields = ("q", "source", "status", "severity", "hazard", "mine", "unmatched")
+    staff_only = ("mine", "unmatched")
 
     class Meta:
         model = RiskSignal
@@ -72,6 +75,7 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
             "created_before",
             "competent_bureau",
             "jurisdiction",
+            "unmatched",
         ]
 
     def filter_given(self, queryset, name, value):
@@ -116,3 +120,11 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if user is None or not getattr(user, "is_bureau_staff", False):
             return queryset.none()
         return queryset.filter(pk__in=RiskSignal.objects.queue_of(user).values("pk"))
+
+    def filter_unmatched(self, queryset, name, value):
+        """With ``unmatched``, the overseas notifications linked to no filed product (any bureau may
+        browse them, to spot goods of its enterprises that matching missed)."""
+        if value is None:
+            return queryset
+        unmatched = RiskSignal.objects.unmatched_overseas().values("pk")
+        return queryset.filter(pk__in=unmatched) if value else queryset.exclude(pk__in=unmatched)

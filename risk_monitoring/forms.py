@@ -11,7 +11,7 @@ from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
 from filings.models import ProductFiling
-from risk_monitoring.choices import STAFF_SOURCES, Hazard, Severity, SignalSource
+from risk_monitoring.choices import STAFF_SOURCES, Hazard, OverseasFeed, Severity, SignalSource
 from risk_monitoring.figures import DEFAULT_MONTHS, PERIOD_CHOICES
 
 _OPTIONAL = [("", "---------")]
@@ -106,3 +106,19 @@ class DashboardForm(forms.Form):
             del self.fields["view"]
         else:
             del self.fields["bureau"]
+
+
+class OverseasImportForm(ServiceErrorsMixin, forms.Form):
+    """An overseas feed file to import (bureau administrators, headquarters); the service checks it."""
+
+    source = forms.ChoiceField(label=_("Feed"), choices=OverseasFeed.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("Safety Gate: CSV or JSON as exported; CPSC: Recalls API JSON."),
+        allow_empty_file=True,
+    )
+    error_fields = {"feed": "source"}
+
+
+class ProposalDecisionForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=5000)

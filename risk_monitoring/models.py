@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,11 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from accounts.choices import Role
 from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
 from risk_monitoring.choices import (
+    PROPOSAL_STATUS_COLOURS,
     RISK_LEVEL_COLOURS,
     SAMPLING_STATUS_COLOURS,
     SAMPLING_VERDICT_COLOURS,
@@ -24,6 +27,9 @@ from risk_monitoring.choices import (
     SIGNAL_OPEN,
     SIGNAL_STATUS_COLOURS,
     Hazard,
+    MatchHow,
+    OverseasFeed,
+    ProposalStatus,
     ResultVerdict,
     RiskLevel,
     SamplingChannel,
@@ -55,10 +61,20 @@ class RiskSignalQuerySet(ScopedQuerySet):
         return self.filter(status__in=SIGNAL_OPEN)
 
     def queue_of(self, user: User) -> RiskSignalQuerySet:
-        """A bureau's queue: the open signals about enterprises in its jurisdiction (none for others)."""
+        """A bureau's queue: the open signals about enterprises in its jurisdiction (none for others):
+        its competent bureau's, and those linked to a filed product of an enterprise of the
+        jurisdiction (a signal matched to goods of several bureaus is in each of their queues)."""
         if not user.is_bureau_staff:
             return self.none()
-        return self.open().filter(competent_bureau__in=user.jurisdiction())
+        jurisdiction = user.jurisdiction()
+        linked = RiskSignal.products.through.objects.filter(productfiling__enterprise__bureau__in=jurisdiction).values(
+            "risksignal_id"
+        )
+        return self.open().filter(Q(competent_bureau__in=jurisdiction) | Q(pk__in=linked))
+
+    def unmatched_overseas(self) -> RiskSignalQuerySet:
+        """Overseas notifications linked to no filed product (headquarters' and every bureau's to browse)."""
+        return self.filter(source=SignalSource.OVERSEAS_NOTIFICATION, product__isnull=True)
 
 
 class RiskSignal(TimeStampedModel):
@@ -108,6 +124,8 @@ class RiskSignal(TimeStampedModel):
     origin_country = CountryField(_("country of origin"), blank=True)
     #: the overseas notice's own number (a Safety Gate alert number, a CPSC recall number)
     overseas_reference = models.CharField(_("overseas reference"), max_length=100, blank=True)
+    #: the published feed of an imported overseas notice: its reference is unique within the feed
+    overseas_feed = models.CharField(_("overseas feed"), max_length=20, choices=OverseasFeed.choices, blank=True)
     reported_by = models.ForeignKey(
         "accounts.Bureau",
         verbose_name=_("reported by (bureau)"),
@@ -163,7 +181,7 @@ class RiskSignal(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "overseas_reference"],
+                fields=["source", "overseas_feed", "overseas_reference"],
                 condition=~Q(overseas_reference=""),
                 name="unique_signal_reference",
             )
@@ -442,3 +460,117 @@ class RiskScore(models.Model):
     @property
     def level_colour(self) -> str:
         return RISK_LEVEL_COLOURS.get(self.level, "secondary")
+
+
+# --- overseas notices: matching proposals and import runs ------------------------------------------
+
+
+class SignalMatchProposalQuerySet(ScopedQuerySet):
+    """A proposal is read with its signal."""
+
+    scope_follows = "signal"
+
+
+class SignalMatchProposal(models.Model):
+    """A filed product that may be what a signal is about, matched by brand and model or by name
+    (not by GTIN, which links at once): an inspector confirms it (the product is linked to the
+    signal) or rejects it."""
+
+    signal = models.ForeignKey(
+        RiskSignal, verbose_name=_("risk signal"), on_delete=models.CASCADE, related_name="match_proposals"
+    )
+    product = models.ForeignKey(
+        ProductFiling, verbose_name=_("product"), on_delete=models.CASCADE, related_name="risk_match_proposals"
+    )
+    how = models.CharField(_("matched by"), max_length=20, choices=MatchHow.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = SignalMatchProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("match proposal")
+        verbose_name_plural = _("match proposals")
+        ordering = ["signal", "id"]
+        constraints = [models.UniqueConstraint(fields=["signal", "product"], name="one_proposal_per_product")]
+        indexes = [models.Index(fields=["product", "status"], name="proposal_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.signal_id} ~ {self.product_id} ({self.how})"
+
+    @property
+    def status_colour(self) -> str:
+        return PROPOSAL_STATUS_COLOURS.get(self.status, "secondary")
+
+
+class OverseasImportQuerySet(ScopedQuerySet):
+    """Import runs are read by those who may run them: bureau administrators and headquarters."""
+
+    def scope_condition(self, user: User) -> Q | None:
+        if user.is_bureau_staff and user.role == Role.BUREAU_ADMIN:
+            return Q()
+        return None
+
+
+def overseas_import_upload_to(instance: OverseasImport, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"overseas_imports/{instance.feed}/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+
+
+class OverseasImport(models.Model):
+    """One import of an overseas feed file (the command or the upload page): who, when, which feed,
+    the file (kept, with its SHA-256) and the outcome: counts and the records refused by position."""
+
+    feed = models.CharField(_("feed"), max_length=20, choices=OverseasFeed.choices)
+    file = models.FileField(_("file"), upload_to=overseas_import_upload_to, max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    #: the records not imported: ``{"position", "reference", "message"}`` each (re-imports are not errors)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    #: the whole file could not be read (then nothing was imported)
+    failure = models.TextField(_("failure"), blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: the command or task that ran it, when no person did
+    actor_label = models.CharField(_("run by"), max_length=100, blank=True)
+
+    objects = OverseasImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("overseas notice import")
+        verbose_name_plural = _("overseas notice imports")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_feed_display()} {self.original_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_monitoring:overseas_import_detail", args=[self.pk])
+
+    @property
+    def summary(self) -> str:
+        return f"imported={self.imported} skipped={self.skipped} matched={self.matched}"

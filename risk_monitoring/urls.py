@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk_monitoring import views
+from risk_monitoring import overseas_views, views
 
 app_name = "risk_monitoring"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/assess/", views.signal_assess, name="signal_assess"),
     path("<int:pk>/close/", views.signal_close, name="signal_close"),
     path("<int:pk>/attach/", views.signal_attach, name="signal_attach"),
+    path("<int:pk>/proposals/<int:proposal_pk>/confirm/", overseas_views.proposal_confirm, name="proposal_confirm"),
+    path("<int:pk>/proposals/<int:proposal_pk>/reject/", overseas_views.proposal_reject, name="proposal_reject"),
+    path("overseas/import/", overseas_views.overseas_import_page, name="overseas_import"),
+    path("overseas/import/<int:pk>/", overseas_views.overseas_import_detail, name="overseas_import_detail"),
+    path("overseas/import/<int:pk>/file/", overseas_views.overseas_import_file, name="overseas_import_file"),
 ]

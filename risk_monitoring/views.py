@@ -31,6 +31,7 @@ from risk_monitoring.forms import (
     StaffSignalForm,
 )
 from risk_monitoring.models import RiskSignal
+from risk_monitoring.overseas_views import proposals_of
 from risk_monitoring.tables import RiskSignalTable
 
 
@@ -76,6 +77,7 @@ def signal_detail(request, pk: int):
             "assess_form": AssessForm(),
             "close_form": CloseForm(),
             "attach_form": AttachForm(),
+            "proposals": proposals_of(request.user, signal),
         },
     )
 

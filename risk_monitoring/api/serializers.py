@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from cbec_supervision.models import Attachment
 from filings.choices import GoodsCategory, ProductSubcategory
-from risk_monitoring.choices import Hazard, Severity, SignalSource
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.choices import Hazard, OverseasFeed, Severity, SignalSource
+from risk_monitoring.models import RiskSignal, SignalMatchProposal
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
@@ -43,6 +43,7 @@ class RiskSignalSerializer(serializers.ModelSerializer):
             "model",
             "origin_country",
             "overseas_reference",
+            "overseas_feed",
             "reported_by",
             "competent_bureau",
             "status",
@@ -80,6 +81,7 @@ class RiskSignalCreateSerializer(serializers.Serializer):
     model = serializers.CharField(required=False, allow_blank=True, max_length=200)
     origin_country = serializers.CharField(required=False, allow_blank=True, max_length=2)
     overseas_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    overseas_feed = serializers.ChoiceField(choices=OverseasFeed.choices, required=False, allow_blank=True)
 
 
 class AssessSerializer(serializers.Serializer):
@@ -112,3 +114,34 @@ class SignalAttachmentSerializer(serializers.ModelSerializer):
 
 class SignalFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
+
+
+class MatchProposalSerializer(serializers.ModelSerializer):
+    """A filed product that may be what the signal is about (matched by brand and model, or name)."""
+
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    enterprise = serializers.IntegerField(source="product.enterprise_id", read_only=True)
+    bureau = serializers.CharField(source="product.enterprise.bureau.code", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = SignalMatchProposal
+        fields = [
+            "id",
+            "signal",
+            "product",
+            "product_name",
+            "enterprise",
+            "bureau",
+            "how",
+            "status",
+            "reason",
+            "created_at",
+            "decided_at",
+            "decided_by",
+        ]
+        read_only_fields = fields
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)

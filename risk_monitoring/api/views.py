@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from cbec_supervision.api import ScopedViewSetMixin
@@ -20,13 +20,16 @@ from risk_monitoring.api.serializers import (
     AssessSerializer,
     CloseSerializer,
     DuplicateSerializer,
+    MatchProposalSerializer,
+    ProposalDecisionSerializer,
     RiskSignalCreateSerializer,
     RiskSignalSerializer,
     SignalAttachmentSerializer,
     SignalFileUploadSerializer,
 )
 from risk_monitoring.filtersets import RiskSignalFilterSet
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.models import RiskSignal, SignalMatchProposal
+from risk_monitoring.services.matching import match_proposal_confirm, match_proposal_reject
 
 
 class RiskSignalViewSet(
@@ -46,7 +49,16 @@ class RiskSignalViewSet(
     list_select_related = ("reported_by", "competent_bureau")
     list_prefetch_related = ("products",)
     ordering_fields = ["created_at", "status", "severity", "source"]
-    object_actions = ("history", "assess", "close", "duplicate", "attachments")
+    object_actions = (
+        "history",
+        "assess",
+        "close",
+        "duplicate",
+        "attachments",
+        "proposals",
+        "proposal_confirm",
+        "proposal_reject",
+    )
 
     def _respond(self, signal: RiskSignal, code: int = status.HTTP_200_OK) -> Response:
         signal = self.get_queryset().get(pk=signal.pk)
@@ -130,3 +142,55 @@ class RiskSignalViewSet(
         body.is_valid(raise_exception=True)
         attachment = services.risk_signal_attach(actor=request.user, signal=signal, upload=body.validated_data["file"])
         return Response(SignalAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    # -- match proposals (brand-and-model and name matches, for an inspector to decide) --------------
+
+    def _proposal(self, signal: RiskSignal, proposal_id: str) -> SignalMatchProposal:
+        proposal = SignalMatchProposal.objects.filter(signal=signal, pk=int(proposal_id)).first()
+        if proposal is None:
+            raise NotFound()
+        return proposal
+
+    def _proposals_response(self, signal: RiskSignal, code: int = status.HTTP_200_OK) -> Response:
+        rows = SignalMatchProposal.objects.filter(signal=signal).select_related(
+            "product__enterprise__bureau", "decided_by"
+        )
+        return Response(MatchProposalSerializer(rows, many=True).data, status=code)
+
+    @extend_schema(responses={200: MatchProposalSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def proposals(self, request, *args, **kwargs):
+        """The filed products proposed as what the signal is about, each ``proposed``, ``confirmed`` or
+        ``rejected`` (staff only; an enterprise reads none)."""
+        signal = self.get_object()
+        if request.user.is_enterprise_user:
+            return Response([])
+        return self._proposals_response(signal)
+
+    @extend_schema(request=ProposalDecisionSerializer, responses={200: MatchProposalSerializer})
+    @action(detail=True, methods=["post"], url_path=r"proposals/(?P<proposal_id>[0-9]{1,18})/confirm")
+    def proposal_confirm(self, request, proposal_id: str, *args, **kwargs):
+        """Confirm a proposal: the product is linked to the signal (``products``). ``{"reason"}`` optional."""
+        signal = self.get_object()
+        body = ProposalDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposal = match_proposal_confirm(
+            actor=request.user,
+            proposal=self._proposal(signal, proposal_id),
+            reason=body.validated_data.get("reason", ""),
+        )
+        return Response(MatchProposalSerializer(proposal).data)
+
+    @extend_schema(request=ProposalDecisionSerializer, responses={200: MatchProposalSerializer})
+    @action(detail=True, methods=["post"], url_path=r"proposals/(?P<proposal_id>[0-9]{1,18})/reject")
+    def proposal_reject(self, request, proposal_id: str, *args, **kwargs):
+        """Reject a proposal: the signal is not about that product. ``{"reason"}`` optional."""
+        signal = self.get_object()
+        body = ProposalDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposal = match_proposal_reject(
+            actor=request.user,
+            proposal=self._proposal(signal, proposal_id),
+            reason=body.validated_data.get("reason", ""),
+        )
+        return Response(MatchProposalSerializer(proposal).data)

@@ -31,11 +31,13 @@ from risk_monitoring.choices import (
     SIGNAL_TRANSITIONS,
     STAFF_SOURCES,
     Hazard,
+    OverseasFeed,
     Severity,
     SignalSource,
     SignalStatus,
 )
 from risk_monitoring.models import RiskSignal
+from risk_monitoring.services.matching import signal_match_new
 
 #: the kind of the files on a signal (photos, a test report, the overseas notice as published)
 ATTACHMENT_KIND = "risk_evidence"
@@ -99,6 +101,7 @@ def _clean(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]
         ("severity", Severity, ""),
         ("category", GoodsCategory, ""),
         ("subcategory", ProductSubcategory, ""),
+        ("overseas_feed", OverseasFeed, ""),
     )
     for name, enum, default in choices:
         value = str(data.get(name) or "") or default
@@ -129,7 +132,11 @@ def _save_new(
     if platform is not None and not platform.is_platform:
         errors["platform"] = [_("Name an approved platform enterprise.")]
     reference = cleaned["overseas_reference"]
-    if reference and RiskSignal.objects.filter(source=source, overseas_reference=reference).exists():
+    feed = cleaned["overseas_feed"]
+    if (
+        reference
+        and RiskSignal.objects.filter(source=source, overseas_feed=feed, overseas_reference=reference).exists()
+    ):
         errors["overseas_reference"] = [_("A signal from this source with this reference exists already.")]
     if errors:
         raise ValidationError(errors)
@@ -151,6 +158,8 @@ def _save_new(
         obj=signal,
         after=snapshot(signal, extra={"products": [p.pk for p in products]}),
     )
+    # Every new signal is matched to filed goods: GTIN matches linked, the others proposed.
+    signal_match_new(signal, actor=actor, already=[p.pk for p in products])
     for upload in uploads:
         _attach(actor, signal, upload)
     return signal
@@ -245,13 +254,18 @@ def risk_signal_report(
 def may_triage(actor: Actor, signal: RiskSignal) -> bool:
     """Whether ``actor`` may assess, close or group ``signal``: staff of the competent bureau (or of
     its parent direct bureau), headquarters; for a signal concerning no enterprise, the staff of the
-    bureau that reported it."""
+    bureau that reported it; and the staff of the bureau of any product linked to it (the signal is
+    in their queue too: ``RiskSignalQuerySet.queue_of``)."""
     if isinstance(actor, str) or actor.is_hq:
         return True
     bureau = signal.competent_bureau or signal.reported_by
     if bureau is None:
         return actor.is_bureau_staff
-    return actor.has_jurisdiction_over(bureau)
+    if actor.has_jurisdiction_over(bureau):
+        return True
+    if not actor.is_bureau_staff:
+        return False
+    return signal.products.filter(enterprise__bureau__in=actor.jurisdiction()).exists()
 
 
 def may_attach(actor: Actor, signal: RiskSignal) -> bool:
