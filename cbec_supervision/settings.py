@@ -187,6 +187,11 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Submitted filings are to be decided within this many days; later ones are flagged overdue.
 FILING_REVIEW_DAYS = env_int("FILING_REVIEW_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024)
+# The public complaint form (no login): submissions per client address ("N/second|minute|hour|day"),
+# and the photos a consumer may add (how many, and the size of each).
+COMPLAINT_THROTTLE_RATE = env_str("COMPLAINT_THROTTLE_RATE", "5/hour")
+COMPLAINT_PHOTO_MAX_COUNT = env_int("COMPLAINT_PHOTO_MAX_COUNT", 5)
+COMPLAINT_PHOTO_MAX_BYTES = env_int("COMPLAINT_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
