@@ -62,9 +62,13 @@ def over_the_limit(request) -> tuple[bool, int]:
     return count > limit, int((window + 1) * period - now) + 1
 
 
+def thanks_url(reference: str) -> str:
+    """The thank-you page of a reference: the reference signed in its address."""
+    return reverse("complaints:thanks", args=[signing.dumps(reference, salt=_THANKS_SALT)])
+
+
 def _thanks(reference: str):
-    token = signing.dumps(reference, salt=_THANKS_SALT, compress=False)
-    return redirect(reverse("complaints:thanks", args=[token]))
+    return redirect(thanks_url(reference))
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,14 +18,13 @@ from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
 from risk_monitoring import services
+from risk_monitoring.choices import SignalSource
 from risk_monitoring.filtersets import RiskSignalFilterSet
 from risk_monitoring.forms import AssessForm, AttachForm, CloseForm, EnterpriseReportForm, StaffSignalForm
-from risk_monitoring.choices import SignalSource
 from risk_monitoring.models import ConsumerComplaint, RiskSignal
 from risk_monitoring.services.complaints import PHOTO_KIND
 from risk_monitoring.services.signals import ATTACHMENT_KIND
 from risk_monitoring.tables import RiskSignalTable
-
 
 _KIND_LABELS = {
     ATTACHMENT_KIND: gettext_lazy("Evidence"),
@@ -65,7 +64,7 @@ def signal_detail(request, pk: int):
     )
     attachments = list(Attachment.objects.for_object(signal).select_related("uploaded_by"))
     for attachment in attachments:
-        attachment.kind_label = _KIND_LABELS.get(attachment.kind, "")  # type: ignore[attr-defined]
+        attachment.kind_label = _KIND_LABELS.get(attachment.kind, "")
     # the consumer behind a complaint: bureau staff and headquarters only (visible_to follows the signal)
     complaint = (
         ConsumerComplaint.objects.visible_to(request.user).select_related("platform").filter(signal=signal).first()

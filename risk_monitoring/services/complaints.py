@@ -136,7 +136,7 @@ def _check_photos(photos: Sequence[UploadedFile], errors: dict[str, list[str]]) 
 
 
 def _platform(value: EnterpriseFiling | int | None, errors: dict[str, list[str]]) -> EnterpriseFiling | None:
-    if value is None or value == "":
+    if value is None:
         return None
     pk = value.pk if isinstance(value, EnterpriseFiling) else value
     platform = (
@@ -235,9 +235,7 @@ def complaint_submit(
     if found_platform is None and "platform" not in errors and not cleaned["platform_name"]:
         errors["platform_name"] = [_("Pick the platform you bought on, or write its name.")]
     _check_photos(photos, errors)
-    signal_fields = _clean(
-        {"title": cleaned["product"][:300] or "-", "description": cleaned["what_happened"]}, errors
-    )
+    signal_fields = _clean({"title": cleaned["product"][:300] or "-", "description": cleaned["what_happened"]}, errors)
     resolved = resolve_product(cleaned["product"]) if not errors else None
     competent: Bureau | None = None
     if resolved is None:
