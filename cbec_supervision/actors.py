@@ -22,6 +22,7 @@ KINDS = {
     "command": _("System (command line)"),
     "signup": _("Self-registration"),
     "task": _("System task"),
+    "public": _("Public complaint form"),
 }
 
 

@@ -190,6 +190,11 @@ FILING_REVIEW_DAYS = env_int("FILING_REVIEW_DAYS", 5)
 # Chinese public holidays and adjusted working days applied) after it was sent, unless the sender sets a date.
 CBEC_NOTICE_DUE_WORKING_DAYS = env_int("CBEC_NOTICE_DUE_WORKING_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024)
+# The public complaint form (no login): submissions per client address ("N/second|minute|hour|day"),
+# and the photos a consumer may add (how many, and the size of each).
+COMPLAINT_THROTTLE_RATE = env_str("COMPLAINT_THROTTLE_RATE", "5/hour")
+COMPLAINT_PHOTO_MAX_COUNT = env_int("COMPLAINT_PHOTO_MAX_COUNT", 5)
+COMPLAINT_PHOTO_MAX_BYTES = env_int("COMPLAINT_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -113,11 +113,11 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
 
     def filter_mine(self, queryset, name, value):
         """With ``mine``, bureau staff keep their bureau's queue: open signals about enterprises of
-        their jurisdiction. Others: nothing is a queue of theirs."""
+        their jurisdiction; headquarters the national triage queue. Others: nothing is a queue of theirs."""
         if not value:
             return queryset
         user = getattr(self.request, "user", None)
-        if user is None or not getattr(user, "is_bureau_staff", False):
+        if user is None or not (getattr(user, "is_bureau_staff", False) or getattr(user, "is_hq", False)):
             return queryset.none()
         return queryset.filter(pk__in=RiskSignal.objects.queue_of(user).values("pk"))
 

@@ -10,7 +10,7 @@ from accounts.choices import BureauLevel
 from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
-from filings.models import ProductFiling
+from filings.models import EnterpriseFiling, ProductFiling
 from risk_monitoring.choices import STAFF_SOURCES, Hazard, OverseasFeed, Severity, SignalSource
 from risk_monitoring.figures import DEFAULT_MONTHS, PERIOD_CHOICES
 
@@ -122,3 +122,77 @@ class OverseasImportForm(ServiceErrorsMixin, forms.Form):
 
 class ProposalDecisionForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=5000)
+
+
+# --- the public complaint form ---------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; cleaned to a list (empty when none). Their content is checked by
+    the service (``cbec_supervision.attachments.check_upload``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ComplaintForm(ServiceErrorsMixin, forms.Form):
+    """A consumer's complaint (public, no login). The service checks every value; ``website`` is a
+    trap for robots: hidden from people (and from screen readers), a robot fills it in."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    contact = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=254,
+        help_text=_("A mainland mobile number (11 digits) or an e-mail address, for the bureau to reach you."),
+    )
+    platform = forms.ModelChoiceField(
+        label=_("Platform you bought on"),
+        queryset=EnterpriseFiling.objects.none(),
+        required=False,
+        empty_label=_("Not in the list"),
+    )
+    platform_name = forms.CharField(label=_("Platform, if not in the list"), max_length=200, required=False)
+    listing_url = forms.CharField(
+        label=_("Listing URL"),
+        max_length=1000,
+        required=False,
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
+    )
+    order_no = forms.CharField(label=_("Order number"), max_length=100, required=False)
+    product = forms.CharField(
+        label=_("Product"), max_length=300, help_text=_("Its name, brand and model as on the listing or the package.")
+    )
+    what_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
+    occurred_on = forms.DateField(
+        label=_("When it happened"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    consent = forms.BooleanField(
+        label=_("The bureau may use these details, my name and contact included, to handle this complaint."),
+        required=True,
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, photo_help: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = EnterpriseFiling.objects.filter(  # type: ignore[attr-defined]
+            is_platform=True, status=FilingStatus.APPROVED
+        ).order_by("name", "pk")
+        self.fields["photos"].help_text = photo_help
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["name"].widget.attrs["autocomplete"] = "name"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from accounts.choices import Role
+from accounts.choices import BureauLevel, Role
 from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
@@ -63,7 +63,11 @@ class RiskSignalQuerySet(ScopedQuerySet):
     def queue_of(self, user: User) -> RiskSignalQuerySet:
         """A bureau's queue: the open signals about enterprises in its jurisdiction (none for others):
         its competent bureau's, and those linked to a filed product of an enterprise of the
-        jurisdiction (a signal matched to goods of several bureaus is in each of their queues)."""
+        jurisdiction (a signal matched to goods of several bureaus is in each of their queues).
+        Headquarters' queue: the national triage of signals no bureau is competent for yet (a
+        consumer's complaint about goods and a platform not on file)."""
+        if user.is_hq:
+            return self.open().filter(competent_bureau__level=BureauLevel.HQ)
         if not user.is_bureau_staff:
             return self.none()
         jurisdiction = user.jurisdiction()
@@ -574,3 +578,66 @@ class OverseasImport(models.Model):
     @property
     def summary(self) -> str:
         return f"imported={self.imported} skipped={self.skipped} matched={self.matched}"
+
+
+# --- consumer complaints ---------------------------------------------------------------------------
+
+
+class ConsumerComplaintQuerySet(ScopedQuerySet):
+    """A complaint is read with its signal: by bureau staff and headquarters only (an enterprise
+    never reads a ``complaint`` signal, so never the complainant's name or contact)."""
+
+    scope_follows = "signal"
+
+
+class ConsumerComplaint(TimeStampedModel):
+    """What a consumer told through the public complaint form (no login), kept beside the ``complaint``
+    signal it raised. The complainant's personal data lives here, not on the signal: the signal's
+    text is what triage reads, this row is who to call back.
+
+    The client's address is not kept: only its network (``client_network``: an IPv4 /24 or an IPv6
+    /48, for seeing where a wave of complaints comes from) and a keyed hash of the full address
+    (``client_hash``: the same sender twice, without knowing who)."""
+
+    #: what the consumer is shown and quotes when calling back (``TS`` + date + 6 characters)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    signal = models.OneToOneField(
+        RiskSignal, verbose_name=_("risk signal"), on_delete=models.CASCADE, related_name="complaint"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=254)
+    #: ``phone`` or ``email``: how the contact is reached
+    contact_kind = models.CharField(_("contact kind"), max_length=10)
+    platform = models.ForeignKey(
+        EnterpriseFiling,
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: the platform as the consumer wrote it, when it is not in the list
+    platform_name = models.CharField(_("platform (as written)"), max_length=200, blank=True)
+    listing_url = models.URLField(_("listing URL"), max_length=1000, blank=True)
+    order_no = models.CharField(_("order number"), max_length=100, blank=True)
+    product_text = models.CharField(_("product (as written)"), max_length=300)
+    what_happened = models.TextField(_("what happened"))
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
+    consent = models.BooleanField(_("consent to be contacted"), default=False)
+    #: the language the form was filled in: the one to answer in
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    client_network = models.CharField(_("client network"), max_length=50, blank=True)
+    client_hash = models.CharField(_("client hash"), max_length=64, blank=True, db_index=True)
+
+    objects = ConsumerComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consumer complaint")
+        verbose_name_plural = _("consumer complaints")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return self.signal.get_absolute_url()

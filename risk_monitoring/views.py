@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
 from risk_monitoring import services
+from risk_monitoring.choices import SignalSource
 from risk_monitoring.dashboard import may_view as risk_dashboard_may_view
 from risk_monitoring.dashboard import risk_dashboard
 from risk_monitoring.dashboard import scope_for as risk_dashboard_scope
@@ -30,9 +32,16 @@ from risk_monitoring.forms import (
     EnterpriseReportForm,
     StaffSignalForm,
 )
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.models import ConsumerComplaint, RiskSignal
 from risk_monitoring.overseas_views import proposals_of
+from risk_monitoring.services.complaints import PHOTO_KIND
+from risk_monitoring.services.signals import ATTACHMENT_KIND
 from risk_monitoring.tables import RiskSignalTable
+
+_KIND_LABELS = {
+    ATTACHMENT_KIND: gettext_lazy("Evidence"),
+    PHOTO_KIND: gettext_lazy("Consumer's photo"),
+}
 
 
 @login_required
@@ -65,15 +74,26 @@ def signal_detail(request, pk: int):
         ),
         pk=pk,
     )
+    attachments = list(Attachment.objects.for_object(signal).select_related("uploaded_by"))
+    for attachment in attachments:
+        attachment.kind_label = _KIND_LABELS.get(attachment.kind, "")
+    # the consumer behind a complaint: bureau staff and headquarters only (visible_to follows the signal)
+    complaint = (
+        ConsumerComplaint.objects.visible_to(request.user).select_related("platform").filter(signal=signal).first()
+        if signal.source == SignalSource.COMPLAINT and not request.user.is_enterprise_user
+        else None
+    )
     return render(
         request,
         "risk_monitoring/signal_detail.html",
         {
             "signal": signal,
+            "complaint": complaint,
+            "photos": [a for a in attachments if a.kind == PHOTO_KIND] if complaint else [],
             "products": signal.products.order_by("pk"),
             "may_triage": not request.user.is_enterprise_user and services.may_triage(request.user, signal),
             "may_attach": signal.is_open and services.may_attach(request.user, signal),
-            "attachments": Attachment.objects.for_object(signal).select_related("uploaded_by"),
+            "attachments": attachments,
             "assess_form": AssessForm(),
             "close_form": CloseForm(),
             "attach_form": AttachForm(),

@@ -1,5 +1,6 @@
 """Every write of risk monitoring (see the modules for the rules)."""
 
+from risk_monitoring.services.complaints import complaint_submit
 from risk_monitoring.services.refusals import risk_signal_from_refusal
 from risk_monitoring.services.signals import (
     may_attach,
@@ -13,6 +14,7 @@ from risk_monitoring.services.signals import (
 )
 
 __all__ = [
+    "complaint_submit",
     "may_attach",
     "may_triage",
     "risk_signal_assess",

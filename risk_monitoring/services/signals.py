@@ -123,7 +123,11 @@ def _save_new(
     reported_by: Bureau | None,
     errors: dict[str, list[str]],
     uploads: Sequence[UploadedFile] = (),
+    competent_bureau: Bureau | None = None,
+    attachment_kind: str = "",
 ) -> RiskSignal:
+    """Create the signal (its competent bureau: the enterprise's, unless ``competent_bureau`` names
+    one for a signal about no known enterprise) and attach ``uploads``; audited."""
     if enterprise is None and products:
         enterprise = products[0].enterprise
     if products and not cleaned["category"]:
@@ -147,7 +151,7 @@ def _save_new(
         platform=platform,
         reported_by=reported_by,
         reported_by_user=None if isinstance(actor, str) else actor,
-        competent_bureau=enterprise.bureau if enterprise is not None else None,
+        competent_bureau=enterprise.bureau if enterprise is not None else competent_bureau,
         **cleaned,
     )
     if products:
@@ -161,13 +165,13 @@ def _save_new(
     # Every new signal is matched to filed goods: GTIN matches linked, the others proposed.
     signal_match_new(signal, actor=actor, already=[p.pk for p in products])
     for upload in uploads:
-        _attach(actor, signal, upload)
+        _attach(actor, signal, upload, kind=attachment_kind or ATTACHMENT_KIND)
     return signal
 
 
-def _attach(actor: Actor, signal: RiskSignal, upload: UploadedFile) -> Attachment:
+def _attach(actor: Actor, signal: RiskSignal, upload: UploadedFile, *, kind: str = ATTACHMENT_KIND) -> Attachment:
     try:
-        return attachment_create(owner=signal, upload=upload, actor=actor, kind=ATTACHMENT_KIND)
+        return attachment_create(owner=signal, upload=upload, actor=actor, kind=kind)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
 

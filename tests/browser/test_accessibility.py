@@ -22,6 +22,8 @@ from accounts.choices import Role
 from catalogues.models import CatalogueEdition
 from filings import services
 from imports.choices import BatchStatus
+from risk_monitoring.public_views import thanks_url
+from risk_monitoring.services import complaint_submit
 from tests.builders import TOY, approve, complete
 from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, UserFactory
 from tests.imports.pages import CLEANER, CYANIDE, HAIR_DRYER, TOWEL, declare
@@ -194,6 +196,30 @@ def batch_form_with_errors(page, base: str, found: dict[str, list[dict]], key: s
         found[key] = violations
 
 
+def complaint_thanks(world) -> str:
+    """The thank-you page of a consumer's complaint sent through the service."""
+    complaint = complaint_submit(
+        name="王小明",
+        contact="13800138000",
+        product="儿童磁力积木",
+        what_happened="磁铁脱落",
+        platform_name="某海外购",
+        consent=True,
+    )
+    return thanks_url(complaint.reference)
+
+
+def complaint_form_with_errors(page, base: str, found: dict[str, list[dict]], key: str) -> None:
+    """The public complaint form sent back with its fields in error."""
+    page.goto(f"{base}/complaints/new/")
+    page.fill("#id_contact", "12345")
+    page.click("[data-testid=complaint-submit]")
+    page.wait_for_selector("[data-testid=form-errors]")
+    violations = axe_violations(page)
+    if violations:
+        found[key] = violations
+
+
 FOCUS_OUTLINE = """() => {
   const el = document.activeElement, style = getComputedStyle(el);
   return {tag: el.tagName, text: (el.textContent || el.name || '').trim().slice(0, 40),
@@ -246,9 +272,10 @@ def test_axe_finds_no_serious_violation_on_the_main_pages_in_both_languages(brow
     try:
         for language in LANGUAGES:
             speak(page, base, language)
-            for path in ("/accounts/login/", "/accounts/signup/"):
+            for path in ("/accounts/login/", "/accounts/signup/", "/complaints/new/", complaint_thanks(world)):
                 check(page, f"{base}{path}", found, f"{language} anonymous {path}")
                 assert page.locator("html").get_attribute("lang") == language
+            complaint_form_with_errors(page, base, found, f"{language} anonymous /complaints/new/ (errors)")
         page.goto(f"{base}/accounts/login/")
         # the skip link, the language buttons, the fields, the button, the signup link
         assert focus_is_visible(page, 7) == []
