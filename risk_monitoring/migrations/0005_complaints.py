@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('filings', '0006_search_indexes'),
-        ('risk_monitoring', '0002_sampling_and_scores'),
+        ('risk_monitoring', '0003_overseas_matching'),
     ]
 
     operations = [
