@@ -1,5 +1,17 @@
 """Every write of risk monitoring (see the modules for the rules)."""
 
+from risk_monitoring.services.plans import (
+    may_plan,
+    plan_close,
+    plan_draw_matches,
+    plan_generate,
+    plan_item_add,
+    plan_item_change_lab,
+    plan_item_link_sampling,
+    plan_item_remove,
+    plan_publish,
+    plan_reproduce,
+)
 from risk_monitoring.services.refusals import risk_signal_from_refusal
 from risk_monitoring.services.signals import (
     may_attach,
@@ -14,7 +26,17 @@ from risk_monitoring.services.signals import (
 
 __all__ = [
     "may_attach",
+    "may_plan",
     "may_triage",
+    "plan_close",
+    "plan_draw_matches",
+    "plan_generate",
+    "plan_item_add",
+    "plan_item_change_lab",
+    "plan_item_link_sampling",
+    "plan_item_remove",
+    "plan_publish",
+    "plan_reproduce",
     "risk_signal_assess",
     "risk_signal_attach",
     "risk_signal_close",
