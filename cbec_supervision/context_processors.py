@@ -124,6 +124,12 @@ def navigation(request) -> dict:
                         "exclamation-triangle",
                         testid="nav-risk-signals",
                     ),
+                    NavItem(
+                        _("Sampling plans"),
+                        reverse("risk_monitoring:plan_list"),
+                        "shuffle",
+                        testid="nav-sampling-plans",
+                    ),
                 ),
             )
         )

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
-from risk_monitoring.choices import Hazard, Severity, SignalSource, SignalStatus
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.choices import Hazard, PlanStatus, Severity, SignalSource, SignalStatus
+from risk_monitoring.models import RiskSignal, SamplingPlan
 
 
 class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
@@ -58,3 +58,15 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if user is None or not getattr(user, "is_bureau_staff", False):
             return queryset.none()
         return queryset.filter(pk__in=RiskSignal.objects.queue_of(user).values("pk"))
+
+
+class SamplingPlanFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    month = django_filters.CharFilter(field_name="month", label=_("Month (YYYY-MM)"))
+    status = django_filters.MultipleChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
+    bureau = django_filters.CharFilter(field_name="bureau__code", label=_("Bureau (code)"))
+
+    page_fields = ("month", "status")
+
+    class Meta:
+        model = SamplingPlan
+        fields = ["month", "status", "bureau"]
