@@ -31,6 +31,9 @@ _LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
 _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 #: risk signals: every bureau reads every one (the national network), an enterprise its own reports
 _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
+#: sampling plans: a bureau's own (its staff draw them), read by headquarters; never by enterprises
+_READ_SAMPLING_PLANS = ["risk_monitoring.view_samplingplan"]
+_MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -39,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_READ_SAMPLING_PLANS,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -50,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_MAKE_SAMPLING_PLANS,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -64,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_MAKE_SAMPLING_PLANS,
         "core.view_auditevent",
         "core.view_attachment",
     ],

@@ -1,7 +1,8 @@
 """Sampling-plan pages: the list, the generate form, a plan with its items and their adjustment.
 
 Thin views over ``risk_monitoring.services``; a plan is looked up through ``visible_to(request.user)``
-(its bureau's staff and headquarters; outside it: 404). Enterprises never reach these pages (403).
+(its bureau's staff and headquarters; outside it, enterprises included: 404). The list and the
+generate form answer enterprises 403.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def plan_generate(request):
 
 
 def _visible_plan(request, pk: int) -> SamplingPlan:
-    _staff_only(request.user)
+    """The plan if the user may see it (its bureau's staff, headquarters); 404 for anyone else."""
     plans = SamplingPlan.objects.visible_to(request.user).select_related("bureau", "created_by")
     return get_object_or_404(plans, pk=pk)
 
