@@ -555,7 +555,7 @@ class SamplingPlanItem(models.Model):
     #: the weight it was drawn with (its score, or the baseline when it had none)
     weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=2)
     #: its current risk score when drawn (none: not scored yet)
-    score = models.DecimalField(_("score at the time"), max_digits=5, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     #: approximate probability that the draw picked it (see ``risk_monitoring.planning``)
     inclusion_probability = models.FloatField(_("inclusion probability"), null=True, blank=True)
     channel = models.CharField(

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                 ('reason', models.CharField(choices=[('risk', 'Risk'), ('random', 'Random'), ('added', 'Added by an inspector')], max_length=10, verbose_name='reason')),
                 ('weight', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='weight')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='score at the time')),
+                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='score')),
                 ('inclusion_probability', models.FloatField(blank=True, null=True, verbose_name='inclusion probability')),
                 ('channel', models.CharField(choices=[('online', 'Online (bought on the platform)'), ('offline', 'Offline (warehouse)')], default='online', max_length=10, verbose_name='channel')),
                 ('adjusted', models.BooleanField(default=False, verbose_name='adjusted')),
