@@ -48,6 +48,7 @@ def plan_list(request):
     _staff_only(user)
     queryset = (
         SamplingPlan.objects.visible_to(user)
+        .defer("candidates")
         .select_related("bureau")
         .annotate(
             item_count=Count("items", filter=Q(items__removed=False)),
@@ -99,7 +100,7 @@ def plan_generate(request):
 
 def _visible_plan(request, pk: int) -> SamplingPlan:
     """The plan if the user may see it (its bureau's staff, headquarters); 404 for anyone else."""
-    plans = SamplingPlan.objects.visible_to(request.user).select_related("bureau", "created_by")
+    plans = SamplingPlan.objects.visible_to(request.user).defer("candidates").select_related("bureau", "created_by")
     return get_object_or_404(plans, pk=pk)
 
 

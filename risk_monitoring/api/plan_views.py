@@ -45,6 +45,10 @@ class SamplingPlanViewSet(
     ordering_fields = ["month", "created_at", "status"]
     object_actions = ("history", "items", "add_item", "remove_item", "change_lab", "publish", "close")
 
+    def get_queryset(self):
+        # the stored candidates (one row per product of the jurisdiction) are for plan_reproduce only
+        return super().get_queryset().defer("candidates")
+
     def _respond(self, plan: SamplingPlan, code: int = status.HTTP_200_OK) -> Response:
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(SamplingPlanSerializer(plan, context=self.get_serializer_context()).data, status=code)

@@ -266,7 +266,12 @@ def plan_draw_matches(plan: SamplingPlan) -> bool:
 
 
 def _locked_plan(actor: Actor, plan: SamplingPlan, *, draft: bool = True) -> SamplingPlan:
-    plan = SamplingPlan.objects.select_for_update(of=("self",)).select_related("bureau").get(pk=plan.pk)
+    plan = (
+        SamplingPlan.objects.select_for_update(of=("self",))
+        .defer("candidates")
+        .select_related("bureau")
+        .get(pk=plan.pk)
+    )
     _require_planner(actor, plan.bureau)
     if draft and plan.status != PlanStatus.DRAFT:
         raise ValidationError({"status": [_("Only a draft plan is adjusted.")]})

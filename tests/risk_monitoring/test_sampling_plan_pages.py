@@ -111,7 +111,7 @@ def test_the_list_costs_a_fixed_number_of_queries(shelf, client, django_assert_m
     client.get(LIST)
     for seed in range(8):
         _plan(shelf, seed=seed)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(8):
         response = client.get(LIST, **EN)
     assert response.content.count(b'data-testid="plan-row"') == 9
     assert b'data-testid="nav-sampling-plans"' in response.content
@@ -125,7 +125,7 @@ def test_the_detail_shows_reasons_labs_and_adjust_actions_with_a_fixed_number_of
     client.force_login(shelf.zj_inspector)
     client.get(small.get_absolute_url())
     plan = _plan(shelf, size=6, labs=[(shelf.lab_a, 10), (shelf.lab_b, 10)])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(10):
         page = client.get(plan.get_absolute_url(), **EN)
     content = page.content.decode()
     assert content.count('data-testid="plan-item"') == 6

@@ -268,5 +268,5 @@ def test_candidates_and_scores_are_read_in_one_query(shelf, django_assert_num_qu
 
 def test_generation_costs_a_fixed_number_of_queries(shelf, django_assert_max_num_queries):
     generate(shelf)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         generate(shelf, size=30, labs=[(shelf.lab_a, 30)])
