@@ -33,6 +33,9 @@ _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
 #: inter-bureau notices: staff of the two bureaus and headquarters, scoped by ``visible_to``; never enterprises
 _NOTICES = ["traceability.view_interbureaunotice", "traceability.add_interbureaunotice"]
+#: sampling plans: a bureau's own (its staff draw them), read by headquarters; never by enterprises
+_READ_SAMPLING_PLANS = ["risk_monitoring.view_samplingplan"]
+_MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -42,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_NOTICES,
+        *_READ_SAMPLING_PLANS,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -54,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_NOTICES,
+        *_MAKE_SAMPLING_PLANS,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -69,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_NOTICES,
+        *_MAKE_SAMPLING_PLANS,
         "core.view_auditevent",
         "core.view_attachment",
     ],

@@ -125,6 +125,12 @@ def navigation(request) -> dict:
                         testid="nav-risk-signals",
                     ),
                     NavItem(
+                        _("Sampling plans"),
+                        reverse("risk_monitoring:plan_list"),
+                        "shuffle",
+                        testid="nav-sampling-plans",
+                    ),
+                    NavItem(
                         _("Inter-bureau notices"),
                         reverse("traceability:notice_list"),
                         "send",

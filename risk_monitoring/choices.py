@@ -178,3 +178,43 @@ PROPOSAL_STATUS_COLOURS = {
     ProposalStatus.CONFIRMED: "success",
     ProposalStatus.REJECTED: "secondary",
 }
+
+
+# --- sampling plans --------------------------------------------------------------------------------
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+#: status -> statuses it may move to: a draft is adjusted, then published (or dropped: closed);
+#: a published plan is sampled, then closed
+PLAN_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    PlanStatus.DRAFT: (PlanStatus.PUBLISHED, PlanStatus.CLOSED),
+    PlanStatus.PUBLISHED: (PlanStatus.CLOSED,),
+    PlanStatus.CLOSED: (),
+}
+
+PLAN_STATUS_COLOURS: dict[str, str] = {
+    PlanStatus.DRAFT: "secondary",
+    PlanStatus.PUBLISHED: "primary",
+    PlanStatus.CLOSED: "dark",
+}
+
+
+class PlanItemReason(models.TextChoices):
+    """Why a product is in a plan (the values ``risk`` and ``random`` are ``risk_monitoring.planning``'s)."""
+
+    RISK = "risk", _("Risk")
+    RANDOM = "random", _("Random")
+    #: added by an inspector adjusting the draft, with a note
+    ADDED = "added", _("Added by an inspector")
+
+
+PLAN_ITEM_REASON_COLOURS: dict[str, str] = {
+    PlanItemReason.RISK: "danger",
+    PlanItemReason.RANDOM: "info",
+    PlanItemReason.ADDED: "warning",
+}

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Bureau
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
 from filings.choices import GoodsCategory, ProductSubcategory
-from risk_monitoring.choices import Hazard, Severity, SignalSource, SignalStatus
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.choices import Hazard, PlanStatus, Severity, SignalSource, SignalStatus
+from risk_monitoring.models import RiskSignal, SamplingPlan
 
 #: the value of a choice filter keeping the rows where the field is not given (not yet assessed, no category)
 NOT_GIVEN = "none"
@@ -128,3 +128,15 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
             return queryset
         unmatched = RiskSignal.objects.unmatched_overseas().values("pk")
         return queryset.filter(pk__in=unmatched) if value else queryset.exclude(pk__in=unmatched)
+
+
+class SamplingPlanFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    month = django_filters.CharFilter(field_name="month", label=_("Month (YYYY-MM)"))
+    status = django_filters.MultipleChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
+    bureau = django_filters.CharFilter(field_name="bureau__code", label=_("Bureau (code)"))
+
+    page_fields = ("month", "status")
+
+    class Meta:
+        model = SamplingPlan
+        fields = ["month", "status", "bureau"]

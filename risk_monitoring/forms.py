@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -11,8 +14,9 @@ from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
 from filings.models import EnterpriseFiling, ProductFiling
-from risk_monitoring.choices import STAFF_SOURCES, Hazard, OverseasFeed, Severity, SignalSource
+from risk_monitoring.choices import STAFF_SOURCES, Hazard, OverseasFeed, SamplingChannel, Severity, SignalSource
 from risk_monitoring.figures import DEFAULT_MONTHS, PERIOD_CHOICES
+from risk_monitoring.models import Lab
 
 _OPTIONAL = [("", "---------")]
 
@@ -196,3 +200,88 @@ class ComplaintForm(ServiceErrorsMixin, forms.Form):
         self.fields["photos"].help_text = photo_help
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+
+# --- sampling plans --------------------------------------------------------------------------------
+
+#: how many laboratory rows the generate form offers
+PLAN_LAB_ROWS = 5
+
+
+class PlanGenerateForm(ServiceErrorsMixin, forms.Form):
+    """A monthly plan's parameters, with up to ``PLAN_LAB_ROWS`` laboratories and their capacities."""
+
+    month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
+    size = forms.IntegerField(label=_("Goods to sample"), min_value=1, max_value=1000, initial=20)
+    random_share = forms.DecimalField(
+        label=_("Random share"),
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        decimal_places=2,
+        initial=Decimal("0.20"),
+        help_text=_("At least this share is drawn uniformly at random, so low-risk goods are checked too."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=SamplingChannel.choices, initial=SamplingChannel.ONLINE)
+    seed = forms.IntegerField(
+        label=_("Random seed"),
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text=_("Leave empty for a new draw; give a stored plan's seed to draw it again."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labs = Lab.objects.order_by("name")
+        for row in range(1, PLAN_LAB_ROWS + 1):
+            self.fields[f"lab_{row}"] = forms.ModelChoiceField(
+                label=_("Laboratory %(n)d") % {"n": row}, queryset=labs, required=row == 1
+            )
+            self.fields[f"capacity_{row}"] = forms.IntegerField(
+                label=_("Samples a month"), min_value=1, max_value=1000, required=row == 1
+            )
+        self.style_fields()
+
+    def lab_rows(self) -> list[tuple[BoundField, BoundField]]:
+        return [(self[f"lab_{row}"], self[f"capacity_{row}"]) for row in range(1, PLAN_LAB_ROWS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        for row in range(1, PLAN_LAB_ROWS + 1):
+            lab, capacity = data.get(f"lab_{row}"), data.get(f"capacity_{row}")
+            if lab is not None and capacity is None:
+                self.add_error(f"capacity_{row}", _("Give the laboratory's capacity."))
+            elif lab is None and capacity is not None:
+                self.add_error(f"lab_{row}", _("Choose the laboratory."))
+        return data
+
+    def labs(self) -> list[tuple[Lab, int]]:
+        data = self.cleaned_data
+        return [
+            (data[f"lab_{row}"], data[f"capacity_{row}"])
+            for row in range(1, PLAN_LAB_ROWS + 1)
+            if data.get(f"lab_{row}") is not None and data.get(f"capacity_{row}") is not None
+        ]
+
+
+class PlanItemAddForm(ServiceErrorsMixin, forms.Form):
+    product = forms.IntegerField(label=_("Product filing id"), min_value=1, max_value=2**63 - 1)
+    lab = forms.ModelChoiceField(label=_("Laboratory"), queryset=Lab.objects.none(), required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = Lab.objects.filter(pk__in=list(plan.lab_capacities()))  # type: ignore[attr-defined]
+
+
+class PlanItemLabForm(ServiceErrorsMixin, forms.Form):
+    lab = forms.ModelChoiceField(label=_("Laboratory"), queryset=Lab.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = Lab.objects.filter(pk__in=list(plan.lab_capacities()))  # type: ignore[attr-defined]
+
+
+class PlanCloseForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +21,8 @@ from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
 from filings.models import EnterpriseFiling, ProductFiling
 from risk_monitoring.choices import (
+    PLAN_ITEM_REASON_COLOURS,
+    PLAN_STATUS_COLOURS,
     PROPOSAL_STATUS_COLOURS,
     RISK_LEVEL_COLOURS,
     SAMPLING_STATUS_COLOURS,
@@ -29,6 +33,8 @@ from risk_monitoring.choices import (
     Hazard,
     MatchHow,
     OverseasFeed,
+    PlanItemReason,
+    PlanStatus,
     ProposalStatus,
     ResultVerdict,
     RiskLevel,
@@ -641,3 +647,147 @@ class ConsumerComplaint(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return self.signal.get_absolute_url()
+
+
+# --- sampling plans --------------------------------------------------------------------------------
+
+
+class SamplingPlanQuerySet(ScopedQuerySet):
+    """A plan is its bureau's work: the staff of the bureau (and of its parent direct bureau) and
+    headquarters read it; other bureaus and enterprises never."""
+
+    scope_bureau_paths = ("bureau",)
+
+
+class SamplingPlan(TimeStampedModel):
+    """A bureau's monthly plan of the goods to sample, drawn by ``risk_monitoring.planning``: weighted
+    by risk score with a random share, within the labs' capacities. The seed and the candidates (with
+    their weights) are stored, so the draw can be run again and checked."""
+
+    bureau = models.ForeignKey(
+        "accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="sampling_plans"
+    )
+    month = models.CharField(
+        _("month"),
+        max_length=7,
+        validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("A month is written YYYY-MM."))],
+    )
+    #: the size asked for (the plan holds fewer items when capacity or candidates were short)
+    size = models.PositiveIntegerField(_("size"))
+    random_share = models.DecimalField(
+        _("random share"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    seed = models.PositiveBigIntegerField(_("random seed"))
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: the draw's other inputs and outcome: labs and capacities, baseline weight, channel,
+    #: random and risk counts, shortfalls
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    #: the candidates as drawn from: ``[[product_id, weight, sub-category], ...]``
+    candidates = models.JSONField(_("candidates"), default=list, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+
+    objects = SamplingPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sampling plan")
+        verbose_name_plural = _("sampling plans")
+        ordering = ["-month", "-created_at", "-id"]
+        indexes = [models.Index(fields=["bureau", "month"], name="plan_bureau_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risk_monitoring:plan_detail", args=[self.pk])
+
+    @property
+    def status_colour(self) -> str:
+        return PLAN_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    def lab_capacities(self) -> dict[int, int]:
+        """Lab id -> samples per month, as given when the plan was generated."""
+        return {int(row["lab"]): int(row["capacity"]) for row in self.parameters.get("labs", [])}
+
+
+class SamplingPlanItemQuerySet(ScopedQuerySet):
+    scope_follows = "plan"
+
+    def active(self) -> SamplingPlanItemQuerySet:
+        return self.filter(removed=False)
+
+
+class SamplingPlanItem(models.Model):
+    """One product of a plan: why (risk, random, added), its weight and score when drawn, the lab,
+    and the sampling that fulfils it once taken. An item removed from a draft stays, marked, with
+    the reason."""
+
+    plan = models.ForeignKey(SamplingPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    product = models.ForeignKey(
+        ProductFiling, verbose_name=_("product"), on_delete=models.PROTECT, related_name="sampling_plan_items"
+    )
+    enterprise = models.ForeignKey(
+        EnterpriseFiling, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="sampling_plan_items"
+    )
+    lab = models.ForeignKey(
+        Lab, verbose_name=_("laboratory"), null=True, blank=True, on_delete=models.PROTECT, related_name="plan_items"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=PlanItemReason.choices)
+    #: the weight it was drawn with (its score, or the baseline when it had none)
+    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=2)
+    #: its current risk score when drawn (none: not scored yet)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    #: approximate probability that the draw picked it (see ``risk_monitoring.planning``)
+    inclusion_probability = models.FloatField(_("inclusion probability"), null=True, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=SamplingChannel.choices, default=SamplingChannel.ONLINE
+    )
+    adjusted = models.BooleanField(_("adjusted"), default=False)
+    adjustment_note = models.TextField(_("adjustment note"), blank=True)
+    removed = models.BooleanField(_("removed"), default=False)
+    #: the sampling taken for this item
+    sampling = models.ForeignKey(
+        Sampling,
+        verbose_name=_("sampling"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_items",
+    )
+
+    objects = SamplingPlanItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sampling plan item")
+        verbose_name_plural = _("sampling plan items")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "product"], condition=Q(removed=False), name="one_active_item_per_plan_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} / {self.product_id}"
+
+    @property
+    def reason_colour(self) -> str:
+        return PLAN_ITEM_REASON_COLOURS.get(self.reason, "secondary")

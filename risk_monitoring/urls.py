@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk_monitoring import overseas_views, views
+from risk_monitoring import overseas_views, plan_views, views
 
 app_name = "risk_monitoring"
 urlpatterns = [
@@ -16,4 +16,13 @@ urlpatterns = [
     path("overseas/import/", overseas_views.overseas_import_page, name="overseas_import"),
     path("overseas/import/<int:pk>/", overseas_views.overseas_import_detail, name="overseas_import_detail"),
     path("overseas/import/<int:pk>/file/", overseas_views.overseas_import_file, name="overseas_import_file"),
+    # sampling plans
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/new/", plan_views.plan_generate, name="plan_generate"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/publish/", plan_views.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/close/", plan_views.plan_close, name="plan_close"),
+    path("plans/<int:pk>/items/add/", plan_views.plan_item_add, name="plan_item_add"),
+    path("plans/<int:pk>/items/<int:item_pk>/remove/", plan_views.plan_item_remove, name="plan_item_remove"),
+    path("plans/<int:pk>/items/<int:item_pk>/lab/", plan_views.plan_item_lab, name="plan_item_lab"),
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 from rest_framework import serializers
 
 from cbec_supervision.models import Attachment
 from filings.choices import GoodsCategory, ProductSubcategory
-from risk_monitoring.choices import Hazard, OverseasFeed, Severity, SignalSource
-from risk_monitoring.models import RiskSignal, SignalMatchProposal
+from risk_monitoring.choices import Hazard, OverseasFeed, SamplingChannel, Severity, SignalSource
+from risk_monitoring.models import RiskSignal, SamplingPlan, SamplingPlanItem, SignalMatchProposal
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
@@ -144,4 +146,100 @@ class MatchProposalSerializer(serializers.ModelSerializer):
 
 
 class ProposalDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+# --- sampling plans --------------------------------------------------------------------------------
+
+
+class SamplingPlanItemSerializer(serializers.ModelSerializer):
+    """One product of a plan; ``sampling`` is the sampling that fulfils it (null until one is taken)."""
+
+    sampling_status = serializers.CharField(source="sampling.status", read_only=True, default=None)
+
+    class Meta:
+        model = SamplingPlanItem
+        fields = [
+            "id",
+            "position",
+            "product",
+            "enterprise",
+            "lab",
+            "reason",
+            "weight",
+            "score",
+            "inclusion_probability",
+            "channel",
+            "adjusted",
+            "adjustment_note",
+            "removed",
+            "sampling",
+            "sampling_status",
+        ]
+        read_only_fields = fields
+
+
+class SamplingPlanSerializer(serializers.ModelSerializer):
+    """A sampling plan with its parameters (labs and capacities, counts, shortfalls) and seed; bureaus by code."""
+
+    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    seed = serializers.CharField(read_only=True, help_text="The draw's seed (a 63-bit integer, as a string).")
+
+    class Meta:
+        model = SamplingPlan
+        fields = [
+            "id",
+            "bureau",
+            "month",
+            "size",
+            "random_share",
+            "seed",
+            "status",
+            "status_display",
+            "parameters",
+            "created_by",
+            "created_at",
+            "published_at",
+            "closed_at",
+            "closed_reason",
+        ]
+        read_only_fields = fields
+
+
+class PlanLabSerializer(serializers.Serializer):
+    lab = serializers.IntegerField(**_ID)
+    capacity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class PlanGenerateSerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)
+    size = serializers.IntegerField(min_value=1, max_value=1000)
+    random_share = serializers.DecimalField(
+        max_digits=3, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("1"), required=False
+    )
+    seed = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=SamplingChannel.choices, required=False)
+    labs = PlanLabSerializer(many=True, allow_empty=False, max_length=50)
+
+
+class PlanItemAddSerializer(serializers.Serializer):
+    product = serializers.IntegerField(**_ID)
+    lab = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    channel = serializers.ChoiceField(choices=SamplingChannel.choices, required=False)
+    reason = serializers.CharField(max_length=5000)
+
+
+class PlanItemRemoveSerializer(serializers.Serializer):
+    item = serializers.IntegerField(**_ID)
+    reason = serializers.CharField(max_length=5000)
+
+
+class PlanItemLabSerializer(serializers.Serializer):
+    item = serializers.IntegerField(**_ID)
+    lab = serializers.IntegerField(**_ID)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class PlanCloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
