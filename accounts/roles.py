@@ -31,6 +31,10 @@ _LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
 _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 #: risk signals: every bureau reads every one (the national network), an enterprise its own reports
 _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
+#: samplings: read nationally by staff, by an enterprise for its own goods (scoped by ``visible_to``)
+_READ_SAMPLINGS = ["risk_monitoring.view_sampling"]
+#: staff take samples and read the labs' trust records
+_SAMPLE = ["risk_monitoring.add_sampling", "risk_monitoring.view_lab", "risk_monitoring.view_labcheck"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -39,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_READ_SAMPLINGS,
+        "risk_monitoring.view_lab",
+        "risk_monitoring.view_labcheck",
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -50,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_READ_SAMPLINGS,
+        *_SAMPLE,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -64,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_READ_SAMPLINGS,
+        *_SAMPLE,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -73,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_READ_SAMPLINGS,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",

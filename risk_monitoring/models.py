@@ -212,6 +212,11 @@ class LabQuerySet(models.QuerySet):
     """Labs are reference data of the national network: every bureau's staff read them (see the
     views: enterprises see the lab's name on their samplings only)."""
 
+    def visible_to(self, user: User | None) -> LabQuerySet:
+        if user is None or not user.is_active or not user.is_authenticated:
+            return self.none()
+        return self.all() if (user.is_hq or user.is_bureau_staff) else self.none()
+
     def with_trust(self) -> LabQuerySet:
         """Each lab with its trust record counted in the same query: ``accepted_count``,
         ``consistent_count``, ``inconsistent_count`` and ``last_inconsistent_at``."""
@@ -286,7 +291,13 @@ class SamplingQuerySet(ScopedQuerySet):
     it."""
 
     scope_enterprise_paths = ("enterprise", "platform", "warehouse")
-    scope_shared_with_staff = Q()
+
+    def scope_condition(self, user: User) -> Q | None:
+        # Every row for staff: said outright, as ``scope_shared_with_staff = Q()`` would be an empty
+        # condition, dropped when OR-ed with the others (and so matching nothing).
+        if user.is_bureau_staff:
+            return ~Q(pk=None)
+        return super().scope_condition(user)
 
 
 class Sampling(TimeStampedModel):
@@ -454,7 +465,8 @@ class SamplingSequence(models.Model):
 class LabCheckQuerySet(ScopedQuerySet):
     """A lab's trust record is the inspectors' business: every bureau's staff read it, enterprises none."""
 
-    scope_shared_with_staff = Q()
+    def scope_condition(self, user: User) -> Q | None:
+        return ~Q(pk=None) if user.is_bureau_staff else None
 
 
 class LabCheck(models.Model):
