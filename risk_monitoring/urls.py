@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk_monitoring import views
+from risk_monitoring import sampling_views, views
 
 app_name = "risk_monitoring"
 urlpatterns = [
@@ -10,4 +10,17 @@ urlpatterns = [
     path("<int:pk>/assess/", views.signal_assess, name="signal_assess"),
     path("<int:pk>/close/", views.signal_close, name="signal_close"),
     path("<int:pk>/attach/", views.signal_attach, name="signal_attach"),
+    # sampling, labs, third-party reports accepted or verified
+    path("samplings/", sampling_views.sampling_list, name="sampling_list"),
+    path("samplings/new/", sampling_views.sampling_create, name="sampling_create"),
+    path("samplings/<int:pk>/", sampling_views.sampling_detail, name="sampling_detail"),
+    path("samplings/<int:pk>/results/", sampling_views.sampling_results, name="sampling_results"),
+    path("samplings/<int:pk>/take/", sampling_views.sampling_take, name="sampling_take"),
+    path("samplings/<int:pk>/send-to-lab/", sampling_views.sampling_send_to_lab, name="sampling_send_to_lab"),
+    path("samplings/<int:pk>/close/", sampling_views.sampling_close, name="sampling_close"),
+    path("samplings/<int:pk>/attach/", sampling_views.sampling_attach, name="sampling_attach"),
+    path("labs/", sampling_views.lab_list, name="lab_list"),
+    path("labs/<int:pk>/", sampling_views.lab_detail, name="lab_detail"),
+    path("labs/<int:pk>/restore/", sampling_views.lab_restore, name="lab_restore"),
+    path("test-reports/<int:pk>/", sampling_views.report_decide, name="report_decide"),
 ]
