@@ -148,7 +148,9 @@ def sampling_results(request, pk: int):
         {name: getattr(r, name) for name in ("test_item", "standard", "value", "limit", "unit", "verdict")}
         for r in sampling.results.all()
     ]
-    formset = ResultFormSet(request.POST if posted else None, prefix="result", initial=existing or None)
+    # The results entered before fill the rows on GET only: a posted row equal to its initial value
+    # would count as unchanged, and be skipped.
+    formset = ResultFormSet(request.POST if posted else None, prefix="result", initial=None if posted else existing)
     meta = ResultsMetaForm(request.POST if posted else None, initial={"lab_report_no": sampling.lab_report_no})
     if posted and formset.is_valid() and meta.is_valid():
         try:

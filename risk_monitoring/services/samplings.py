@@ -255,7 +255,7 @@ def _snapshot(sampling: Sampling) -> dict[str, Any]:
         {name: getattr(r, name) for name in ("test_item", "standard", "value", "limit", "unit", "verdict")}
         for r in sampling.results.order_by("position", "id")
     ]
-    return snapshot(sampling, extra={"results": results})
+    return snapshot(sampling, extra={"test_results": results})
 
 
 # --- create ------------------------------------------------------------------------------------
