@@ -176,6 +176,14 @@ class SamplingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Sampling) -> dict:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "is_enterprise_user", False):
+            # The risk signal and the lab's report under verification are the inspectors' business.
+            data["signal"] = data["report"] = None
+        return data
+
 
 class ResultInputSerializer(serializers.Serializer):
     test_item = serializers.CharField(max_length=200)

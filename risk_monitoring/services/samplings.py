@@ -110,10 +110,15 @@ def _pk(value: Any) -> Any:
     return getattr(value, "pk", value)
 
 
+def _missing(value: object) -> bool:
+    """No value given: None, or an empty string from a form."""
+    return value is None or value == ""
+
+
 def _approved_enterprise(
     value: EnterpriseFiling | int | None, field: str, flag: str, message: str, errors: dict[str, list[str]]
 ) -> EnterpriseFiling | None:
-    if value in (None, ""):
+    if _missing(value):
         return None
     filing = (
         EnterpriseFiling.objects.select_related("bureau")
@@ -126,7 +131,7 @@ def _approved_enterprise(
 
 
 def _product(value: ProductFiling | int | None, errors: dict[str, list[str]]) -> ProductFiling | None:
-    if value in (None, ""):
+    if _missing(value):
         errors["product"] = [_("Name the product sampled.")]
         return None
     product = (
@@ -325,7 +330,7 @@ def sampling_create(
             warehouse, "warehouse", "is_logistics", _("Name an approved warehousing enterprise."), errors
         )
         if not planned:
-            if warehouse in (None, "") and "warehouse" not in errors:
+            if _missing(warehouse) and "warehouse" not in errors:
                 errors["warehouse"] = [_("Name the warehouse the sample was taken in.")]
             if not text["location"]:
                 errors["location"] = [_("Give the location in the warehouse.")]
@@ -347,7 +352,7 @@ def sampling_create(
             errors["report"] = [_("Name the third-party report this sampling verifies.")]
         elif found is not None and found_report.product_id != found.pk:
             errors["report"] = [_("The report verified is one of the product sampled.")]
-    elif report not in (None, ""):
+    elif not _missing(report):
         errors["report"] = [_("Only a verification sampling verifies a third-party report.")]
     cleaned_results = None
     if results:

@@ -217,3 +217,27 @@ class _SamplingScope(ScopedAccessTests, ScopedPageTests):
 
 class TestASamplingIsReadNationallyAndByItsEnterpriseOnly(_SamplingScope):
     pass
+
+
+def test_the_list_costs_a_fixed_number_of_queries(sampling_world, django_assert_max_num_queries):
+    w = sampling_world
+    for n in range(12):
+        create(w, online_body(w, order_no=f"TM{n}", results=[PASS_ITEM, FAIL_ITEM]))
+    with django_assert_max_num_queries(8):
+        response = api_as(w.zj_inspector).get(URL)
+    assert response.json()["count"] == 12
+    assert all(len(row["results"]) == 2 for row in response.json()["results"])
+
+
+def test_an_enterprise_reads_its_samplings_without_the_inspectors_links(sampling_world):
+    w = sampling_world
+    body = create(w, online_body(w, results=[FAIL_ITEM]))
+    own = api_as(w.alice).get(f"{URL}{body['id']}/")
+    assert own.status_code == 200 and own.json()["signal"] is None and own.json()["verdict"] == "fail"
+    assert api_as(w.bob).get(f"{URL}{body['id']}/").status_code == 404
+    assert api_as(w.bob).get(URL).json()["count"] == 0
+    # the platform reads the samplings bought on it
+    from tests.factories import UserFactory
+
+    platform_user = UserFactory(role="enterprise", bureau=None, enterprise=w.tmall)
+    assert api_as(platform_user).get(URL).json()["count"] == 1
