@@ -36,6 +36,10 @@ _NOTICES = ["traceability.view_interbureaunotice", "traceability.add_interbureau
 #: sampling plans: a bureau's own (its staff draw them), read by headquarters; never by enterprises
 _READ_SAMPLING_PLANS = ["risk_monitoring.view_samplingplan"]
 _MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan"]
+#: samplings: read nationally by staff, by an enterprise for its own goods (scoped by ``visible_to``)
+_READ_SAMPLINGS = ["risk_monitoring.view_sampling"]
+#: staff take samples and read the labs' trust records
+_SAMPLE = ["risk_monitoring.add_sampling", "risk_monitoring.view_lab", "risk_monitoring.view_labcheck"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -46,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_NOTICES,
         *_READ_SAMPLING_PLANS,
+        *_READ_SAMPLINGS,
+        "risk_monitoring.view_lab",
+        "risk_monitoring.view_labcheck",
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -59,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_NOTICES,
         *_MAKE_SAMPLING_PLANS,
+        *_READ_SAMPLINGS,
+        *_SAMPLE,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -75,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_NOTICES,
         *_MAKE_SAMPLING_PLANS,
+        *_READ_SAMPLINGS,
+        *_SAMPLE,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -84,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_READ_SAMPLINGS,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",

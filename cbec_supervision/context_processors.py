@@ -56,6 +56,9 @@ def navigation(request) -> dict:
                 )
             )
             items.append(
+                NavItem(_("Samplings"), reverse("risk_monitoring:sampling_list"), "eyedropper", testid="nav-samplings")
+            )
+            items.append(
                 NavItem(
                     _("Partnerships"), reverse("partnerships:partnership_list"), "link-45deg", testid="nav-partnerships"
                 )
@@ -123,6 +126,12 @@ def navigation(request) -> dict:
                         reverse("risk_monitoring:signal_list"),
                         "exclamation-triangle",
                         testid="nav-risk-signals",
+                    ),
+                    NavItem(
+                        _("Samplings"), reverse("risk_monitoring:sampling_list"), "eyedropper", testid="nav-samplings"
+                    ),
+                    NavItem(
+                        _("Laboratories"), reverse("risk_monitoring:lab_list"), "building-check", testid="nav-labs"
                     ),
                     NavItem(
                         _("Sampling plans"),

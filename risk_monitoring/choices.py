@@ -131,6 +131,38 @@ class ResultVerdict(models.TextChoices):
     FAIL = "fail", _("Fail")
 
 
+#: the kind of a sampling's files: the screenshot of the listing and the order (online sampling)
+SAMPLING_SCREENSHOT_KIND = "sampling_screenshot"
+
+
+class LabCheckOutcome(models.TextChoices):
+    """What an inspector made of a lab's third-party report: accepted as it is, or verified by a
+    sampling of the same product whose verdict agreed (consistent) or not (inconsistent)."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    CONSISTENT = "consistent", _("Verified: consistent")
+    INCONSISTENT = "inconsistent", _("Verified: inconsistent")
+
+
+LAB_CHECK_COLOURS = {
+    LabCheckOutcome.ACCEPTED: "secondary",
+    LabCheckOutcome.CONSISTENT: "success",
+    LabCheckOutcome.INCONSISTENT: "danger",
+}
+
+
+class LabCheckContext(models.TextChoices):
+    """Where the third-party report was weighed."""
+
+    ONSITE_VERIFICATION = "onsite_verification", _("On-site verification")
+    PRODUCT_REVIEW = "product_review", _("Product review")
+
+
+#: a lab with an inconsistent verification within this many days has its reports verified, not
+#: accepted (until a bureau administrator restores it)
+LAB_VERIFY_ONLY_DAYS = 365
+
+
 # --- risk scores -----------------------------------------------------------------------------------
 
 

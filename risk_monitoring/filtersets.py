@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
 from filings.choices import GoodsCategory, ProductSubcategory
-from risk_monitoring.choices import Hazard, PlanStatus, Severity, SignalSource, SignalStatus
-from risk_monitoring.models import RiskSignal, SamplingPlan
+from risk_monitoring.choices import (
+    Hazard,
+    PlanStatus,
+    SamplingChannel,
+    SamplingPurpose,
+    SamplingStatus,
+    SamplingVerdict,
+    Severity,
+    SignalSource,
+    SignalStatus,
+)
+from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlan
 
 #: the value of a choice filter keeping the rows where the field is not given (not yet assessed, no category)
 NOT_GIVEN = "none"
@@ -140,3 +151,77 @@ class SamplingPlanFilterSet(PageFiltersMixin, django_filters.FilterSet):
     class Meta:
         model = SamplingPlan
         fields = ["month", "status", "bureau"]
+
+
+class SamplingFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    """Samplings, by the page and the API alike."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    channel = django_filters.ChoiceFilter(choices=SamplingChannel.choices, label=_("Channel"))
+    purpose = django_filters.ChoiceFilter(choices=SamplingPurpose.choices, label=_("Purpose"))
+    status = django_filters.MultipleChoiceFilter(choices=SamplingStatus.choices, label=_("Status"))
+    verdict = django_filters.ChoiceFilter(choices=SamplingVerdict.choices, label=_("Verdict"))
+    product = IdFilter(field_name="product", label=_("Product"))
+    enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
+    platform = IdFilter(field_name="platform", label=_("Platform"))
+    warehouse = IdFilter(field_name="warehouse", label=_("Warehouse"))
+    lab = IdFilter(field_name="lab", label=_("Laboratory"))
+    bureau = django_filters.CharFilter(field_name="bureau__code", label=_("Sampling bureau (code)"))
+    # Dates of sampling, in Asia/Shanghai (the current time zone)
+    sampled_after = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__gte", label=_("Sampled from"))
+    sampled_before = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__lte", label=_("Sampled to"))
+
+    page_fields = ("q", "channel", "status", "verdict", "bureau", "sampled_after", "sampled_before")
+    staff_only = ("bureau",)
+
+    class Meta:
+        model = Sampling
+        fields = [
+            "q",
+            "channel",
+            "purpose",
+            "status",
+            "verdict",
+            "product",
+            "enterprise",
+            "platform",
+            "warehouse",
+            "lab",
+            "bureau",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        """The sampling number, the product's or enterprise's name, the lab, the order number."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(sampling_no__iexact=value)
+            | Q(product__name__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(lab__name__icontains=value)
+            | Q(order_no=value)
+        )
+
+    def page_widgets(self):
+        return {
+            "sampled_after": forms.DateInput(attrs={"type": "date"}),
+            "sampled_before": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class LabFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    verify_only = django_filters.BooleanFilter(method="filter_verify_only", label=_("Verify only"))
+
+    page_fields = ("q", "verify_only")
+
+    class Meta:
+        model = Lab
+        fields = ["q"]
+
+    def filter_verify_only(self, queryset, name, value):
+        if value is None:
+            return queryset
+        ids = [lab.pk for lab in Lab.objects.with_trust().filter(inconsistent_count__gt=0) if lab.verify_only]
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)

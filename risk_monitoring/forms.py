@@ -14,7 +14,16 @@ from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
 from filings.models import EnterpriseFiling, ProductFiling
-from risk_monitoring.choices import STAFF_SOURCES, Hazard, OverseasFeed, SamplingChannel, Severity, SignalSource
+from risk_monitoring.choices import (
+    STAFF_SOURCES,
+    Hazard,
+    OverseasFeed,
+    ResultVerdict,
+    SamplingChannel,
+    SamplingPurpose,
+    Severity,
+    SignalSource,
+)
 from risk_monitoring.figures import DEFAULT_MONTHS, PERIOD_CHOICES
 from risk_monitoring.models import Lab
 
@@ -285,3 +294,91 @@ class PlanItemLabForm(ServiceErrorsMixin, forms.Form):
 
 class PlanCloseForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- sampling --------------------------------------------------------------------------------------
+
+
+class SamplingForm(ServiceErrorsMixin, forms.Form):
+    """A sample taken (bureau staff): online (bought on the platform) or offline (in a warehouse).
+    The filings are named by id, as on the signal form; the service checks them."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=SamplingChannel.choices)
+    product = forms.IntegerField(label=_("Product filing id"), min_value=1, max_value=2**63 - 1)
+    sampled_at = forms.DateTimeField(
+        label=_("Sampled (purchased) at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    lab = forms.CharField(label=_("Laboratory"), max_length=200)
+    platform = forms.IntegerField(label=_("Platform filing id"), required=False, min_value=1, max_value=2**63 - 1)
+    url = forms.CharField(label=_("Listing URL"), max_length=1000, required=False)
+    order_no = forms.CharField(label=_("Order number"), max_length=100, required=False)
+    price_paid = forms.DecimalField(label=_("Price paid (CNY)"), required=False, max_digits=12, decimal_places=2)
+    screenshot = forms.FileField(label=_("Screenshot of the listing and the order (image or PDF)"), required=False)
+    warehouse = forms.IntegerField(label=_("Warehouse filing id"), required=False, min_value=1, max_value=2**63 - 1)
+    location = forms.CharField(label=_("Location in the warehouse"), max_length=300, required=False)
+    batch = forms.IntegerField(label=_("Import batch id"), required=False, min_value=1, max_value=2**63 - 1)
+    quantity = forms.CharField(label=_("Quantity sampled"), max_length=100, required=False)
+    lab_report_no = forms.CharField(label=_("Lab report number"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=SamplingPurpose.choices, initial=SamplingPurpose.ROUTINE)
+    report = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+
+class ResultForm(ServiceErrorsMixin, forms.Form):
+    test_item = forms.CharField(label=_("Test item"), max_length=200, required=False)
+    standard = forms.CharField(label=_("Standard"), max_length=200, required=False)
+    value = forms.CharField(label=_("Measured value"), max_length=100, required=False)
+    limit = forms.CharField(label=_("Limit"), max_length=100, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=_OPTIONAL + list(ResultVerdict.choices), required=False)
+
+    def row(self) -> dict | None:
+        """The result as the service takes it; None for an empty row (skipped)."""
+        data = getattr(self, "cleaned_data", None) or {}
+        if not any(data.get(name) for name in self.fields):
+            return None
+        return {name: data.get(name) or "" for name in self.fields}
+
+
+class _ResultFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [row for row in (form.row() for form in self.forms) if row is not None]
+
+
+ResultFormSet = forms.formset_factory(
+    ResultForm, formset=_ResultFormSet, extra=3, max_num=200, absolute_max=200, validate_max=True
+)
+
+
+class ResultsMetaForm(ServiceErrorsMixin, forms.Form):
+    lab_report_no = forms.CharField(label=_("Lab report number"), max_length=100, required=False)
+
+
+class SendToLabForm(ServiceErrorsMixin, forms.Form):
+    lab = forms.CharField(label=_("Laboratory (if it changes)"), max_length=200, required=False)
+    lab_report_no = forms.CharField(label=_("Lab report number"), max_length=100, required=False)
+
+
+class TakeForm(ServiceErrorsMixin, forms.Form):
+    sampled_at = forms.DateTimeField(
+        label=_("Sampled at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    lab = forms.CharField(label=_("Laboratory"), max_length=200, required=False)
+
+
+class SamplingCloseForm(ServiceErrorsMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LabRestoreForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportAcceptForm(ServiceErrorsMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerificationOrderForm(ServiceErrorsMixin, forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=SamplingChannel.choices, initial=SamplingChannel.OFFLINE)
+    lab = forms.CharField(label=_("Laboratory testing the sample"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

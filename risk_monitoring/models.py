@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from decimal import Decimal
 from pathlib import PurePath
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -19,8 +21,10 @@ from accounts.choices import BureauLevel, Role
 from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from filings.choices import GoodsCategory, ProductSubcategory
-from filings.models import EnterpriseFiling, ProductFiling
+from filings.models import EnterpriseFiling, ProductFiling, ProductTestReport
 from risk_monitoring.choices import (
+    LAB_CHECK_COLOURS,
+    LAB_VERIFY_ONLY_DAYS,
     PLAN_ITEM_REASON_COLOURS,
     PLAN_STATUS_COLOURS,
     PROPOSAL_STATUS_COLOURS,
@@ -31,6 +35,8 @@ from risk_monitoring.choices import (
     SIGNAL_OPEN,
     SIGNAL_STATUS_COLOURS,
     Hazard,
+    LabCheckContext,
+    LabCheckOutcome,
     MatchHow,
     OverseasFeed,
     PlanItemReason,
@@ -230,6 +236,26 @@ class RiskSignal(TimeStampedModel):
 # --- sampling --------------------------------------------------------------------------------------
 
 
+class LabQuerySet(models.QuerySet):
+    """Labs are reference data of the national network: every bureau's staff read them (see the
+    views: enterprises see the lab's name on their samplings only)."""
+
+    def visible_to(self, user: User | None) -> LabQuerySet:
+        if user is None or not user.is_active or not user.is_authenticated:
+            return self.none()
+        return self.all() if (user.is_hq or user.is_bureau_staff) else self.none()
+
+    def with_trust(self) -> LabQuerySet:
+        """Each lab with its trust record counted in the same query: ``accepted_count``,
+        ``consistent_count``, ``inconsistent_count`` and ``last_inconsistent_at``."""
+        return self.annotate(
+            accepted_count=Count("checks", filter=Q(checks__outcome=LabCheckOutcome.ACCEPTED), distinct=True),
+            consistent_count=Count("checks", filter=Q(checks__outcome=LabCheckOutcome.CONSISTENT), distinct=True),
+            inconsistent_count=Count("checks", filter=Q(checks__outcome=LabCheckOutcome.INCONSISTENT), distinct=True),
+            last_inconsistent_at=Max("checks__decided_at", filter=Q(checks__outcome=LabCheckOutcome.INCONSISTENT)),
+        )
+
+
 class Lab(TimeStampedModel):
     """A testing laboratory, as samplings and third-party reports name it. Matched or created by its
     name (``name_key``: the name with case, width and spaces ignored), so "SGS Shanghai" and
@@ -239,6 +265,20 @@ class Lab(TimeStampedModel):
     name_key = models.CharField(_("name key"), max_length=200, unique=True, editable=False)
     #: the accreditation number (CNAS L1234), when known
     accreditation = models.CharField(_("accreditation number"), max_length=50, blank=True)
+    #: a bureau administrator restored the lab's trust: inconsistent verifications before this
+    #: moment no longer make it "verify only"
+    trust_restored_at = models.DateTimeField(_("trust restored at"), null=True, blank=True)
+    trust_restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trust restored by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    trust_restored_reason = models.TextField(_("reason for restoring trust"), blank=True)
+
+    objects = LabQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("laboratory")
@@ -256,6 +296,22 @@ class Lab(TimeStampedModel):
         """The name as labs are matched: NFKC (full width to ASCII), case folded, spaces collapsed."""
         return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
 
+    def last_inconsistent(self) -> dt.datetime | None:
+        """When its last inconsistent verification was decided (annotated by ``with_trust`` on lists)."""
+        if hasattr(self, "last_inconsistent_at"):
+            value: dt.datetime | None = self.last_inconsistent_at
+            return value
+        return self.checks.filter(outcome=LabCheckOutcome.INCONSISTENT).aggregate(last=Max("decided_at"))["last"]
+
+    @property
+    def verify_only(self) -> bool:
+        """Whether its reports are verified, not accepted: an inconsistent verification within the
+        last 12 months that no bureau administrator has restored the lab's trust after."""
+        last = self.last_inconsistent()
+        if last is None or last < timezone.now() - dt.timedelta(days=LAB_VERIFY_ONLY_DAYS):
+            return False
+        return self.trust_restored_at is None or last > self.trust_restored_at
+
 
 class SamplingQuerySet(ScopedQuerySet):
     """Samplings are read nationally by every bureau's staff (they feed every bureau's risk scores);
@@ -263,7 +319,13 @@ class SamplingQuerySet(ScopedQuerySet):
     it."""
 
     scope_enterprise_paths = ("enterprise", "platform", "warehouse")
-    scope_shared_with_staff = Q()
+
+    def scope_condition(self, user: User) -> Q | None:
+        # Every row for staff: said outright, as ``scope_shared_with_staff = Q()`` would be an empty
+        # condition, dropped when OR-ed with the others (and so matching nothing).
+        if user.is_bureau_staff:
+            return ~Q(pk=None)
+        return super().scope_condition(user)
 
 
 class Sampling(TimeStampedModel):
@@ -331,6 +393,15 @@ class Sampling(TimeStampedModel):
         _("verdict"), max_length=10, choices=SamplingVerdict.choices, default=SamplingVerdict.PENDING
     )
     note = models.TextField(_("note"), blank=True)
+    #: a verification sampling: the third-party report (filed with the product) it verifies
+    report = models.ForeignKey(
+        ProductTestReport,
+        verbose_name=_("third-party report verified"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verification_samplings",
+    )
     #: the sampling signal a failure raised
     signal = models.ForeignKey(
         RiskSignal,
@@ -401,6 +472,94 @@ class SamplingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.test_item}: {self.get_verdict_display()}"
+
+
+class SamplingSequence(models.Model):
+    """The last sampling number issued per bureau and year: numbers are never reused."""
+
+    bureau = models.ForeignKey("accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("sampling number sequence")
+        verbose_name_plural = _("sampling number sequences")
+        constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="unique_sampling_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id}/{self.year}: {self.last}"
+
+
+class LabCheckQuerySet(ScopedQuerySet):
+    """A lab's trust record is the inspectors' business: every bureau's staff read it, enterprises none."""
+
+    def scope_condition(self, user: User) -> Q | None:
+        return ~Q(pk=None) if user.is_bureau_staff else None
+
+
+class LabCheck(models.Model):
+    """One decision on a lab's third-party report: accepted as it is (at an on-site verification or a
+    product review), or verified by a sampling of the same product, consistent or not. The lab's
+    trust record counts them."""
+
+    lab = models.ForeignKey(Lab, verbose_name=_("laboratory"), on_delete=models.PROTECT, related_name="checks")
+    product = models.ForeignKey(
+        ProductFiling, verbose_name=_("product"), on_delete=models.PROTECT, related_name="lab_checks"
+    )
+    report = models.ForeignKey(
+        ProductTestReport,
+        verbose_name=_("third-party report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lab_checks",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=LabCheckOutcome.choices)
+    context = models.CharField(_("context"), max_length=30, choices=LabCheckContext.choices)
+    #: the verification sampling (consistent / inconsistent outcomes)
+    sampling = models.OneToOneField(
+        Sampling,
+        verbose_name=_("verification sampling"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lab_check",
+    )
+    #: the on-site verification that accepted it (by id: imports is a sibling app)
+    verification_task_id = models.PositiveBigIntegerField(_("on-site verification"), null=True, blank=True)
+    bureau = models.ForeignKey(
+        "accounts.Bureau",
+        verbose_name=_("bureau"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = LabCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lab check")
+        verbose_name_plural = _("lab checks")
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["lab", "outcome", "decided_at"], name="lab_check_trust_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.lab_id}: {self.get_outcome_display()}"
+
+    @property
+    def outcome_colour(self) -> str:
+        return LAB_CHECK_COLOURS.get(self.outcome, "secondary")
 
 
 # --- risk scores -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.tables import BaseTable, DateTimeColumn, StatusColumn
-from risk_monitoring.models import RiskSignal, SamplingPlan
+from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlan
 
 
 class RiskSignalTable(BaseTable):
@@ -72,3 +72,79 @@ class SamplingPlanTable(BaseTable):
 
     def render_random_share(self, record, value):
         return f"{value * 100:.0f}%"
+
+
+class SamplingTable(BaseTable):
+    export_name = "samplings"
+
+    sampling_no = tables.Column(verbose_name=_("Sampling number"), orderable=True)
+    channel = tables.Column(verbose_name=_("Channel"), orderable=True)
+    product = tables.Column(verbose_name=_("Product"), order_by=("product__name",), orderable=True)
+    enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",), orderable=True)
+    lab = tables.Column(verbose_name=_("Laboratory"), default="-")
+    bureau = tables.Column(verbose_name=_("Sampling bureau"), accessor="bureau__name")
+    sampled_at = DateTimeColumn(verbose_name=_("Sampled at"), orderable=True, default="-")
+    status = StatusColumn(verbose_name=_("Status"), orderable=True)
+    verdict = StatusColumn(verbose_name=_("Verdict"), orderable=True)
+
+    class Meta(BaseTable.Meta):
+        model = Sampling
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "sampling-table"}
+        row_attrs = {"data-testid": "sampling-row"}
+        empty_text = _("No samplings match these filters.")
+
+    def __init__(self, *args, for_enterprise_user: bool = False, **kwargs):
+        if for_enterprise_user:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "bureau")
+        super().__init__(*args, **kwargs)
+
+    def render_sampling_no(self, record, value):
+        return format_html('<a href="{}" class="font-monospace">{}</a>', record.get_absolute_url(), value)
+
+    def value_sampling_no(self, record, value):
+        return value
+
+    def render_product(self, record, value):
+        return value.name
+
+    def render_enterprise(self, record, value):
+        return value.name
+
+
+class LabTable(BaseTable):
+    export_name = "labs"
+
+    name = tables.Column(verbose_name=_("Laboratory"), orderable=True)
+    accreditation = tables.Column(verbose_name=_("Accreditation number"))
+    accepted_count = tables.Column(verbose_name=_("Reports accepted"), orderable=True)
+    verified = tables.Column(verbose_name=_("Reports verified"), empty_values=())
+    inconsistent_count = tables.Column(verbose_name=_("Inconsistent"), orderable=True)
+    trust = tables.Column(verbose_name=_("Trust"), empty_values=())
+
+    class Meta(BaseTable.Meta):
+        model = Lab
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "lab-table"}
+        row_attrs = {"data-testid": "lab-row"}
+        empty_text = _("No laboratories match these filters.")
+
+    def render_name(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def value_name(self, record, value):
+        return value
+
+    def render_verified(self, record):
+        return record.consistent_count + record.inconsistent_count
+
+    def value_verified(self, record):
+        return record.consistent_count + record.inconsistent_count
+
+    def render_trust(self, record):
+        if record.verify_only:
+            return format_html('<span class="badge text-bg-danger">{}</span>', _("Verify only"))
+        return format_html('<span class="badge text-bg-success">{}</span>', _("Reports may be accepted"))
+
+    def value_trust(self, record):
+        return str(_("Verify only") if record.verify_only else _("Reports may be accepted"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risk_monitoring import overseas_views, plan_views, views
+from risk_monitoring import overseas_views, plan_views, sampling_views, views
 
 app_name = "risk_monitoring"
 urlpatterns = [
@@ -25,4 +25,17 @@ urlpatterns = [
     path("plans/<int:pk>/items/add/", plan_views.plan_item_add, name="plan_item_add"),
     path("plans/<int:pk>/items/<int:item_pk>/remove/", plan_views.plan_item_remove, name="plan_item_remove"),
     path("plans/<int:pk>/items/<int:item_pk>/lab/", plan_views.plan_item_lab, name="plan_item_lab"),
+    # sampling, labs, third-party reports accepted or verified
+    path("samplings/", sampling_views.sampling_list, name="sampling_list"),
+    path("samplings/new/", sampling_views.sampling_create, name="sampling_create"),
+    path("samplings/<int:pk>/", sampling_views.sampling_detail, name="sampling_detail"),
+    path("samplings/<int:pk>/results/", sampling_views.sampling_results, name="sampling_results"),
+    path("samplings/<int:pk>/take/", sampling_views.sampling_take, name="sampling_take"),
+    path("samplings/<int:pk>/send-to-lab/", sampling_views.sampling_send_to_lab, name="sampling_send_to_lab"),
+    path("samplings/<int:pk>/close/", sampling_views.sampling_close, name="sampling_close"),
+    path("samplings/<int:pk>/attach/", sampling_views.sampling_attach, name="sampling_attach"),
+    path("labs/", sampling_views.lab_list, name="lab_list"),
+    path("labs/<int:pk>/", sampling_views.lab_detail, name="lab_detail"),
+    path("labs/<int:pk>/restore/", sampling_views.lab_restore, name="lab_restore"),
+    path("test-reports/<int:pk>/", sampling_views.report_decide, name="report_decide"),
 ]

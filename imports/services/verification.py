@@ -31,6 +31,8 @@ from imports.choices import (
     batch_status_of,
 )
 from imports.models import ImportBatch, ImportItem, VerificationTask
+from risk_monitoring.choices import LabCheckContext
+from risk_monitoring.services import lab_reports_accept
 
 # --- on-site verification -----------------------------------------------------------------------
 
@@ -196,6 +198,15 @@ def verification_decide(
     for report in accepted_reports:
         if report.product_id not in product_ids:
             raise ValidationError({"accepted_reports": [_("Only reports on this batch's products can be accepted.")]})
+    if accepted_reports:
+        # Each report accepted counts on its lab's trust record; a verify-only lab's are refused.
+        lab_reports_accept(
+            actor=actor,
+            reports=accepted_reports,
+            context=LabCheckContext.ONSITE_VERIFICATION,
+            verification_task_id=task.pk,
+            note=note,
+        )
     _close_task(actor, task, passed=passed, note=note, batch=batch, accepted_reports=accepted_reports)
     decided = list(awaiting.order_by("line_no").only("pk", "line_no", "hs_code"))
     target = ItemStatus.RELEASED if passed else ItemStatus.REFUSED

@@ -9,8 +9,24 @@ from rest_framework import serializers
 
 from cbec_supervision.models import Attachment
 from filings.choices import GoodsCategory, ProductSubcategory
-from risk_monitoring.choices import Hazard, OverseasFeed, SamplingChannel, Severity, SignalSource
-from risk_monitoring.models import RiskSignal, SamplingPlan, SamplingPlanItem, SignalMatchProposal
+from risk_monitoring.choices import (
+    Hazard,
+    OverseasFeed,
+    ResultVerdict,
+    SamplingChannel,
+    SamplingPurpose,
+    Severity,
+    SignalSource,
+)
+from risk_monitoring.models import (
+    Lab,
+    RiskSignal,
+    Sampling,
+    SamplingPlan,
+    SamplingPlanItem,
+    SamplingResult,
+    SignalMatchProposal,
+)
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
@@ -243,3 +259,151 @@ class PlanItemLabSerializer(serializers.Serializer):
 
 class PlanCloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+# --- sampling --------------------------------------------------------------------------------------
+
+
+class SamplingResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SamplingResult
+        fields = ["test_item", "standard", "value", "limit", "unit", "verdict"]
+
+
+class SamplingSerializer(serializers.ModelSerializer):
+    """A sampling: ``lab`` is the lab's name, ``bureau`` the sampling bureau's code, ``verdict``
+    derived from ``results`` (any fail: fail; none: pending)."""
+
+    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lab = serializers.CharField(source="lab.name", read_only=True, default="")
+    results = SamplingResultSerializer(many=True, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Sampling
+        fields = [
+            "id",
+            "sampling_no",
+            "channel",
+            "purpose",
+            "status",
+            "status_display",
+            "verdict",
+            "bureau",
+            "product",
+            "enterprise",
+            "platform",
+            "warehouse",
+            "batch",
+            "order_no",
+            "url",
+            "price_paid",
+            "location",
+            "quantity",
+            "sampled_at",
+            "lab",
+            "lab_report_no",
+            "sent_to_lab_at",
+            "results_entered_at",
+            "results",
+            "report",
+            "signal",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Sampling) -> dict:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "is_enterprise_user", False):
+            # The risk signal and the lab's report under verification are the inspectors' business.
+            data["signal"] = data["report"] = None
+        return data
+
+
+class ResultInputSerializer(serializers.Serializer):
+    test_item = serializers.CharField(max_length=200)
+    standard = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    value = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    limit = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    verdict = serializers.ChoiceField(choices=ResultVerdict.choices)
+
+
+class SamplingCreateSerializer(serializers.Serializer):
+    """A sample taken: ``channel``, ``product``, ``sampled_at``, ``lab`` and ``results`` (plus
+    ``order_no``/``url`` online, ``warehouse``/``location`` offline). Multipart bodies (with a
+    ``screenshot``) send ``results`` as a JSON string. The filings are checked by the service."""
+
+    channel = serializers.ChoiceField(choices=SamplingChannel.choices)
+    purpose = serializers.ChoiceField(choices=SamplingPurpose.choices, required=False)
+    product = serializers.IntegerField(**_ID)
+    sampled_at = serializers.DateTimeField(required=False, allow_null=True)
+    lab = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    results = ResultInputSerializer(many=True, required=False, max_length=200)
+    platform = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    warehouse = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    batch = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    report = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    order_no = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    url = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    price_paid = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    )
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    quantity = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    lab_report_no = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    screenshot = serializers.FileField(required=False, allow_empty_file=True)
+
+
+class ResultsSerializer(serializers.Serializer):
+    results = ResultInputSerializer(many=True, max_length=200, allow_empty=False)
+    lab_report_no = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class SendToLabSerializer(serializers.Serializer):
+    lab = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    lab_report_no = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class TakeSerializer(serializers.Serializer):
+    sampled_at = serializers.DateTimeField()
+    lab = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class SamplingCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class LabSerializer(serializers.ModelSerializer):
+    """A lab with its trust record: reports accepted, verified (consistent + inconsistent), inconsistent."""
+
+    accepted = serializers.IntegerField(source="accepted_count", read_only=True)
+    verified = serializers.SerializerMethodField()
+    inconsistent = serializers.IntegerField(source="inconsistent_count", read_only=True)
+    verify_only = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Lab
+        fields = [
+            "id",
+            "name",
+            "accreditation",
+            "accepted",
+            "verified",
+            "inconsistent",
+            "verify_only",
+            "trust_restored_at",
+            "trust_restored_reason",
+        ]
+        read_only_fields = fields
+
+    def get_verified(self, obj: Lab) -> int:
+        return int(obj.consistent_count) + int(obj.inconsistent_count)
+
+
+class LabRestoreSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)

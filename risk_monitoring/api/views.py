@@ -6,6 +6,8 @@ A signal outside ``visible_to(user)`` answers 404, whatever the method.
 
 from __future__ import annotations
 
+import json
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,15 +22,23 @@ from risk_monitoring.api.serializers import (
     AssessSerializer,
     CloseSerializer,
     DuplicateSerializer,
+    LabRestoreSerializer,
+    LabSerializer,
     MatchProposalSerializer,
     ProposalDecisionSerializer,
+    ResultsSerializer,
     RiskSignalCreateSerializer,
     RiskSignalSerializer,
+    SamplingCloseSerializer,
+    SamplingCreateSerializer,
+    SamplingSerializer,
+    SendToLabSerializer,
     SignalAttachmentSerializer,
     SignalFileUploadSerializer,
+    TakeSerializer,
 )
-from risk_monitoring.filtersets import RiskSignalFilterSet
-from risk_monitoring.models import RiskSignal, SignalMatchProposal
+from risk_monitoring.filtersets import LabFilterSet, RiskSignalFilterSet, SamplingFilterSet
+from risk_monitoring.models import Lab, RiskSignal, Sampling, SignalMatchProposal
 from risk_monitoring.services.matching import match_proposal_confirm, match_proposal_reject
 
 
@@ -194,3 +204,145 @@ class RiskSignalViewSet(
             reason=body.validated_data.get("reason", ""),
         )
         return Response(MatchProposalSerializer(proposal).data)
+
+
+def _multipart_results(data):
+    """The body as a dict; a multipart body (with a screenshot) sends ``results`` as a JSON string."""
+    if not hasattr(data, "getlist"):
+        return data
+    body = {key: data.get(key) for key in data}
+    raw = body.get("results")
+    if isinstance(raw, str):
+        try:
+            body["results"] = json.loads(raw) if raw.strip() else []
+        except ValueError as exc:
+            raise ValidationError({"results": [_("Send the results as a JSON list.")]}) from exc
+    return body
+
+
+class SamplingViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Samplings: every bureau's staff read every sampling (the national network); an enterprise reads
+    those of its own goods, and a platform or warehouse those taken on it. Staff of the sampling
+    bureau move a sampling on: ``take/``, ``send-to-lab/``, ``results/`` (the results, replaced),
+    ``close/``."""
+
+    queryset = Sampling.objects.all()
+    serializer_class = SamplingSerializer
+    filterset_class = SamplingFilterSet
+    list_select_related = ("bureau", "lab")
+    list_prefetch_related = ("results",)
+    ordering_fields = ["created_at", "sampled_at", "status", "verdict"]
+    object_actions = ("history", "take", "send_to_lab", "results", "close", "attachments")
+
+    def _respond(self, sampling: Sampling, code: int = status.HTTP_200_OK) -> Response:
+        sampling = self.get_queryset().get(pk=sampling.pk)
+        return Response(SamplingSerializer(sampling, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=SamplingCreateSerializer, responses={201: SamplingSerializer})
+    def create(self, request, *args, **kwargs):
+        """Record a sample taken (bureau staff): with its results, its verdict is derived at once."""
+        if not request.user.is_bureau_staff:
+            raise PermissionDenied(_("Only bureau staff take samples."))
+        body = SamplingCreateSerializer(data=_multipart_results(request.data))
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data["results"] = [dict(row) for row in data.get("results") or []]
+        sampling = services.sampling_create(actor=request.user, **data)
+        return self._respond(sampling, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TakeSerializer, responses={200: SamplingSerializer})
+    @action(detail=True, methods=["post"])
+    def take(self, request, *args, **kwargs):
+        """A planned sample is taken: ``{"sampled_at", "lab"}``."""
+        sampling = self.get_object()
+        body = TakeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(services.sampling_take(actor=request.user, sampling=sampling, **body.validated_data))
+
+    @extend_schema(request=SendToLabSerializer, responses={200: SamplingSerializer})
+    @action(detail=True, methods=["post"], url_path="send-to-lab")
+    def send_to_lab(self, request, *args, **kwargs):
+        """The sample goes to the lab: ``{"lab", "lab_report_no"}`` (both optional)."""
+        sampling = self.get_object()
+        body = SendToLabSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.sampling_send_to_lab(actor=request.user, sampling=sampling, **body.validated_data)
+        )
+
+    @extend_schema(request=ResultsSerializer, responses={200: SamplingSerializer})
+    @action(detail=True, methods=["put", "post"])
+    def results(self, request, *args, **kwargs):
+        """Enter the results (they replace any before): ``{"results": [...], "lab_report_no"}``."""
+        sampling = self.get_object()
+        body = ResultsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sampling = services.sampling_enter_results(
+            actor=request.user,
+            sampling=sampling,
+            results=[dict(row) for row in body.validated_data["results"]],
+            lab_report_no=body.validated_data.get("lab_report_no", ""),
+        )
+        return self._respond(sampling)
+
+    @extend_schema(request=SamplingCloseSerializer, responses={200: SamplingSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        """Close a sampling whose results are in: ``{"note"}`` (optional)."""
+        sampling = self.get_object()
+        body = SamplingCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(services.sampling_close(actor=request.user, sampling=sampling, **body.validated_data))
+
+    @extend_schema(
+        methods=["GET"], responses={200: SignalAttachmentSerializer(many=True)}, description="The sampling's files."
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": SignalFileUploadSerializer},
+        responses={201: SignalAttachmentSerializer},
+        description="Add the screenshot of an online purchase (image or PDF).",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, *args, **kwargs):
+        """The sampling's files; ``POST`` (multipart ``file``) adds a screenshot."""
+        sampling = self.get_object()
+        if request.method == "GET":
+            files = Attachment.objects.for_object(sampling).select_related("uploaded_by")
+            return Response(SignalAttachmentSerializer(files, many=True).data)
+        body = SignalFileUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = services.sampling_attach_screenshot(
+            actor=request.user, sampling=sampling, upload=body.validated_data["file"]
+        )
+        return Response(SignalAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class LabViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Labs and their trust record (bureau staff): reports accepted, verified, inconsistent; a lab with
+    an inconsistent verification in the last 12 months is ``verify_only``. ``restore/``: a bureau
+    administrator restores its trust with ``{"reason"}``."""
+
+    queryset = Lab.objects.all()
+    serializer_class = LabSerializer
+    filterset_class = LabFilterSet
+    object_actions = ("history", "restore")
+
+    def get_queryset(self):
+        return super().get_queryset().with_trust()
+
+    @extend_schema(request=LabRestoreSerializer, responses={200: LabSerializer})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, *args, **kwargs):
+        lab = self.get_object()
+        body = LabRestoreSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.lab_trust_restore(actor=request.user, lab=lab, reason=body.validated_data["reason"])
+        lab = self.get_queryset().get(pk=lab.pk)
+        return Response(LabSerializer(lab, context=self.get_serializer_context()).data)

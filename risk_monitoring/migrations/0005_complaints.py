@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('filings', '0006_search_indexes'),
-        ('risk_monitoring', '0003_overseas_matching'),
+        ('risk_monitoring', '0004_lab_trust'),
     ]
 
     operations = [

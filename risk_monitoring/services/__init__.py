@@ -1,6 +1,14 @@
 """Every write of risk monitoring (see the modules for the rules)."""
 
 from risk_monitoring.services.complaints import complaint_submit
+from risk_monitoring.services.labs import (
+    accept_refusal,
+    lab_check_from_verification,
+    lab_reports_accept,
+    lab_trust_restore,
+    lab_verification_order,
+    may_restore,
+)
 from risk_monitoring.services.plans import (
     may_plan,
     plan_close,
@@ -14,6 +22,17 @@ from risk_monitoring.services.plans import (
     plan_reproduce,
 )
 from risk_monitoring.services.refusals import risk_signal_from_refusal
+from risk_monitoring.services.samplings import (
+    derive_verdict,
+    lab_for_name,
+    may_act,
+    sampling_attach_screenshot,
+    sampling_close,
+    sampling_create,
+    sampling_enter_results,
+    sampling_send_to_lab,
+    sampling_take,
+)
 from risk_monitoring.services.signals import (
     may_attach,
     may_triage,
@@ -22,11 +41,28 @@ from risk_monitoring.services.signals import (
     risk_signal_close,
     risk_signal_create,
     risk_signal_mark_duplicate,
+    risk_signal_raise,
     risk_signal_report,
 )
 
 __all__ = [
     "complaint_submit",
+    "accept_refusal",
+    "derive_verdict",
+    "lab_check_from_verification",
+    "lab_for_name",
+    "lab_reports_accept",
+    "lab_trust_restore",
+    "lab_verification_order",
+    "may_act",
+    "may_restore",
+    "risk_signal_raise",
+    "sampling_attach_screenshot",
+    "sampling_close",
+    "sampling_create",
+    "sampling_enter_results",
+    "sampling_send_to_lab",
+    "sampling_take",
     "may_attach",
     "may_plan",
     "may_triage",

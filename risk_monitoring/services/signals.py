@@ -365,3 +365,35 @@ def risk_signal_mark_duplicate(
         raise ValidationError({"duplicate_of": [_("A signal is not a duplicate of itself.")]})
     text = (reason or "").strip() or _("Duplicate of signal #%(id)s.") % {"id": original.pk}
     return risk_signal_close(actor=actor, signal=signal, reason=text, duplicate_of=original)
+
+
+@transaction.atomic
+def risk_signal_raise(
+    *,
+    actor: Actor,
+    source: str,
+    title: str,
+    product: ProductFiling,
+    enterprise: EnterpriseFiling,
+    platform: EnterpriseFiling | None = None,
+    reported_by: Bureau | None = None,
+    **fields: Any,
+) -> RiskSignal:
+    """A signal raised by the project itself from a record already checked when it was made (a failed
+    sampling): the filings it names are taken as they are, whatever their status now (a product
+    suspended since it was sampled is still the one that failed). Audited like any new signal.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned = _clean({"title": title[:300], **fields}, errors)
+    if platform is not None and not platform.is_platform:
+        platform = None
+    return _save_new(
+        actor=actor,
+        source=source,
+        cleaned=cleaned,
+        enterprise=enterprise,
+        products=[product],
+        platform=platform,
+        reported_by=reported_by,
+        errors=errors,
+    )
