@@ -348,7 +348,10 @@ def _failure_rates(user: User, scope: RiskScope) -> list[FailureRate]:
                 labels.get(key, key),
                 rate,
                 Figure(rate.failed, sampling_url(scope, ("subcategory", key), ("verdict", "fail"), period=whole)),
-                Figure(rate.total, sampling_url(scope, ("subcategory", key), period=whole)),
+                Figure(
+                    rate.total,
+                    sampling_url(scope, ("subcategory", key), ("verdict", "pass"), ("verdict", "fail"), period=whole),
+                ),
             )
         )
     return result

@@ -160,13 +160,21 @@ class SamplingFilterSet(PageFiltersMixin, django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=SamplingChannel.choices, label=_("Channel"))
     purpose = django_filters.ChoiceFilter(choices=SamplingPurpose.choices, label=_("Purpose"))
     status = django_filters.MultipleChoiceFilter(choices=SamplingStatus.choices, label=_("Status"))
-    verdict = django_filters.ChoiceFilter(choices=SamplingVerdict.choices, label=_("Verdict"))
+    verdict = django_filters.MultipleChoiceFilter(choices=SamplingVerdict.choices, label=_("Verdict"))
+    subcategory = django_filters.ChoiceFilter(
+        choices=_or_not_given(ProductSubcategory.choices, _("No sub-category")),
+        method="filter_subcategory",
+        label=_("Sub-category"),
+    )
     product = IdFilter(field_name="product", label=_("Product"))
     enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
     platform = IdFilter(field_name="platform", label=_("Platform"))
     warehouse = IdFilter(field_name="warehouse", label=_("Warehouse"))
     lab = IdFilter(field_name="lab", label=_("Laboratory"))
     bureau = django_filters.CharFilter(field_name="bureau__code", label=_("Sampling bureau (code)"))
+    jurisdiction = django_filters.CharFilter(
+        method="filter_jurisdiction", label=_("Sampling bureau or one of its branch bureaus (bureau code)")
+    )
     # Dates of sampling, in Asia/Shanghai (the current time zone)
     sampled_after = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__gte", label=_("Sampled from"))
     sampled_before = django_filters.DateFilter(field_name="sampled_at", lookup_expr="date__lte", label=_("Sampled to"))
@@ -188,7 +196,25 @@ class SamplingFilterSet(PageFiltersMixin, django_filters.FilterSet):
             "warehouse",
             "lab",
             "bureau",
+            "subcategory",
+            "jurisdiction",
+            "sampled_after",
+            "sampled_before",
         ]
+
+    def filter_subcategory(self, queryset, name, value):
+        """The product's sub-category, or ``none``: products filed with none."""
+        if not value:
+            return queryset
+        return queryset.filter(product__subcategory="" if value == NOT_GIVEN else value)
+
+    def filter_jurisdiction(self, queryset, name, value):
+        """Samplings taken by the bureau of that code or one of its branch bureaus."""
+        value = value.strip()
+        if not value:
+            return queryset
+        bureaus = Bureau.objects.jurisdiction_of(Bureau.objects.filter(code=value).values("pk")[:1])  # type: ignore[arg-type]
+        return queryset.filter(bureau__in=bureaus.values("pk"))
 
     def filter_q(self, queryset, name, value):
         """The sampling number, the product's or enterprise's name, the lab, the order number."""

@@ -322,6 +322,7 @@ class SamplingForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=SamplingPurpose.choices, initial=SamplingPurpose.ROUTINE)
     report = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    plan_item = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
 
 class ResultForm(ServiceErrorsMixin, forms.Form):

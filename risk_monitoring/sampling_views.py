@@ -106,13 +106,14 @@ def sampling_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def sampling_create(request):
-    """A new sample with its results (bureau staff); ``?product=&report=`` prefill a verification."""
+    """A new sample with its results (bureau staff); ``?product=&report=`` prefill a verification,
+    ``?product=&plan_item=`` a sampling that fulfils an item of a published sampling plan."""
     user = request.user
     if not user.is_bureau_staff:
         raise PermissionDenied
     posted = request.method == "POST"
     initial = {}
-    for name in ("product", "report", "purpose", "channel"):
+    for name in ("product", "report", "purpose", "channel", "plan_item"):
         if request.GET.get(name):
             initial[name] = request.GET[name]
     form = SamplingForm(request.POST if posted else None, request.FILES if posted else None, initial=initial)

@@ -347,6 +347,9 @@ class SamplingCreateSerializer(serializers.Serializer):
     warehouse = serializers.IntegerField(required=False, allow_null=True, **_ID)
     batch = serializers.IntegerField(required=False, allow_null=True, **_ID)
     report = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    plan_item = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The item of a published sampling plan it fulfils.", **_ID
+    )
     order_no = serializers.CharField(max_length=100, required=False, allow_blank=True)
     url = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     price_paid = serializers.DecimalField(

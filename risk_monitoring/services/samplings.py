@@ -51,7 +51,8 @@ from risk_monitoring.choices import (
     SamplingVerdict,
     SignalSource,
 )
-from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingResult, SamplingSequence
+from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlanItem, SamplingResult, SamplingSequence
+from risk_monitoring.services.plans import plan_item_link_sampling
 from risk_monitoring.services.signals import risk_signal_raise
 
 #: the screenshot of an online purchase: an image or a PDF
@@ -282,6 +283,7 @@ def sampling_create(
     report: ProductTestReport | int | None = None,
     screenshot: UploadedFile | None = None,
     planned: bool = False,
+    plan_item: SamplingPlanItem | int | None = None,
     **fields: Any,
 ) -> Sampling:
     """Bureau staff record a sample taken (or, ``planned``, one to take: no date or lab needed yet).
@@ -290,7 +292,9 @@ def sampling_create(
     enterprise), ``price_paid`` and a ``screenshot`` (image or PDF). Offline: the ``warehouse`` (an
     approved logistics/warehousing enterprise) and ``location``, optionally the import ``batch`` of
     that product. The enterprise is the product's. With ``results``, they are entered at once
-    (``sampling_enter_results``). ValidationError per field; PermissionDenied for anyone but staff.
+    (``sampling_enter_results``). With ``plan_item`` (an item of a published sampling plan of the
+    actor's bureau, for the same product), the sampling fulfils that item and its purpose is ``plan``.
+    ValidationError per field; PermissionDenied for anyone but staff.
     """
     staff = _staff(actor)
     errors: dict[str, list[str]] = {}
@@ -354,6 +358,13 @@ def sampling_create(
             errors["report"] = [_("The report verified is one of the product sampled.")]
     elif not _missing(report):
         errors["report"] = [_("Only a verification sampling verifies a third-party report.")]
+    found_item = None
+    if not _missing(plan_item):
+        found_item = SamplingPlanItem.objects.visible_to(staff).filter(pk=_pk(plan_item)).first()
+        if found_item is None:
+            errors["plan_item"] = [_("No such item of a sampling plan.")]
+        else:
+            purpose = SamplingPurpose.PLAN
     cleaned_results = None
     if results:
         try:
@@ -386,6 +397,9 @@ def sampling_create(
     audit_record(actor=actor, action=AuditAction.CREATE, obj=sampling, after=_snapshot(sampling))
     if screenshot is not None:
         attachment_create(owner=sampling, upload=screenshot, actor=actor, kind=SAMPLING_SCREENSHOT_KIND)
+    if found_item is not None:
+        # The plan's own checks (published, same product, not fulfilled yet) refuse the whole sampling.
+        plan_item_link_sampling(actor=actor, item=found_item, sampling=sampling)
     if cleaned_results:
         sampling = sampling_enter_results(actor=actor, sampling=sampling, results=cleaned_results)
     return sampling

@@ -217,6 +217,12 @@ def test_a_bureau_view_counts_its_jurisdiction_only(data, client):
     assert count_on_list(client, board.by_source.totals[last].url) == 2
     for bar in board.open_by_severity:
         assert count_on_list(client, bar.figure.url) == bar.figure.value, bar.key
+    # the sampling figures open the sampling list, which counts the same
+    for figure in (rates["toys"].failed, rates["toys"].total):
+        assert figure.url, "a failure-rate figure links to the samplings behind it"
+        page = client.get(figure.url, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200
+        assert page.content.count(b'data-testid="sampling-row"') == figure.value
 
 
 def test_the_national_view_counts_every_bureau_and_headquarters_see_each(data, client):

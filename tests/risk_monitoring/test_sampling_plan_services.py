@@ -270,3 +270,30 @@ def test_generation_costs_a_fixed_number_of_queries(shelf, django_assert_max_num
     generate(shelf)
     with django_assert_max_num_queries(8):
         generate(shelf, size=30, labs=[(shelf.lab_a, 30)])
+
+
+def test_recording_a_sampling_for_a_plan_item_fulfils_it_and_a_wrong_one_saves_nothing(shelf):
+    plan = generate(shelf)
+    item, other = list(plan.items.all()[:2])
+    line = {"test_item": "Lead", "standard": "GB 6675.4", "value": "12", "limit": "90", "unit": "mg/kg"}
+    sample = {
+        "channel": "online",
+        "sampled_at": timezone.now(),
+        "lab": "SGS Shanghai",
+        "order_no": "T-1",
+        "url": "https://shop.example.com/1",
+        "results": [{**line, "verdict": "pass"}],
+    }
+    with pytest.raises(ValidationError) as draft:  # the plan is not published yet
+        services.sampling_create(actor=shelf.zj_inspector, product=item.product, plan_item=item, **sample)
+    assert "plan_item" in draft.value.message_dict and not Sampling.objects.exists()
+    services.plan_publish(actor=shelf.zj_inspector, plan=plan)
+    with pytest.raises(ValidationError) as wrong:  # another product than the item's
+        services.sampling_create(actor=shelf.zj_inspector, product=item.product, plan_item=other.pk, **sample)
+    assert "plan_item" in wrong.value.message_dict and not Sampling.objects.exists()
+    with pytest.raises(ValidationError) as hidden:  # another bureau's staff do not see the plan
+        services.sampling_create(actor=shelf.gd_inspector, product=item.product, plan_item=item, **sample)
+    assert "plan_item" in hidden.value.message_dict and not Sampling.objects.exists()
+    sampling = services.sampling_create(actor=shelf.zj_inspector, product=item.product, plan_item=item, **sample)
+    item.refresh_from_db()
+    assert item.sampling == sampling and sampling.purpose == "plan" and sampling.verdict == "pass"
