@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Bureau
+from cbec_supervision.dashboard import Figure, Panel, PanelItem, RiskScope
 from cbec_supervision.home import Queue
 from traceability.models import InterBureauNotice
 
@@ -38,3 +41,56 @@ def notices_about(obj: models.Model, user: User) -> list[InterBureauNotice]:
     visible = InterBureauNotice.objects.visible_to(user)
     about = InterBureauNotice.objects.about(obj)
     return list((visible & about).select_related("from_bureau", "to_bureau").order_by("-sent_at", "-id"))
+
+
+def risk_dashboard_panels(user: User, scope: RiskScope) -> list[Panel]:
+    """The risk dashboard's overdue inter-bureau notices (not acknowledged by their due date), in one
+    aggregate query. A bureau view counts those its jurisdiction was sent (to acknowledge) and those it
+    sent (awaiting the other bureau); the national view counts every overdue notice the reader may see
+    (headquarters: all of them, as the issue asks)."""
+    if not (user.is_bureau_staff or user.is_hq):
+        return []
+    overdue = InterBureauNotice.objects.visible_to(user).overdue()
+    base = reverse("traceability:notice_list")
+    if scope.national:
+        total = overdue.count()
+        items = [
+            PanelItem(
+                _("Overdue notices"),
+                Figure(total, f"{base}?overdue=true"),
+                "danger" if total else "secondary",
+                _("not acknowledged by their due date, between any two bureaus"),
+            )
+        ]
+    else:
+        jurisdiction = Bureau.objects.jurisdiction_of(scope.bureau_id).values("pk")
+        counts = overdue.aggregate(
+            incoming=Count("pk", filter=Q(to_bureau__in=jurisdiction)),
+            outgoing=Count("pk", filter=Q(from_bureau__in=jurisdiction)),
+        )
+        own = user.is_bureau_staff and user.bureau_id == scope.bureau_id
+        # A bureau's staff filter by direction (their jurisdiction); headquarters looking at a bureau
+        # filter by its code.
+        incoming_url = (
+            f"{base}?direction=incoming&overdue=true" if own else f"{base}?to_bureau={scope.bureau_code}&overdue=true"
+        )
+        outgoing_url = (
+            f"{base}?direction=outgoing&overdue=true" if own else f"{base}?from_bureau={scope.bureau_code}&overdue=true"
+        )
+        items = [
+            PanelItem(
+                _("Overdue: to acknowledge"),
+                Figure(counts["incoming"], incoming_url),
+                "danger" if counts["incoming"] else "secondary",
+                _("notices from other bureaus this jurisdiction has not acknowledged by their due date"),
+                rank=1,
+            ),
+            PanelItem(
+                _("Overdue: sent, not acknowledged"),
+                Figure(counts["outgoing"], outgoing_url),
+                "warning" if counts["outgoing"] else "secondary",
+                _("notices this jurisdiction sent that the other bureau has not acknowledged by their due date"),
+                rank=2,
+            ),
+        ]
+    return [Panel("overdue_notices", _("Inter-bureau notices"), 10, items)]

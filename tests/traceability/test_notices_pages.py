@@ -123,3 +123,28 @@ def test_navigation_and_the_home_page_count(world, notice, client):
     assert "Notices to acknowledge" in home and 'data-testid="nav-notices"' in home
     assert "Notices to acknowledge" not in page(client, world.hq, reverse("home")).content.decode()
     assert 'data-testid="nav-notices"' not in page(client, world.alice, reverse("home")).content.decode()
+
+
+def test_the_risk_dashboard_shows_overdue_notices_to_both_bureaus_and_headquarters(world, notice, client):
+    from cbec_supervision.dashboard import risk_panels
+    from risk_monitoring.dashboard import scope_for
+
+    def overdue_panel(user, national=False):
+        scope, _bureau = scope_for(user, national=national)
+        panels = {panel.key: panel for panel in risk_panels(user, scope)}
+        return [(str(item.label), item.figure.value, item.figure.url) for item in panels["overdue_notices"].items]
+
+    # not overdue yet: nothing to count
+    assert [value for _label, value, _url in overdue_panel(world.zj_inspector)] == [0, 0]
+    InterBureauNotice.objects.filter(pk=notice.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    zj = overdue_panel(world.zj_inspector)  # Zhejiang received it
+    gd = overdue_panel(world.gd_inspector)  # Guangdong sent it
+    assert [value for _label, value, _url in zj] == [1, 0] and [value for _label, value, _url in gd] == [0, 1]
+    assert [value for _label, value, _url in overdue_panel(world.hq)] == [1]
+    # each figure opens the list that counts the same
+    for user, figures in ((world.zj_inspector, zj), (world.gd_inspector, gd)):
+        client.force_login(user)
+        for _label, value, url in figures:
+            assert client.get(url, **EN).content.decode().count('data-testid="notice-row"') == value, url
+    page_html = page(client, world.zj_inspector, "/risks/dashboard/").content.decode()
+    assert "Overdue: to acknowledge" in page_html
