@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from accounts.models import Bureau, User
 from cbec_supervision.management.base import ProjectCommand
@@ -193,6 +194,9 @@ class Command(ProjectCommand):
                     enterprise_uscc=uscc,
                 )
             self._seed_filings()
+            # Texts the services write (a failed sampling's signal title) in the bureaus' language
+            with translation.override("zh-hans"):
+                self._seed_risks()
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, _bureau, _uscc, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role:<13} {purpose}")
@@ -307,3 +311,139 @@ class Command(ProjectCommand):
                 },
             ],
         )
+
+    def _seed_risks(self) -> None:
+        """Risk monitoring (issue 10): a failed online sampling of the toy (it raises a sampling signal)
+        and a passed warehouse sampling of the T-shirt; an inspection signal Guangdong found and sent to
+        Zhejiang as an inter-bureau notice; the platform's own report; a consumer's complaint; two
+        overseas notices (one carries the toy's GTIN, so it is linked to it); a draft sampling plan."""
+        from pathlib import Path
+
+        from django.utils import timezone
+
+        from risk_monitoring import services as risk
+        from risk_monitoring.models import RiskSignal, Sampling
+        from risk_monitoring.services.overseas import overseas_import
+        from traceability.services import notice_send
+
+        hz = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[0]["uscc"])
+        warehouse = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[2]["uscc"])
+        toy = hz.products.filter(name=_TOY["name"]).first()
+        tee = hz.products.filter(name=_TEE["name"]).first()
+        kids_tee = hz.products.filter(name=_KIDS_TEE["name"]).first()
+        if toy is None or tee is None or kids_tee is None or Sampling.objects.filter(product=toy).exists():
+            return
+        zj_inspector = User.objects.get(username="zj_inspector")
+        gd_inspector = User.objects.get(username="gd_inspector")
+        hz_user, zj_admin = User.objects.get(username="hz_platform"), User.objects.get(username="zj_admin")
+        now = timezone.now()
+        day = timezone.timedelta(days=1)
+        risk.sampling_create(
+            actor=zj_inspector,
+            channel="online",
+            product=toy,
+            platform=hz,
+            sampled_at=now - 12 * day,
+            lab="浙江省检验检疫科学技术研究院",
+            order_no="YG202611170032",
+            url="https://www.yungou-global.example.cn/item/88231",
+            price_paid="129.00",
+            results=[
+                {
+                    "test_item": "可迁移元素 铅（Pb）",
+                    "standard": "GB 6675.4-2014",
+                    "value": "142",
+                    "limit": "90",
+                    "unit": "mg/kg",
+                    "verdict": "fail",
+                },
+                {
+                    "test_item": "小零件",
+                    "standard": "GB 6675.2-2014",
+                    "value": "符合",
+                    "limit": "-",
+                    "unit": "",
+                    "verdict": "pass",
+                },
+            ],
+        )
+        risk.sampling_create(
+            actor=zj_inspector,
+            channel="offline",
+            product=tee,
+            warehouse=warehouse,
+            location="8 号仓 B 区 12 货架",
+            sampled_at=now - 20 * day,
+            lab="浙江省检验检疫科学技术研究院",
+            results=[
+                {
+                    "test_item": "甲醛含量",
+                    "standard": "GB 18401-2010",
+                    "value": "<20",
+                    "limit": "75",
+                    "unit": "mg/kg",
+                    "verdict": "pass",
+                },
+                {
+                    "test_item": "pH 值",
+                    "standard": "GB 18401-2010",
+                    "value": "6.8",
+                    "limit": "4.0-8.5",
+                    "unit": "",
+                    "verdict": "pass",
+                },
+            ],
+        )
+        inspection = risk.risk_signal_create(
+            actor=gd_inspector,
+            source="inspection",
+            title="儿童T恤中文标签缺少安全类别",
+            description="广州口岸查验发现该批儿童T恤的中文标签未标注 GB 31701 安全技术类别。",
+            products=[kids_tee],
+            platform=hz,
+            hazard="labelling",
+        )
+        notice_send(
+            actor=gd_inspector,
+            to_bureau="ZJ",
+            subject="儿童T恤标签问题通报",
+            body="请平台所在地检验检疫局核查该企业同批次商品的标签。",
+            obj=inspection,
+        )
+        risk.risk_signal_report(
+            actor=hz_user,
+            title="部分T恤洗涤后缩水超标",
+            description="消费者反映洗涤后缩水明显，本企业已暂停销售并送检。",
+            products=[tee],
+            hazard="other",
+        )
+        risk.complaint_submit(
+            name="李女士",
+            contact="13800138000",
+            product="纯棉儿童T恤",
+            what_happened="孩子穿后颈部出现红疹，领口处有刺鼻气味。",
+            platform=hz,
+            order_no="YG202611020118",
+            consent=True,
+            language="zh-hans",
+        )
+        overseas_import(
+            actor=ACTOR,
+            feed="safety_gate",
+            content=(Path(__file__).resolve().parents[2] / "data" / "safety_gate_demo.json").read_bytes(),
+            filename="safety_gate_demo.json",
+        )
+        choking = RiskSignal.objects.filter(overseas_reference="A12/01734/26").first()
+        if choking is not None and choking.is_open:
+            risk.risk_signal_assess(
+                actor=zj_inspector, signal=choking, severity="high", reason="同一商品已在欧盟召回，且本局抽检铅超标。"
+            )
+        lab = Sampling.objects.filter(product=toy).values_list("lab", flat=True).first()
+        if lab is not None:
+            risk.plan_generate(
+                actor=zj_admin,
+                month=(now + 20 * day).strftime("%Y-%m"),
+                size=3,
+                labs=[(lab, 3)],
+                seed=20261201,
+            )
