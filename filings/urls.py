@@ -8,6 +8,7 @@ urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/bulk/<slug:action>/", views.enterprise_bulk_decide, name="enterprise_bulk_decide"),
     path("pickers/enterprises/", pickers.enterprise_picker, name="enterprise_picker"),
+    path("pickers/products/", pickers.product_picker, name="product_picker"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/submit/", views.enterprise_submit, name="enterprise_submit"),

@@ -14,6 +14,7 @@ from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
 from filings.choices import FilingStatus, GoodsCategory
 from filings.models import EnterpriseFiling, ProductFiling
+from filings.pickers import enterprise_picker_widget, product_picker_widget
 from risk_monitoring.choices import (
     STAFF_SOURCES,
     Hazard,
@@ -28,6 +29,14 @@ from risk_monitoring.figures import DEFAULT_MONTHS, PERIOD_CHOICES
 from risk_monitoring.models import Lab
 
 _OPTIONAL = [("", "---------")]
+
+
+# What the pickers offer staff: any approved filing of any bureau (filings are shared nationally once
+# approved); the services check the value again.
+_APPROVED_PRODUCTS = ProductFiling.objects.filter(status=FilingStatus.APPROVED)
+_APPROVED_ENTERPRISES = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED)
+_APPROVED_PLATFORMS = _APPROVED_ENTERPRISES.filter(is_platform=True)
+_APPROVED_WAREHOUSES = _APPROVED_ENTERPRISES.filter(is_logistics=True)
 
 
 class SignalFormBase(ServiceErrorsMixin, forms.Form):
@@ -48,8 +57,18 @@ class StaffSignalForm(SignalFormBase):
     source = forms.ChoiceField(
         label=_("Source"), choices=[(s.value, s.label) for s in SignalSource if s in STAFF_SOURCES]
     )
-    enterprise = forms.IntegerField(label=_("Enterprise filing id"), required=False, min_value=1)
-    product = forms.IntegerField(label=_("Product filing id"), required=False, min_value=1)
+    enterprise = forms.IntegerField(
+        label=_("Enterprise"),
+        required=False,
+        min_value=1,
+        widget=enterprise_picker_widget(_APPROVED_ENTERPRISES),
+    )
+    product = forms.IntegerField(
+        label=_("Product"),
+        required=False,
+        min_value=1,
+        widget=product_picker_widget(_APPROVED_PRODUCTS, kind="approved"),
+    )
     severity = forms.ChoiceField(label=_("Severity"), choices=_OPTIONAL + list(Severity.choices), required=False)
     overseas_reference = forms.CharField(label=_("Overseas reference"), max_length=100, required=False)
     error_fields = {"products": "product"}
@@ -274,7 +293,12 @@ class PlanGenerateForm(ServiceErrorsMixin, forms.Form):
 
 
 class PlanItemAddForm(ServiceErrorsMixin, forms.Form):
-    product = forms.IntegerField(label=_("Product filing id"), min_value=1, max_value=2**63 - 1)
+    product = forms.IntegerField(
+        label=_("Product"),
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=product_picker_widget(_APPROVED_PRODUCTS, kind="approved"),
+    )
     lab = forms.ModelChoiceField(label=_("Laboratory"), queryset=Lab.objects.none(), required=False)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -304,17 +328,34 @@ class SamplingForm(ServiceErrorsMixin, forms.Form):
     The filings are named by id, as on the signal form; the service checks them."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=SamplingChannel.choices)
-    product = forms.IntegerField(label=_("Product filing id"), min_value=1, max_value=2**63 - 1)
+    product = forms.IntegerField(
+        label=_("Product"),
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=product_picker_widget(_APPROVED_PRODUCTS, kind="approved"),
+    )
     sampled_at = forms.DateTimeField(
         label=_("Sampled (purchased) at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     lab = forms.CharField(label=_("Laboratory"), max_length=200)
-    platform = forms.IntegerField(label=_("Platform filing id"), required=False, min_value=1, max_value=2**63 - 1)
+    platform = forms.IntegerField(
+        label=_("Platform"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=enterprise_picker_widget(_APPROVED_PLATFORMS, type="platform"),
+    )
     url = forms.CharField(label=_("Listing URL"), max_length=1000, required=False)
     order_no = forms.CharField(label=_("Order number"), max_length=100, required=False)
     price_paid = forms.DecimalField(label=_("Price paid (CNY)"), required=False, max_digits=12, decimal_places=2)
     screenshot = forms.FileField(label=_("Screenshot of the listing and the order (image or PDF)"), required=False)
-    warehouse = forms.IntegerField(label=_("Warehouse filing id"), required=False, min_value=1, max_value=2**63 - 1)
+    warehouse = forms.IntegerField(
+        label=_("Warehouse"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=enterprise_picker_widget(_APPROVED_WAREHOUSES, type="logistics"),
+    )
     location = forms.CharField(label=_("Location in the warehouse"), max_length=300, required=False)
     batch = forms.IntegerField(label=_("Import batch id"), required=False, min_value=1, max_value=2**63 - 1)
     quantity = forms.CharField(label=_("Quantity sampled"), max_length=100, required=False)

@@ -316,3 +316,24 @@ def test_the_review_queue_and_its_exports_cost_the_same_for_more_rows(world):
     assert [count_queries(client, queue, p) for p in ({}, {"export": "csv", "export_table": "p-"})] == few
     rows = csv_rows(client.get(queue, {"export": "csv", "export_table": "p-"}))
     assert rows[0][:2] == ["Submitted", "Waiting"] and len(rows) == 10
+
+
+def test_the_product_picker_finds_approved_goods_nationwide_by_name_filing_number_gtin_or_model(world):
+    kettle = ProductFilingFactory(
+        enterprise=world.bob_co,
+        name="电热水壶",
+        name_en="Electric kettle",
+        model="KT-17",
+        gtin="6901234567892",
+        status=FilingStatus.APPROVED,
+        filing_no="GD2026P0000017",
+    )
+    ProductFilingFactory(enterprise=world.bob_co, name="电热水壶 草稿", status=FilingStatus.DRAFT)
+    name = "filings:product_picker"
+    for query in ("热水壶", "kettle", "GD2026P00000", "6901234567892", "kt-17"):
+        assert [r["value"] for r in picker(world.zj_inspector, name, q=query, kind="approved")] == [kettle.pk], query
+    # without ``kind=approved`` the picker offers what the reader may see; an enterprise sees its own only
+    assert picker(world.alice, name, q="热水壶") == []
+    assert [r["value"] for r in picker(world.bob, name, q="热水壶")] != []
+    assert picker(world.alice, name, q="热水壶", kind="approved") == []  # staff only see every approved filing
+    assert picker(world.hq, name, q="") == []
