@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS = {
         "PartnershipKindEnum": "partnerships.choices.PartnershipKind",
         "CatalogueKindEnum": "catalogues.choices.CatalogueKind",
         "PartnershipStatusEnum": "partnerships.choices.PartnershipStatus",
+        "SamplingVerdictEnum": "risk_monitoring.choices.SamplingVerdict",
+        "ResultVerdictEnum": "risk_monitoring.choices.ResultVerdict",
+        "TestVerdictEnum": "filings.choices.TestVerdict",
     },
 }
 

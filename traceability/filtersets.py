@@ -34,7 +34,11 @@ class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The registered object types, read when the filter is used (apps register them in ``ready``).
-        self.filters["object_type"].extra["choices"] = notice_objects.choices()
+        object_type = self.filters["object_type"]
+        object_type.extra["choices"] = notice_objects.choices()
+        # A form field built before (the API schema builds the base filters' fields) holds the choices
+        # of that moment, and is copied with the filter: build it again from the registry.
+        object_type.__dict__.pop("_field", None)
 
     def filter_q(self, queryset, name, value):
         """The subject, or a bureau's code or name."""

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from cbec_supervision.actors import actor_display
 from cbec_supervision.models import Attachment, AuditEvent
@@ -133,7 +134,8 @@ def test_a_complaint_about_a_listed_platform_lands_in_the_platforms_bureau_queue
     event = AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(ConsumerComplaint), object_id=str(complaint.pk)
     ).get()
-    assert actor_display(event.actor_label) == "Public complaint form"
+    with translation.override("en"):
+        assert actor_display(event.actor_label) == "Public complaint form"
 
 
 def test_a_platform_not_in_the_list_goes_to_headquarters_national_triage(goods, client):
