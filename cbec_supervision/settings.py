@@ -287,7 +287,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalogues.announce_editions_in_force",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Every risk score recomputed each night (events recompute theirs within a minute meanwhile).
+    "recompute-risk-scores": {
+        "task": "risk_monitoring.recompute_risk_scores",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# Risk scores: subjects per chunk of the nightly group, and how long events wait for more of them.
+RISK_SCORES_CHUNK_SIZE = env_int("RISK_SCORES_CHUNK_SIZE", 5000)
+RISK_SCORES_DEBOUNCE_S = env_int("RISK_SCORES_DEBOUNCE_S", 30)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -442,3 +442,29 @@ class RiskScore(models.Model):
     @property
     def level_colour(self) -> str:
         return RISK_LEVEL_COLOURS.get(self.level, "secondary")
+
+
+class RiskScoreRun(models.Model):
+    """One recomputation of risk scores: the nightly full run, a run after events, or the command.
+
+    It is what the run's audit event is recorded on (one event per run, not one per score), with the
+    counts of the scores it wrote.
+    """
+
+    KIND_FULL, KIND_EVENTS = "full", "events"
+    KIND_CHOICES = [(KIND_FULL, _("Full recomputation")), (KIND_EVENTS, _("After events"))]
+
+    kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES)
+    #: the ``computed_at`` of the scores it wrote
+    computed_at = models.DateTimeField(_("computed at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: scores written per subject type, and chunks run
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("risk score run")
+        verbose_name_plural = _("risk score runs")
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.computed_at:%Y-%m-%d %H:%M}"
