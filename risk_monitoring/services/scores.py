@@ -52,6 +52,7 @@ from django.utils import timezone
 
 from cbec_supervision.audit import Actor, audit_record
 from cbec_supervision.choices import AuditAction
+from cbec_supervision.handovers import Announcement
 from filings.choices import FilingStatus, SupervisionLevel
 from filings.models import EnterpriseFiling, ProductFiling
 from imports.choices import ItemStatus
@@ -528,18 +529,19 @@ def affected(*, enterprise_ids: Iterable[int] = (), product_ids: Iterable[int] =
     """The subjects whose scores events about these enterprises and products change: the enterprises,
     their products (the supervision level counts for them), the products, their enterprises and their
     sub-categories."""
-    enterprises = {int(pk) for pk in enterprise_ids}
+    given = {int(pk) for pk in enterprise_ids}
+    enterprises = set(given)
     products = {int(pk) for pk in product_ids}
     subcategories: set[str] = set()
-    for pk, enterprise_id, subcategory in ProductFiling.objects.filter(pk__in=products).values_list(
-        "pk", "enterprise_id", "subcategory"
+    for enterprise_id, subcategory in ProductFiling.objects.filter(pk__in=products).values_list(
+        "enterprise_id", "subcategory"
     ):
         enterprises.add(enterprise_id)
         if subcategory:
             subcategories.add(subcategory)
-    if enterprise_ids:
+    if given:
         for pk, subcategory in ProductFiling.objects.filter(
-            enterprise_id__in=list({int(pk) for pk in enterprise_ids}), status__in=SCORED_STATUSES
+            enterprise_id__in=sorted(given), status__in=SCORED_STATUSES
         ).values_list("pk", "subcategory"):
             products.add(pk)
             if subcategory:
@@ -699,6 +701,12 @@ def risk_scores_schedule(*, enterprise_ids: Iterable[int | None] = (), product_i
         transaction.on_commit(scheduled, robust=True)
     scheduled.enterprise_ids |= enterprises
     scheduled.product_ids |= products
+
+
+def risk_scores_on_supervision_change(announcement: Announcement) -> None:
+    """The receiver of ``handovers.SUPERVISION_LEVEL_CHANGED``: the enterprise's scores (and its
+    products') are recomputed once the change commits."""
+    risk_scores_schedule(enterprise_ids=[int(announcement.payload["enterprise"])])
 
 
 def risk_scores_recompute_pending(*, actor: Actor) -> RiskScoreRun | None:

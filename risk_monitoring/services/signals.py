@@ -36,6 +36,7 @@ from risk_monitoring.choices import (
     SignalStatus,
 )
 from risk_monitoring.models import RiskSignal
+from risk_monitoring.services.scores import risk_scores_schedule
 
 #: the kind of the files on a signal (photos, a test report, the overseas notice as published)
 ATTACHMENT_KIND = "risk_evidence"
@@ -145,6 +146,7 @@ def _save_new(
     )
     if products:
         signal.products.set(products)
+    _rescore(signal, [p.pk for p in products])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -154,6 +156,12 @@ def _save_new(
     for upload in uploads:
         _attach(actor, signal, upload)
     return signal
+
+
+def _rescore(signal: RiskSignal, product_ids: Sequence[int] | None = None) -> None:
+    """The scores of the signal's enterprise and products are recomputed once this commits."""
+    ids = list(product_ids) if product_ids is not None else list(signal.products.values_list("pk", flat=True))
+    risk_scores_schedule(enterprise_ids=[signal.enterprise_id], product_ids=ids)
 
 
 def _attach(actor: Actor, signal: RiskSignal, upload: UploadedFile) -> Attachment:
@@ -310,6 +318,7 @@ def risk_signal_assess(*, actor: Actor, signal: RiskSignal, severity: str, reaso
         after=snapshot(signal),
         reason=signal.severity_reason,
     )
+    _rescore(signal)
     return signal
 
 
@@ -329,6 +338,7 @@ def risk_signal_close(
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=signal, before=before, after=snapshot(signal), reason=reason
     )
+    _rescore(signal)
     return signal
 
 

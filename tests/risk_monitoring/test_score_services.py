@@ -4,6 +4,7 @@ history with one current score per subject, monotonic end to end, the run record
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -25,11 +26,13 @@ def approx(value):
     return pytest.approx(value, abs=0.01)
 
 
-def sampling(product, verdict=SamplingVerdict.FAIL, days_ago=0, n=[0]):
-    n[0] += 1
+_numbers = itertools.count(1)
+
+
+def sampling(product, verdict=SamplingVerdict.FAIL, days_ago=0):
     at = timezone.now() - timedelta(days=days_ago)
     return Sampling.objects.create(
-        sampling_no=f"S{n[0]:06d}",
+        sampling_no=f"S{next(_numbers):06d}",
         channel="online",
         bureau=product.enterprise.bureau,
         product=product,
