@@ -31,6 +31,8 @@ _LOAD_CATALOGUES = ["catalogues.load_catalogueedition"]
 _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 #: risk signals: every bureau reads every one (the national network), an enterprise its own reports
 _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
+#: risk scores: staff read every one, an enterprise its own and its products' (scoped by ``visible_to``)
+_RISK_SCORES = ["risk_monitoring.view_riskscore"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -39,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_RISK_SCORES,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -50,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_RISK_SCORES,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -64,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_RISK_SCORES,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -73,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DECLARATIONS,
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
+        *_RISK_SCORES,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",

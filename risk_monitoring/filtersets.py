@@ -1,4 +1,4 @@
-"""The FilterSet of risk signals, shared by the HTML list and the API."""
+"""The FilterSets of risk signals and risk scores, shared by the HTML lists and the API."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
-from risk_monitoring.choices import Hazard, Severity, SignalSource, SignalStatus
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.choices import Hazard, RiskLevel, ScoreSubject, Severity, SignalSource, SignalStatus
+from risk_monitoring.models import RiskScore, RiskSignal
 
 
 class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
@@ -58,3 +58,27 @@ class RiskSignalFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if user is None or not getattr(user, "is_bureau_staff", False):
             return queryset.none()
         return queryset.filter(pk__in=RiskSignal.objects.queue_of(user).values("pk"))
+
+
+class RiskScoreFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    """Current scores unless ``history=true`` (every score computed, newest first)."""
+
+    subject_type = django_filters.ChoiceFilter(choices=ScoreSubject.choices, label=_("Subject"))
+    subject_id = django_filters.CharFilter(field_name="subject_id", max_length=40, label=_("Subject id"))
+    level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"))
+    enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
+    history = django_filters.BooleanFilter(method="filter_history", label=_("With past scores"))
+
+    page_fields = ("subject_type", "level")
+
+    class Meta:
+        model = RiskScore
+        fields = ["subject_type", "subject_id", "level", "enterprise", "history"]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("history"):
+            queryset = queryset.filter(is_current=True)
+        return super().filter_queryset(queryset)
+
+    def filter_history(self, queryset, name, value):
+        return queryset  # applied in filter_queryset: current only unless asked

@@ -382,8 +382,15 @@ class RiskScoreQuerySet(ScopedQuerySet):
     """Bureau staff read every score (the national network); an enterprise reads its own score and
     its own products' scores, no one else's; sub-category scores are staff only."""
 
-    scope_enterprise_paths = ("enterprise",)
-    scope_shared_with_staff = Q()
+    def scope_condition(self, user: User) -> Q | None:
+        # Not ``scope_shared_with_staff = Q()``: an empty Q joined by OR to the base condition
+        # (``pk__in=[]``) is dropped, and staff would read nothing.
+        if user.is_bureau_staff:
+            return Q()
+        if user.is_enterprise_user and user.enterprise_id:
+            # A sub-category's score names no enterprise: staff only.
+            return Q(enterprise_id=user.enterprise_id)
+        return None
 
     def current(self) -> RiskScoreQuerySet:
         return self.filter(is_current=True)

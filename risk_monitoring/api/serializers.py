@@ -8,7 +8,7 @@ from rest_framework import serializers
 from cbec_supervision.models import Attachment
 from filings.choices import GoodsCategory, ProductSubcategory
 from risk_monitoring.choices import Hazard, Severity, SignalSource
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.models import RiskScore, RiskSignal
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
@@ -112,3 +112,35 @@ class SignalAttachmentSerializer(serializers.ModelSerializer):
 
 class SignalFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
+
+
+class RiskScoreFactorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.FloatField()
+    weight = serializers.FloatField()
+    contribution = serializers.IntegerField()
+    #: the explanation as a key of ``scoring.EXPLANATION_TEMPLATES`` and its parameters
+    explanation = serializers.DictField(required=False)
+
+
+class RiskScoreSerializer(serializers.ModelSerializer):
+    """An explained risk score: the contributions of ``factors`` add up to ``score`` (0-100)."""
+
+    score = serializers.IntegerField(read_only=True)
+    factors = RiskScoreFactorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RiskScore
+        fields = [
+            "id",
+            "subject_type",
+            "subject_id",
+            "enterprise",
+            "product",
+            "score",
+            "level",
+            "factors",
+            "computed_at",
+            "is_current",
+        ]
+        read_only_fields = fields

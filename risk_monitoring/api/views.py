@@ -1,4 +1,4 @@
-"""Risk signals over the API: intake, the list (filtered), triage actions.
+"""Risk signals over the API: intake, the list (filtered), triage actions; risk scores, read-only.
 
 Every write calls a service; a service's ValidationError answers 400 and its PermissionDenied 403.
 A signal outside ``visible_to(user)`` answers 404, whatever the method.
@@ -20,13 +20,14 @@ from risk_monitoring.api.serializers import (
     AssessSerializer,
     CloseSerializer,
     DuplicateSerializer,
+    RiskScoreSerializer,
     RiskSignalCreateSerializer,
     RiskSignalSerializer,
     SignalAttachmentSerializer,
     SignalFileUploadSerializer,
 )
-from risk_monitoring.filtersets import RiskSignalFilterSet
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.filtersets import RiskScoreFilterSet, RiskSignalFilterSet
+from risk_monitoring.models import RiskScore, RiskSignal
 
 
 class RiskSignalViewSet(
@@ -130,3 +131,24 @@ class RiskSignalViewSet(
         body.is_valid(raise_exception=True)
         attachment = services.risk_signal_attach(actor=request.user, signal=signal, upload=body.validated_data["file"])
         return Response(SignalAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class RiskScoreViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Risk scores, read-only and explained: staff read every score; an enterprise reads its own
+    score and its products', no one else's; product sub-category scores are for staff only.
+    Current scores unless ``?history=true``; ``/{id}/history/``: every score of the same subject."""
+
+    queryset = RiskScore.objects.all()
+    serializer_class = RiskScoreSerializer
+    filterset_class = RiskScoreFilterSet
+    ordering_fields = ["score", "computed_at", "subject_type"]
+    ordering = ["-computed_at", "-id"]
+
+    @extend_schema(responses=RiskScoreSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, *args, **kwargs):
+        """Every score of this score's subject, newest first (the explained history)."""
+        score = self.get_object()
+        rows = self.get_queryset().filter(subject_type=score.subject_type, subject_id=score.subject_id)
+        page = self.paginate_queryset(rows.order_by("-computed_at", "-id"))
+        return self.get_paginated_response(RiskScoreSerializer(page, many=True).data)
