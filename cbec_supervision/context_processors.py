@@ -124,6 +124,12 @@ def navigation(request) -> dict:
                         "exclamation-triangle",
                         testid="nav-risk-signals",
                     ),
+                    NavItem(
+                        _("Risk scores"),
+                        reverse("risk_monitoring:score_list"),
+                        "speedometer2",
+                        testid="nav-risk-scores",
+                    ),
                 ),
             )
         )

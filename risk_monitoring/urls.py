@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/assess/", views.signal_assess, name="signal_assess"),
     path("<int:pk>/close/", views.signal_close, name="signal_close"),
     path("<int:pk>/attach/", views.signal_attach, name="signal_attach"),
+    path("scores/", views.score_list, name="score_list"),
+    path("scores/<str:subject_type>/<str:subject_id>/", views.score_detail, name="score_detail"),
 ]
