@@ -41,8 +41,7 @@ def score_panels(user: User) -> list[Panel]:
         return []
     score = (
         RiskScore.objects.visible_to(user)
-        .current()
-        .filter(subject_type=ScoreSubject.ENTERPRISE, subject_id=str(user.enterprise_id))
+        .filter(is_current=True, subject_type=ScoreSubject.ENTERPRISE, subject_id=str(user.enterprise_id))
         .first()
     )
     if score is None:

@@ -18,6 +18,7 @@ from celery import Task, chord, shared_task
 from django.utils import timezone
 
 from cbec_supervision.tasks import RETRYING
+from risk_monitoring.models import RiskScoreRun
 from risk_monitoring.services import scores
 
 
@@ -37,7 +38,7 @@ def risk_scores_recorded(self: Task, written: list[list[Any]], computed_at: str,
     seconds = (timezone.now() - datetime.fromisoformat(started)).total_seconds()
     run = scores.risk_scores_run_record(
         actor=f"task:{self.name}",
-        kind=scores.RiskScoreRun.KIND_FULL,
+        kind=RiskScoreRun.KIND_FULL,
         computed_at=at,
         written=[(str(t), int(n)) for t, n in written],
         seconds=seconds,

@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.conf import settings
@@ -153,7 +154,7 @@ class _Sql:
         """``IN (...)`` over ``keys``, and the parameters of a query (``now``, ``half_life``, the keys)."""
         now: Any = self.now
         if self.vendor != "postgresql":
-            now = timezone.make_naive(self.now, timezone.UTC).isoformat(sep=" ")
+            now = timezone.make_naive(self.now, dt_timezone.utc).isoformat(sep=" ")
         params: dict[str, Any] = {"now": now, "half_life": self.half_life}
         names = []
         for n, key in enumerate(keys):
