@@ -37,6 +37,9 @@ call ``risk_scores_schedule``: the ids of one transaction are enqueued once it c
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import threading
 import time
@@ -413,6 +416,19 @@ def _factor(factor: scoring.Factor) -> dict[str, Any]:
     }
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _factor_json(factor: scoring.Factor) -> str:
+    """``_factor(factor)`` as JSON text, written out directly (a nightly run writes a million)."""
+    params = factor.explanation.params
+    return (
+        f'{{"name":"{factor.name}","value":{float(factor.value)!r},"weight":{float(factor.weight)!r},'
+        f'"contribution":{int(factor.contribution)},"explanation":{{"key":"{factor.explanation.key}",'
+        f'"params":{_dumps(dict(params)) if params else "{}"}}}}}'
+    )
+
+
 def risk_scores_compute_chunk(
     *, subject_type: str, ids: Sequence[Any], now: datetime | None = None, config: scoring.Config | None = None
 ) -> int:
@@ -432,27 +448,59 @@ def risk_scores_compute_chunk(
         return 0
     keys = list(counts)
     scores = scoring.score_many((counts[key].evidence(subject_type, key) for key in keys), config)
-    rows = [
-        RiskScore(
-            subject_type=subject_type,
-            subject_id=str(key),
-            enterprise_id=counts[key].enterprise_id,
-            product_id=counts[key].product_id,
-            score=result.score,
-            level=result.level,
-            factors=[_factor(f) for f in result.factors],
-            computed_at=now,
-            is_current=True,
-        )
-        for key, result in zip(keys, scores, strict=True)
-    ]
     subject_ids = [str(key) for key in keys]
     with transaction.atomic():
         RiskScore.objects.filter(subject_type=subject_type, subject_id__in=subject_ids, is_current=True).update(
             is_current=False
         )
-        RiskScore.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        if connection.vendor == "postgresql":
+            _copy(subject_type, subject_ids, [counts[key] for key in keys], scores, now)
+        else:
+            RiskScore.objects.bulk_create(
+                [
+                    RiskScore(
+                        subject_type=subject_type,
+                        subject_id=subject_id,
+                        enterprise_id=c.enterprise_id,
+                        product_id=c.product_id,
+                        score=result.score,
+                        level=result.level,
+                        factors=[_factor(f) for f in result.factors],
+                        computed_at=now,
+                        is_current=True,
+                    )
+                    for subject_id, c, result in zip(subject_ids, (counts[key] for key in keys), scores, strict=True)
+                ],
+                batch_size=2000,
+            )
+    return len(keys)
+
+
+_COPY_COLUMNS = ("subject_type", "subject_id", "enterprise_id", "product_id", "score", "level", "factors")
+
+
+def _copy(
+    subject_type: str,
+    subject_ids: Sequence[str],
+    counts: Sequence[_Counts],
+    results: Sequence[scoring.Score],
+    now: datetime,
+) -> None:
+    """Insert the scores as current with ``COPY`` (PostgreSQL): the rows ``bulk_create`` would insert,
+    several times faster for a chunk of thousands."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    at = now.isoformat()
+    for subject_id, c, result in zip(subject_ids, counts, results, strict=True):
+        factors = "[" + ",".join(map(_factor_json, result.factors)) + "]"
+        writer.writerow(
+            (subject_type, subject_id, c.enterprise_id, c.product_id, result.score, result.level, factors, at, "t")
+        )
+    buffer.seek(0)
+    columns = ", ".join((*_COPY_COLUMNS, "computed_at", "is_current"))
+    with connection.cursor() as cursor:
+        # None is written as an empty unquoted field: NULL in COPY's CSV format.
+        cursor.cursor.copy_expert(f"COPY {RiskScore._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
 # --- runs -----------------------------------------------------------------------------------------

@@ -204,3 +204,15 @@ def test_the_chunks_cut_every_subject_type(shop):
         "subcategory",
     ]
     assert all(len(ids) == 1 for _t, ids in cut)
+
+
+def test_the_factors_written_by_copy_read_as_bulk_create_would_write_them(shop):
+    import json
+
+    from risk_monitoring import scoring
+
+    evidence = scoring.Evidence(
+        samplings=3.25, failed_samplings=1.5, failures_high=1, complaints=2, enterprise_reports=1, reported_first=1
+    )
+    for factor in scoring.score(evidence).factors:
+        assert json.loads(scores._factor_json(factor)) == scores._factor(factor)
