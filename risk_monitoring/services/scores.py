@@ -45,8 +45,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -157,7 +156,7 @@ class _Sql:
         """``IN (...)`` over ``keys``, and the parameters of a query (``now``, ``half_life``, the keys)."""
         now: Any = self.now
         if self.vendor != "postgresql":
-            now = timezone.make_naive(self.now, dt_timezone.utc).isoformat(sep=" ")
+            now = timezone.make_naive(self.now, UTC).isoformat(sep=" ")
         params: dict[str, Any] = {"now": now, "half_life": self.half_life}
         names = []
         for n, key in enumerate(keys):
