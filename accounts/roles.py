@@ -40,6 +40,8 @@ _MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan
 _READ_SAMPLINGS = ["risk_monitoring.view_sampling"]
 #: staff take samples and read the labs' trust records
 _SAMPLE = ["risk_monitoring.add_sampling", "risk_monitoring.view_lab", "risk_monitoring.view_labcheck"]
+#: risk scores: staff read every one, an enterprise its own and its products' (scoped by ``visible_to``)
+_RISK_SCORES = ["risk_monitoring.view_riskscore"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_SAMPLINGS,
         "risk_monitoring.view_lab",
         "risk_monitoring.view_labcheck",
+        *_RISK_SCORES,
         *_LOAD_CATALOGUES,
         "core.view_auditevent",
         "core.view_attachment",
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
+        *_RISK_SCORES,
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
@@ -86,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
+        *_RISK_SCORES,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -96,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_READ_SAMPLINGS,
+        *_RISK_SCORES,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",

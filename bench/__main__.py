@@ -23,6 +23,7 @@ BENCHMARKS = [
     "bench.classify",
     "bench.batch_api",
     "bench.audit",  # 4 concurrent audit writers; PostgreSQL only
+    "bench.risk_scores",  # 100,000 products and 10,000 enterprises at scale 1; PostgreSQL only
 ]
 
 

@@ -128,6 +128,12 @@ def navigation(request) -> dict:
                         testid="nav-risk-signals",
                     ),
                     NavItem(
+                        _("Risk scores"),
+                        reverse("risk_monitoring:score_list"),
+                        "speedometer2",
+                        testid="nav-risk-scores",
+                    ),
+                    NavItem(
                         _("Samplings"), reverse("risk_monitoring:sampling_list"), "eyedropper", testid="nav-samplings"
                     ),
                     NavItem(

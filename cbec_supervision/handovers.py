@@ -102,12 +102,22 @@ STAGE_VERIFICATION = "verification"
 #: verification (``imports.services.recheck``).
 CATALOGUE_EDITION_IN_FORCE = "catalogues.edition_in_force"
 
+#: An enterprise's supervision level changed (placed under strict supervision, or lifted).
+#:
+#: Subject: the ``filings.EnterpriseFiling``. Payload: ``enterprise`` (its id), ``level`` (the new
+#: level, ``normal``/``strict``).
+#:
+#: Receivers: risk monitoring, synchronously (``risk_monitoring.services.scores``): the risk scores
+#: of the enterprise and its products are recomputed once the change commits (debounced).
+SUPERVISION_LEVEL_CHANGED = "filings.supervision_level_changed"
+
 #: every event, and what its payload holds
 EVENTS: dict[str, str] = {
     ITEMS_REFUSED: (
         "batch_no, enterprise, port_bureau, stage (declaration|verification), items [{id, line_no, hs_code}]"
     ),
     CATALOGUE_EDITION_IN_FORCE: "edition_id, kind, edition, effective_from (ISO date)",
+    SUPERVISION_LEVEL_CHANGED: "enterprise, level (normal|strict)",
 }
 
 

@@ -303,7 +303,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "traceability.flag_overdue_notices",
         "schedule": crontab(minute=10),
     },
+    # Every risk score recomputed each night (events recompute theirs within a minute meanwhile).
+    "recompute-risk-scores": {
+        "task": "risk_monitoring.recompute_risk_scores",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+# Risk scores: subjects per chunk of the nightly group, and how long events wait for more of them.
+RISK_SCORES_CHUNK_SIZE = env_int("RISK_SCORES_CHUNK_SIZE", 5000)
+RISK_SCORES_DEBOUNCE_S = env_int("RISK_SCORES_DEBOUNCE_S", 30)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -13,15 +13,17 @@ from filings.choices import GoodsCategory, ProductSubcategory
 from risk_monitoring.choices import (
     Hazard,
     PlanStatus,
+    RiskLevel,
     SamplingChannel,
     SamplingPurpose,
     SamplingStatus,
     SamplingVerdict,
+    ScoreSubject,
     Severity,
     SignalSource,
     SignalStatus,
 )
-from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlan
+from risk_monitoring.models import Lab, RiskScore, RiskSignal, Sampling, SamplingPlan
 
 #: the value of a choice filter keeping the rows where the field is not given (not yet assessed, no category)
 NOT_GIVEN = "none"
@@ -251,3 +253,27 @@ class LabFilterSet(PageFiltersMixin, django_filters.FilterSet):
             return queryset
         ids = [lab.pk for lab in Lab.objects.with_trust().filter(inconsistent_count__gt=0) if lab.verify_only]
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+class RiskScoreFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    """Current scores unless ``history=true`` (every score computed, newest first)."""
+
+    subject_type = django_filters.ChoiceFilter(choices=ScoreSubject.choices, label=_("Subject"))
+    subject_id = django_filters.CharFilter(field_name="subject_id", max_length=40, label=_("Subject id"))
+    level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"))
+    enterprise = IdFilter(field_name="enterprise", label=_("Enterprise"))
+    history = django_filters.BooleanFilter(method="filter_history", label=_("With past scores"))
+
+    page_fields = ("subject_type", "level")
+
+    class Meta:
+        model = RiskScore
+        fields = ["subject_type", "subject_id", "level", "enterprise", "history"]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("history"):
+            queryset = queryset.filter(is_current=True)
+        return super().filter_queryset(queryset)
+
+    def filter_history(self, queryset, name, value):
+        return queryset  # applied in filter_queryset: current only unless asked

@@ -569,8 +569,15 @@ class RiskScoreQuerySet(ScopedQuerySet):
     """Bureau staff read every score (the national network); an enterprise reads its own score and
     its own products' scores, no one else's; sub-category scores are staff only."""
 
-    scope_enterprise_paths = ("enterprise",)
-    scope_shared_with_staff = Q()
+    def scope_condition(self, user: User) -> Q | None:
+        # Not ``scope_shared_with_staff = Q()``: an empty Q joined by OR to the base condition
+        # (``pk__in=[]``) is dropped, and staff would read nothing.
+        if user.is_bureau_staff:
+            return Q()
+        if user.is_enterprise_user and user.enterprise_id:
+            # A sub-category's score names no enterprise: staff only.
+            return Q(enterprise_id=user.enterprise_id)
+        return None
 
     def current(self) -> RiskScoreQuerySet:
         return self.filter(is_current=True)
@@ -629,6 +636,32 @@ class RiskScore(models.Model):
     @property
     def level_colour(self) -> str:
         return RISK_LEVEL_COLOURS.get(self.level, "secondary")
+
+
+class RiskScoreRun(models.Model):
+    """One recomputation of risk scores: the nightly full run, a run after events, or the command.
+
+    It is what the run's audit event is recorded on (one event per run, not one per score), with the
+    counts of the scores it wrote.
+    """
+
+    KIND_FULL, KIND_EVENTS = "full", "events"
+    KIND_CHOICES = [(KIND_FULL, _("Full recomputation")), (KIND_EVENTS, _("After events"))]
+
+    kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES)
+    #: the ``computed_at`` of the scores it wrote
+    computed_at = models.DateTimeField(_("computed at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: scores written per subject type, and chunks run
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("risk score run")
+        verbose_name_plural = _("risk score runs")
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.computed_at:%Y-%m-%d %H:%M}"
 
 
 # --- overseas notices: matching proposals and import runs ------------------------------------------

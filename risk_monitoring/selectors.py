@@ -1,4 +1,5 @@
-"""Reads of risk monitoring that other parts of the project show: the bureau's signal queue on the home page."""
+"""Reads of risk monitoring that other parts of the project show: the bureau's signal queue and the
+enterprise's own risk score on its home page."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cbec_supervision.dashboard import Figure, Panel, PanelItem
 from cbec_supervision.home import Queue
-from risk_monitoring.models import RiskSignal
+from risk_monitoring.choices import ScoreSubject
+from risk_monitoring.models import RiskScore, RiskSignal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,3 +46,26 @@ def home_queues(user: User) -> list[Queue]:
         ),
         dashboard,
     ]
+
+
+def score_panels(user: User) -> list[Panel]:
+    """An enterprise user reaches its own risk score from its home page: its score and level, a link
+    to how it is made up (nothing until its first score is computed)."""
+    if not (user.is_enterprise_user and user.enterprise_id):
+        return []
+    score = (
+        RiskScore.objects.visible_to(user)
+        .filter(is_current=True, subject_type=ScoreSubject.ENTERPRISE, subject_id=str(user.enterprise_id))
+        .first()
+    )
+    if score is None:
+        return []
+    item = PanelItem(
+        _("My risk score"),
+        Figure(int(score.score), reverse("risk_monitoring:score_detail", args=[score.subject_type, score.subject_id])),
+        score.level_colour,
+        _("how the bureaus' risk score of your enterprise is made up"),
+        display=f"{int(score.score)} · {score.get_level_display()}",
+        rank=10,
+    )
+    return [Panel("risk", _("Risk"), 400, [item])]

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.tables import BaseTable, DateTimeColumn, StatusColumn
-from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlan
+from filings.choices import ProductSubcategory
+from risk_monitoring.choices import ScoreSubject
+from risk_monitoring.models import Lab, RiskScore, RiskSignal, Sampling, SamplingPlan
+
+
+def score_url(score: RiskScore) -> str:
+    return reverse("risk_monitoring:score_detail", args=[score.subject_type, score.subject_id])
+
+
+def subject_name(score: RiskScore) -> str:
+    """The enterprise's or product's name (fetched with the score), or the sub-category's label."""
+    if score.subject_type == ScoreSubject.ENTERPRISE and score.enterprise is not None:
+        return score.enterprise.name
+    if score.subject_type == ScoreSubject.PRODUCT and score.product is not None:
+        return score.product.name
+    if score.subject_type == ScoreSubject.SUBCATEGORY:
+        return str(dict(ProductSubcategory.choices).get(score.subject_id, score.subject_id))
+    return score.subject_id
 
 
 class RiskSignalTable(BaseTable):
@@ -148,3 +166,31 @@ class LabTable(BaseTable):
 
     def value_trust(self, record):
         return str(_("Verify only") if record.verify_only else _("Reports may be accepted"))
+
+
+class RiskScoreTable(BaseTable):
+    """Current risk scores, the riskiest first: the subject links to its explained score."""
+
+    export_name = "risk-scores"
+
+    subject = tables.Column(verbose_name=_("Subject"), accessor="subject_id", orderable=False)
+    subject_type = tables.Column(verbose_name=_("Type"), orderable=True)
+    score = tables.Column(verbose_name=_("Score"), orderable=True)
+    level = tables.Column(verbose_name=_("Level"), orderable=True)
+    computed_at = DateTimeColumn(verbose_name=_("Computed at"), orderable=True)
+
+    class Meta(BaseTable.Meta):
+        model = RiskScore
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "score-table"}
+        row_attrs = {"data-testid": "score-row"}
+        empty_text = _("No risk scores match these filters.")
+
+    def render_subject(self, record, value):
+        return format_html('<a href="{}">{}</a>', score_url(record), subject_name(record))
+
+    def render_score(self, record, value):
+        return int(value)
+
+    def render_level(self, record, value):
+        return format_html('<span class="badge text-bg-{}">{}</span>', record.level_colour, record.get_level_display())

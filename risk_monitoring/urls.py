@@ -38,4 +38,6 @@ urlpatterns = [
     path("labs/<int:pk>/", sampling_views.lab_detail, name="lab_detail"),
     path("labs/<int:pk>/restore/", sampling_views.lab_restore, name="lab_restore"),
     path("test-reports/<int:pk>/", sampling_views.report_decide, name="report_decide"),
+    path("scores/", views.score_list, name="score_list"),
+    path("scores/<str:subject_type>/<str:subject_id>/", views.score_detail, name="score_detail"),
 ]

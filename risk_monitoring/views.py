@@ -18,12 +18,13 @@ from cbec_supervision.lists import list_page
 from cbec_supervision.models import Attachment
 from cbec_supervision.webui import show_refusal
 from risk_monitoring import services
-from risk_monitoring.choices import SignalSource
+from risk_monitoring.choices import ScoreSubject, SignalSource
 from risk_monitoring.dashboard import may_view as risk_dashboard_may_view
 from risk_monitoring.dashboard import risk_dashboard
 from risk_monitoring.dashboard import scope_for as risk_dashboard_scope
+from risk_monitoring.explanations import factor_rows
 from risk_monitoring.figures import DEFAULT_MONTHS
-from risk_monitoring.filtersets import RiskSignalFilterSet
+from risk_monitoring.filtersets import RiskScoreFilterSet, RiskSignalFilterSet
 from risk_monitoring.forms import (
     AssessForm,
     AttachForm,
@@ -32,11 +33,11 @@ from risk_monitoring.forms import (
     EnterpriseReportForm,
     StaffSignalForm,
 )
-from risk_monitoring.models import ConsumerComplaint, RiskSignal
+from risk_monitoring.models import ConsumerComplaint, RiskScore, RiskSignal
 from risk_monitoring.overseas_views import proposals_of
 from risk_monitoring.services.complaints import PHOTO_KIND
 from risk_monitoring.services.signals import ATTACHMENT_KIND
-from risk_monitoring.tables import RiskSignalTable
+from risk_monitoring.tables import RiskScoreTable, RiskSignalTable, subject_name
 
 _KIND_LABELS = {
     ATTACHMENT_KIND: gettext_lazy("Evidence"),
@@ -218,4 +219,70 @@ def dashboard(request):
         request,
         "risk_monitoring/dashboard.html",
         {"form": form, "board": risk_dashboard(user, scope, bureau), "scope": scope},
+    )
+
+
+# --- risk scores -----------------------------------------------------------------------------------
+
+
+def _may_read_scores(user) -> bool:
+    return user.is_bureau_staff or user.is_hq or (user.is_enterprise_user and bool(user.enterprise_id))
+
+
+@login_required
+@require_GET
+def score_list(request):
+    """Current scores, the riskiest first (staff: every enterprise, product and sub-category; an
+    enterprise: its own score and its products')."""
+    user = request.user
+    if not _may_read_scores(user):
+        raise PermissionDenied
+    queryset = RiskScore.objects.visible_to(user).select_related("enterprise", "product").order_by("-score", "id")
+    if request.GET.get("history", "").lower() not in ("true", "1", "on"):
+        queryset = queryset.current()  # as the FilterSet does when the list is filtered
+    return list_page(
+        request,
+        queryset=queryset,
+        table_class=RiskScoreTable,
+        filterset_class=RiskScoreFilterSet,
+        template="risk_monitoring/score_list.html",
+        context={
+            "title": _("My risk scores") if user.is_enterprise_user else _("Risk scores"),
+            "top_enterprises": _top(user, ScoreSubject.ENTERPRISE),
+            "top_products": _top(user, ScoreSubject.PRODUCT),
+        },
+    )
+
+
+def _top(user, subject_type: str, n: int = 10) -> list[RiskScore]:
+    """The ``n`` riskiest current scores of a subject type that the user may read."""
+    if user.is_enterprise_user:
+        return []
+    return list(
+        RiskScore.objects.visible_to(user)
+        .current()
+        .filter(subject_type=subject_type)
+        .select_related("enterprise", "product")
+        .order_by("-score", "id")[:n]
+    )
+
+
+@login_required
+@require_GET
+def score_detail(request, subject_type: str, subject_id: str):
+    """One subject's score explained (its factors, each with its share of the score) and its history."""
+    if not _may_read_scores(request.user):
+        raise PermissionDenied
+    visible = RiskScore.objects.visible_to(request.user).filter(subject_type=subject_type, subject_id=subject_id)
+    score = get_object_or_404(visible.current().select_related("enterprise", "product"))
+    history = list(visible.order_by("-computed_at", "-id").only("score", "level", "computed_at", "is_current")[:50])
+    return render(
+        request,
+        "risk_monitoring/score_detail.html",
+        {
+            "score": score,
+            "name": subject_name(score),
+            "factors": factor_rows(score.factors),
+            "history": history,
+        },
     )

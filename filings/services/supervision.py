@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cbec_supervision import handovers
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.choices import AuditAction
 from cbec_supervision.notifications import notify
@@ -71,6 +72,10 @@ def enterprise_supervision_set(*, actor: Actor, filing: EnterpriseFiling, level:
     filing.supervision_reason = reason
     filing.save()
     audit_record(actor=actor, action=action, obj=filing, before=before, after=snapshot(filing), reason=reason)
+    # Risk scores count the supervision level (risk monitoring receives it; see cbec_supervision.handovers).
+    handovers.announce(
+        handovers.SUPERVISION_LEVEL_CHANGED, actor=actor, subject=filing, enterprise=filing.pk, level=str(level)
+    )
     notify(
         recipients=filing.users.filter(is_active=True),
         kind=kind,

@@ -20,6 +20,7 @@ from risk_monitoring.choices import (
 )
 from risk_monitoring.models import (
     Lab,
+    RiskScore,
     RiskSignal,
     Sampling,
     SamplingPlan,
@@ -410,3 +411,35 @@ class LabSerializer(serializers.ModelSerializer):
 
 class LabRestoreSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
+
+
+class RiskScoreFactorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.FloatField()
+    weight = serializers.FloatField()
+    contribution = serializers.IntegerField()
+    #: the explanation as a key of ``scoring.EXPLANATION_TEMPLATES`` and its parameters
+    explanation = serializers.DictField(required=False)
+
+
+class RiskScoreSerializer(serializers.ModelSerializer):
+    """An explained risk score: the contributions of ``factors`` add up to ``score`` (0-100)."""
+
+    score = serializers.IntegerField(read_only=True)
+    factors = RiskScoreFactorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RiskScore
+        fields = [
+            "id",
+            "subject_type",
+            "subject_id",
+            "enterprise",
+            "product",
+            "score",
+            "level",
+            "factors",
+            "computed_at",
+            "is_current",
+        ]
+        read_only_fields = fields

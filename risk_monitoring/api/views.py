@@ -27,6 +27,7 @@ from risk_monitoring.api.serializers import (
     MatchProposalSerializer,
     ProposalDecisionSerializer,
     ResultsSerializer,
+    RiskScoreSerializer,
     RiskSignalCreateSerializer,
     RiskSignalSerializer,
     SamplingCloseSerializer,
@@ -37,8 +38,8 @@ from risk_monitoring.api.serializers import (
     SignalFileUploadSerializer,
     TakeSerializer,
 )
-from risk_monitoring.filtersets import LabFilterSet, RiskSignalFilterSet, SamplingFilterSet
-from risk_monitoring.models import Lab, RiskSignal, Sampling, SignalMatchProposal
+from risk_monitoring.filtersets import LabFilterSet, RiskScoreFilterSet, RiskSignalFilterSet, SamplingFilterSet
+from risk_monitoring.models import Lab, RiskScore, RiskSignal, Sampling, SignalMatchProposal
 from risk_monitoring.services.matching import match_proposal_confirm, match_proposal_reject
 
 
@@ -346,3 +347,24 @@ class LabViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
         services.lab_trust_restore(actor=request.user, lab=lab, reason=body.validated_data["reason"])
         lab = self.get_queryset().get(pk=lab.pk)
         return Response(LabSerializer(lab, context=self.get_serializer_context()).data)
+
+
+class RiskScoreViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Risk scores, read-only and explained: staff read every score; an enterprise reads its own
+    score and its products', no one else's; product sub-category scores are for staff only.
+    Current scores unless ``?history=true``; ``/{id}/history/``: every score of the same subject."""
+
+    queryset = RiskScore.objects.all()
+    serializer_class = RiskScoreSerializer
+    filterset_class = RiskScoreFilterSet
+    ordering_fields = ["score", "computed_at", "subject_type"]
+    ordering = ["-computed_at", "-id"]
+
+    @extend_schema(responses=RiskScoreSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, *args, **kwargs):
+        """Every score of this score's subject, newest first (the explained history)."""
+        score = self.get_object()
+        rows = self.get_queryset().filter(subject_type=score.subject_type, subject_id=score.subject_id)
+        page = self.paginate_queryset(rows.order_by("-computed_at", "-id"))
+        return self.get_paginated_response(RiskScoreSerializer(page, many=True).data)

@@ -46,6 +46,7 @@ from risk_monitoring.choices import ProposalStatus, SignalSource
 from risk_monitoring.gtin import gtins_in
 from risk_monitoring.matching import MIN_NAME_CJK, Candidate, Match, code_key, match, name_key
 from risk_monitoring.models import RiskSignal, SignalMatchProposal
+from risk_monitoring.services.scores import risk_scores_schedule
 
 GTIN_CHUNK = 500
 BRAND_CHUNK = 500
@@ -347,6 +348,8 @@ def match_proposal_confirm(*, actor: Actor, proposal: SignalMatchProposal, reaso
         ),
         reason=proposal.reason or _("Proposed product confirmed."),
     )
+    # the product now carries the signal: its score (and its enterprise's) is recomputed
+    risk_scores_schedule(enterprise_ids=[signal.enterprise_id, product.enterprise_id], product_ids=[product.pk])
     return proposal
 
 

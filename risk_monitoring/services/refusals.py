@@ -4,7 +4,9 @@ Each refused line raises an ``inspection`` signal on its product and operator, o
 still open (new or assessed) on the same product and operator (a line without a product: on the
 operator alone), whose ``occurrences`` it counts. It runs in the declaring (or verifying)
 transaction: the signal commits with the refusal or not at all, and if it fails the refusal fails.
-The port bureau that refused the line reports the signal; the operator's bureau triages it.
+The port bureau that refused the line reports the signal; the operator's bureau triages it. The
+operator's and the products' risk scores are recomputed once the transaction commits (debounced,
+``services.scores.risk_scores_schedule``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from filings.models import EnterpriseFiling
 from imports.models import ImportItem
 from risk_monitoring.choices import SIGNAL_OPEN, Hazard, SignalSource
 from risk_monitoring.models import RiskSignal
+from risk_monitoring.services.scores import risk_scores_schedule
 
 #: the catalogues whose entries make a refused line a chemical hazard
 _CHEMICAL_CATALOGUES = {
@@ -114,4 +117,6 @@ def risk_signal_from_refusal(announcement: Announcement) -> list[RiskSignal]:
             after={**snapshot(signal), "refused_line": line},
         )
         touched.append(signal)
+    # The refused lines count in the tier of its goods, the signals in the severity of its failures.
+    risk_scores_schedule(enterprise_ids=[enterprise.pk], product_ids=[i.product_id for i in items if i.product_id])
     return touched

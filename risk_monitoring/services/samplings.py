@@ -53,6 +53,7 @@ from risk_monitoring.choices import (
 )
 from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlanItem, SamplingResult, SamplingSequence
 from risk_monitoring.services.plans import plan_item_link_sampling
+from risk_monitoring.services.scores import risk_scores_schedule
 from risk_monitoring.services.signals import risk_signal_raise
 
 #: the screenshot of an online purchase: an image or a PDF
@@ -614,4 +615,6 @@ def sampling_enter_results(
         from risk_monitoring.services.labs import lab_check_from_verification
 
         lab_check_from_verification(actor=actor, sampling=sampling)
+    # new results change the sampling failure rate of the product and its enterprise
+    risk_scores_schedule(enterprise_ids=[sampling.enterprise_id], product_ids=[sampling.product_id])
     return sampling

@@ -38,6 +38,7 @@ from risk_monitoring.choices import (
 )
 from risk_monitoring.models import RiskSignal
 from risk_monitoring.services.matching import signal_match_new
+from risk_monitoring.services.scores import risk_scores_schedule
 
 #: the kind of the files on a signal (photos, a test report, the overseas notice as published)
 ATTACHMENT_KIND = "risk_evidence"
@@ -164,9 +165,17 @@ def _save_new(
     )
     # Every new signal is matched to filed goods: GTIN matches linked, the others proposed.
     signal_match_new(signal, actor=actor, already=[p.pk for p in products])
+    # ... and the scores of its enterprise and of every product it is linked to are recomputed
+    _rescore(signal)
     for upload in uploads:
         _attach(actor, signal, upload, kind=attachment_kind or ATTACHMENT_KIND)
     return signal
+
+
+def _rescore(signal: RiskSignal, product_ids: Sequence[int] | None = None) -> None:
+    """The scores of the signal's enterprise and products are recomputed once this commits."""
+    ids = list(product_ids) if product_ids is not None else list(signal.products.values_list("pk", flat=True))
+    risk_scores_schedule(enterprise_ids=[signal.enterprise_id], product_ids=ids)
 
 
 def _attach(actor: Actor, signal: RiskSignal, upload: UploadedFile, *, kind: str = ATTACHMENT_KIND) -> Attachment:
@@ -328,6 +337,7 @@ def risk_signal_assess(*, actor: Actor, signal: RiskSignal, severity: str, reaso
         after=snapshot(signal),
         reason=signal.severity_reason,
     )
+    _rescore(signal)
     return signal
 
 
@@ -347,6 +357,7 @@ def risk_signal_close(
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=signal, before=before, after=snapshot(signal), reason=reason
     )
+    _rescore(signal)
     return signal
 
 
