@@ -47,7 +47,7 @@ EXPLANATIONS = {
     "tier": _("%(tier1_lines)s tier-1 and %(tier2_lines)s tier-2 of %(lines)s filings and declared lines"),
     "tier.none": _("No lines declared"),
     "past_measures": _("Past measures: %(measures)s (%(points)s points)"),
-    "past_measures.none": _("Not counted yet: the measures of investigations are recorded from issue 11 on"),
+    "past_measures.none": _("Not counted yet: the measures of investigations are not recorded in the system yet"),
     "supervision_level.strict": _("Under strict supervision"),
     "supervision_level.normal": _("Under normal supervision"),
 }
