@@ -50,7 +50,7 @@ def risk_dashboard_panels(user: User, scope: RiskScope) -> list[Panel]:
     (headquarters: all of them, as the issue asks)."""
     if not (user.is_bureau_staff or user.is_hq):
         return []
-    overdue = InterBureauNotice.objects.visible_to(user).overdue()
+    overdue = InterBureauNotice.objects.overdue().filter(pk__in=InterBureauNotice.objects.visible_to(user).values("pk"))
     base = reverse("traceability:notice_list")
     if scope.national:
         total = overdue.count()
