@@ -262,8 +262,10 @@ SPECTACULAR_SETTINGS = {
         "CatalogueKindEnum": "catalogues.choices.CatalogueKind",
         "PartnershipStatusEnum": "partnerships.choices.PartnershipStatus",
         "SamplingVerdictEnum": "risk_monitoring.choices.SamplingVerdict",
-        "ResultVerdictEnum": "risk_monitoring.choices.ResultVerdict",
+        # one name per choice set: a test result's verdict is a test report's (pass/fail), a signal's
+        # severity a risk score's level (high/medium/low)
         "TestVerdictEnum": "filings.choices.TestVerdict",
+        "RiskLevelEnum": "risk_monitoring.choices.RiskLevel",
     },
 }
 

@@ -328,6 +328,22 @@ class SamplingQuerySet(ScopedQuerySet):
         return super().scope_condition(user)
 
 
+def results_text(rows: object) -> str:
+    """Test results as a history line: "Lead 142 mg/kg (limit 90): fail; …" (— for none)."""
+    if not isinstance(rows, list) or not rows:
+        return "—"
+    verdicts = dict(ResultVerdict.choices)
+    lines = []
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        value = " ".join(str(part) for part in (row.get("value"), row.get("unit")) if part)
+        limit = f" ({_('limit')} {row['limit']})" if row.get("limit") else ""
+        verdict = verdicts.get(row.get("verdict"), row.get("verdict"))
+        lines.append(f"{row.get('test_item', '')} {value}{limit}: {verdict}")
+    return "; ".join(lines) or "—"
+
+
 class Sampling(TimeStampedModel):
     """A sample of filed goods: bought online as a consumer on the platform, or taken offline in a
     bonded warehouse; sent to a lab, whose results (test item by test item) give its verdict."""
@@ -421,6 +437,10 @@ class Sampling(TimeStampedModel):
     )
 
     objects = SamplingQuerySet.as_manager()
+
+    #: the audit snapshot's results (``test_results``), as the history timeline shows them
+    history_labels = {"test_results": _("test results")}
+    history_formats = {"test_results": lambda rows: results_text(rows)}
 
     class Meta:
         verbose_name = _("sampling")

@@ -100,15 +100,19 @@ def history(context, obj, limit: int = 100, parts: bool = True):
         # The content type comes from Django's cache, so a part costs no query.
         model = type(obj) if own else ContentType.objects.get_for_id(event.content_type_id).model_class()
         list_choices = getattr(model, "history_choices", {})
+        # Keys of a snapshot that are no field of the model (``extra``): their label and their display
+        extra_labels = getattr(model, "history_labels", {})
+        extra_formats = getattr(model, "history_formats", {})
         label = AuditAction(event.action).label if event.action in AuditAction.values else event.action
         changes = []
         if event.before is not None:
             for name, before, after in event.changed_fields:
                 field = _field(model, name) if model is not None else None
+                shown = extra_formats.get(name)
                 change = {
-                    "field": str(field.verbose_name) if field is not None else name,
-                    "before": _display(field, before, list_choices.get(name), model),
-                    "after": _display(field, after, list_choices.get(name), model),
+                    "field": str(field.verbose_name) if field is not None else str(extra_labels.get(name, name)),
+                    "before": shown(before) if shown else _display(field, before, list_choices.get(name), model),
+                    "after": shown(after) if shown else _display(field, after, list_choices.get(name), model),
                 }
                 if field is not None and field.is_relation and _is_user_model(field.related_model):
                     people.extend((change, key, v) for key, v in (("before", before), ("after", after)) if v)

@@ -143,3 +143,13 @@ def test_results_and_lifecycle_on_the_pages(sampling_world, client):
     assert sampling.status == "closed"
     response = client.post(url, _formset([PASS_ITEM]), **EN)
     assert response.status_code == 200 and Sampling.objects.get().verdict == "fail"
+
+
+def test_the_history_reads_the_results_as_sentences_not_data(sampling_world, client):
+    w = sampling_world
+    sampling = _sampling(w, results=(FAIL_ITEM,))
+    client.force_login(w.gd_inspector)
+    page = client.get(sampling.get_absolute_url(), **EN).content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert FAIL_ITEM["unit"] == "" and "小零件 脱落 (limit 不得脱落): Fail" in history
+    assert "Test results" in history and "test_results" not in history and "{&#x27;" not in history
