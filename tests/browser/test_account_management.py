@@ -7,6 +7,7 @@ import pytest
 
 from accounts.choices import Role
 from accounts.models import User
+from tests.browser.session import sign_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory, bureau
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,18 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "Zhejiang-inspect-2027"
 
 
-def sign_in(page, username: str, password: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("[data-testid=login-submit]")
-
-
 def test_a_bureau_admin_creates_an_inspector_who_must_change_the_one_time_password_first(page):
     zj = bureau("ZJ")
     UserFactory(username="zj_admin", role=Role.BUREAU_ADMIN, bureau=zj)
 
-    sign_in(page, "zj_admin", DEFAULT_PASSWORD)
+    sign_in(page, "zj_admin", DEFAULT_PASSWORD, wait_for_home=False)
     page.wait_for_selector("[data-testid=home-title]")
     page.click("[data-testid=nav-accounts]")
     page.wait_for_selector("[data-testid=user-table]")
@@ -43,7 +37,7 @@ def test_a_bureau_admin_creates_an_inspector_who_must_change_the_one_time_passwo
     page.click("[data-testid=logout]")
     page.wait_for_url("**/accounts/login/**")
 
-    sign_in(page, "zj_li", one_time)
+    sign_in(page, "zj_li", one_time, wait_for_home=False)
     page.wait_for_url("**/accounts/password_change/")
     assert page.locator("[data-testid=must-change-password]").is_visible()
     # Nothing else until the password is changed: the home page leads back here.

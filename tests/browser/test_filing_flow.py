@@ -14,24 +14,12 @@ from accounts.choices import Role
 from catalogues.models import HSCode
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling
+from tests.browser.session import sign_in, sign_out
 from tests.factories import DEFAULT_PASSWORD, UserFactory, bureau, make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Kuajing-2026!"
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
-def sign_out(page) -> None:
-    page.click("[data-testid=logout]")
-    page.wait_for_url("**/accounts/login/**")
 
 
 def test_signup_filing_review_and_a_product_filed_and_approved(page):

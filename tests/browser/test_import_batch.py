@@ -23,23 +23,11 @@ from imports.models import ImportBatch
 from partnerships.choices import PartnershipKind
 from partnerships.models import Partnership
 from partnerships.services import partnership_request
+from tests.browser.session import sign_in, sign_out
 from tests.builders import approve
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, ProductFilingFactory, UserFactory, bureau
+from tests.factories import EnterpriseFilingFactory, ProductFilingFactory, UserFactory, bureau
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
-def sign_out(page) -> None:
-    page.click("[data-testid=logout]")
-    page.wait_for_url("**/accounts/login/**")
 
 
 def test_a_platform_confirms_its_seller_whose_prohibited_line_is_refused_and_ordinary_line_released(page):

@@ -12,18 +12,11 @@ from accounts.choices import Role
 from filings import services
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
+from tests.browser.session import sign_in
 from tests.builders import complete
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, UserFactory, bureau
+from tests.factories import EnterpriseFilingFactory, UserFactory, bureau
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_selector("[data-testid=home-title]")
 
 
 def submitted(name: str, uscc_user: str, days_ago: int, zj):

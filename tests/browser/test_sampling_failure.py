@@ -13,18 +13,11 @@ from django.core.management import call_command
 from accounts.choices import Role
 from filings.choices import FilingStatus
 from risk_monitoring.models import RiskScore, RiskSignal, Sampling
+from tests.browser.session import sign_in
 from tests.builders import approve
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFilingFactory, ProductFilingFactory, UserFactory, bureau
+from tests.factories import EnterpriseFilingFactory, ProductFilingFactory, UserFactory, bureau
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_selector("[data-testid=home-title]")
 
 
 def product_score(product) -> Decimal:
