@@ -26,3 +26,108 @@ NOTICE_STATE_COLOURS = {
     NoticeState.OVERDUE: "danger",
     NoticeState.ACKNOWLEDGED: "success",
 }
+
+
+# --- investigations --------------------------------------------------------------------------------
+
+
+class InvestigationStatus(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    INVESTIGATING = "investigating", _("Investigating")
+    MEASURES_DECIDED = "measures_decided", _("Measures decided")
+    UNDER_RECTIFICATION = "under_rectification", _("Under rectification")
+    CLOSED = "closed", _("Closed")
+
+
+#: status -> statuses it may move to; a case may be closed from any open status (with findings)
+INVESTIGATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    InvestigationStatus.OPENED: (InvestigationStatus.INVESTIGATING, InvestigationStatus.CLOSED),
+    InvestigationStatus.INVESTIGATING: (InvestigationStatus.MEASURES_DECIDED, InvestigationStatus.CLOSED),
+    InvestigationStatus.MEASURES_DECIDED: (InvestigationStatus.UNDER_RECTIFICATION, InvestigationStatus.CLOSED),
+    InvestigationStatus.UNDER_RECTIFICATION: (InvestigationStatus.CLOSED,),
+    InvestigationStatus.CLOSED: (),
+}
+
+INVESTIGATION_OPEN = (
+    InvestigationStatus.OPENED,
+    InvestigationStatus.INVESTIGATING,
+    InvestigationStatus.MEASURES_DECIDED,
+    InvestigationStatus.UNDER_RECTIFICATION,
+)
+
+INVESTIGATION_STATUS_COLOURS = {
+    InvestigationStatus.OPENED: "primary",
+    InvestigationStatus.INVESTIGATING: "info",
+    InvestigationStatus.MEASURES_DECIDED: "warning",
+    InvestigationStatus.UNDER_RECTIFICATION: "warning",
+    InvestigationStatus.CLOSED: "secondary",
+}
+
+
+class ResponsibleParty(models.TextChoices):
+    """Who the findings hold responsible (the enterprise's role in the chain)."""
+
+    OPERATOR = "operator", _("Operator (seller)")
+    PLATFORM = "platform", _("Platform")
+    LOGISTICS = "logistics", _("Logistics or warehousing")
+    MANUFACTURER = "manufacturer", _("Overseas manufacturer")
+    OTHER = "other", _("Other")
+
+
+class InvestigationEventKind(models.TextChoices):
+    """What happened on a case: the lines of its timeline."""
+
+    OPENED = "opened", _("Opened")
+    STATUS = "status", _("Status changed")
+    REASSIGNED = "reassigned", _("Lead bureau reassigned")
+    NOTICE = "notice", _("Notice sent")
+    SIGNAL = "signal", _("Signal linked")
+    MAJOR = "major", _("Reported as a major case")
+    MEASURE = "measure", _("Measure")
+    NOTE = "note", _("Note")
+    CLOSED = "closed", _("Closed")
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+class MeasureType(models.TextChoices):
+    INTERVIEW = "interview", _("Responsibility interview")
+    RECTIFICATION = "rectification", _("Rectification order")
+    STRICT_INSPECTION = "strict_inspection", _("Strict inspection and supervision")
+    RISK_WARNING = "risk_warning", _("Risk warning")
+    DELISTING = "delisting", _("Delisting")
+    RETURN = "return", _("Return shipment")
+    DESTRUCTION = "destruction", _("Destruction")
+    RECALL = "recall", _("Compulsory recall")
+    LIABILITY = "liability", _("Liability")
+
+
+class MeasureStatus(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    COMPLETED = "completed", _("Completed")
+    VERIFIED = "verified", _("Verified")
+    OVERDUE = "overdue", _("Overdue")
+
+
+#: status -> statuses it may move to. The enterprise acknowledges, then completes (submits proof); the
+#: inspector verifies, or rejects it back to acknowledged with a reason. A measure past its deadline
+#: is overdue (a periodic task) and may still be acknowledged or completed.
+MEASURE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    MeasureStatus.ISSUED: (MeasureStatus.ACKNOWLEDGED, MeasureStatus.OVERDUE),
+    MeasureStatus.ACKNOWLEDGED: (MeasureStatus.COMPLETED, MeasureStatus.OVERDUE),
+    MeasureStatus.COMPLETED: (MeasureStatus.VERIFIED, MeasureStatus.ACKNOWLEDGED),
+    MeasureStatus.OVERDUE: (MeasureStatus.ACKNOWLEDGED, MeasureStatus.COMPLETED),
+    MeasureStatus.VERIFIED: (),
+}
+
+MEASURE_OPEN = (MeasureStatus.ISSUED, MeasureStatus.ACKNOWLEDGED, MeasureStatus.COMPLETED, MeasureStatus.OVERDUE)
+
+MEASURE_STATUS_COLOURS = {
+    MeasureStatus.ISSUED: "primary",
+    MeasureStatus.ACKNOWLEDGED: "info",
+    MeasureStatus.COMPLETED: "warning",
+    MeasureStatus.VERIFIED: "success",
+    MeasureStatus.OVERDUE: "danger",
+}

@@ -1,4 +1,4 @@
-"""Models of traceability: inter-bureau notices (issue 10); investigations follow (issue 11)."""
+"""Models of traceability: inter-bureau notices (issue 10); investigations and their measures (issue 11)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from cbec_supervision.models import TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from traceability import notice_objects
-from traceability.choices import NOTICE_STATE_COLOURS, NoticeState
+from traceability.choices import (
+    INVESTIGATION_OPEN,
+    INVESTIGATION_STATUS_COLOURS,
+    MEASURE_OPEN,
+    MEASURE_STATUS_COLOURS,
+    NOTICE_STATE_COLOURS,
+    InvestigationEventKind,
+    InvestigationStatus,
+    MeasureStatus,
+    MeasureType,
+    NoticeState,
+    ResponsibleParty,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -157,3 +169,288 @@ class InterBureauNotice(TimeStampedModel):
     def object_url(self) -> str:
         entry = self.object_entry
         return entry.url(self.object_id) if entry else ""
+
+
+# --- investigations --------------------------------------------------------------------------------
+
+
+class InvestigationQuerySet(ScopedQuerySet):
+    """An investigation is read by the staff of its lead bureau's and its notifying bureau's
+    jurisdictions, and by headquarters; never by enterprises (they see the measures addressed to them)."""
+
+    scope_bureau_paths = ("lead_bureau", "notifying_bureau")
+
+    def open(self) -> InvestigationQuerySet:
+        return self.filter(status__in=INVESTIGATION_OPEN)
+
+
+class Investigation(TimeStampedModel):
+    """A traceability investigation (追溯调查): opened from risk signals or failed samplings by any
+    bureau, led by the bureau competent for the platform enterprise (territorial management), followed
+    through measures to its findings."""
+
+    case_no = models.CharField(_("case number"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    signals = models.ManyToManyField(
+        "risk_monitoring.RiskSignal", verbose_name=_("risk signals"), blank=True, related_name="investigations"
+    )
+    samplings = models.ManyToManyField(
+        "risk_monitoring.Sampling", verbose_name=_("samplings"), blank=True, related_name="investigations"
+    )
+    #: the operator whose goods are concerned
+    enterprise = models.ForeignKey(
+        "filings.EnterpriseFiling",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="investigations",
+    )
+    platform = models.ForeignKey(
+        "filings.EnterpriseFiling",
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platform_investigations",
+    )
+    products = models.ManyToManyField(
+        "filings.ProductFiling", verbose_name=_("products"), blank=True, related_name="investigations"
+    )
+    #: the bureau competent for the platform enterprise (else the operator's): it investigates
+    lead_bureau = models.ForeignKey(
+        "accounts.Bureau", verbose_name=_("lead bureau"), on_delete=models.PROTECT, related_name="led_investigations"
+    )
+    #: the bureau that opened the case (and notified the lead bureau when it is another)
+    notifying_bureau = models.ForeignKey(
+        "accounts.Bureau",
+        verbose_name=_("notifying bureau"),
+        on_delete=models.PROTECT,
+        related_name="notified_investigations",
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=InvestigationStatus.choices, default=InvestigationStatus.OPENED
+    )
+    major = models.BooleanField(_("major case"), default=False)
+    #: when the immediate report of a major case went to headquarters, and the local government was informed
+    major_reported_at = models.DateTimeField(_("reported to headquarters at"), null=True, blank=True)
+    local_government_informed_at = models.DateTimeField(_("local government informed at"), null=True, blank=True)
+    # findings, on closing
+    root_cause = models.TextField(_("root cause"), blank=True)
+    responsible_party = models.CharField(
+        _("responsible party"), max_length=20, choices=ResponsibleParty.choices, blank=True
+    )
+    responsible_enterprise = models.ForeignKey(
+        "filings.EnterpriseFiling",
+        verbose_name=_("responsible enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: the findings confirm a quality problem of the responsible enterprise's goods (counts for escalation)
+    quality_problem_confirmed = models.BooleanField(_("quality problem confirmed"), default=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = InvestigationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("investigation")
+        verbose_name_plural = _("investigations")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["lead_bureau", "status"], name="investigation_lead_idx"),
+            models.Index(fields=["notifying_bureau", "status"], name="investigation_notifying_idx"),
+            models.Index(
+                fields=["responsible_enterprise", "closed_at"],
+                name="investigation_escalation_idx",
+                condition=Q(quality_problem_confirmed=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_no} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("traceability:investigation_detail", args=[self.pk])
+
+    @property
+    def status_colour(self) -> str:
+        return INVESTIGATION_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in INVESTIGATION_OPEN
+
+
+class InvestigationEventQuerySet(ScopedQuerySet):
+    scope_follows = "investigation"
+
+
+class InvestigationEvent(models.Model):
+    """A line of a case's timeline (the API's ``events``): opened, status changes, reassignment, notices,
+    measures, the major-case report, notes, closing. Written by the services, in their transaction, beside
+    the audit trail (which keeps the before and after of every change)."""
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("investigation"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InvestigationEventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: who acted when no person did (a task, a command)
+    actor_label = models.CharField(_("by (system)"), max_length=100, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    #: what the line refers to: ``{"measure": id}``, ``{"notice": id}``, ``{"from": code, "to": code}``…
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = InvestigationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("investigation event")
+        verbose_name_plural = _("investigation events")
+        ordering = ["investigation", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.investigation_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+class MeasureQuerySet(ScopedQuerySet):
+    """A measure is read by whoever reads its investigation (a voluntary recall, with none: the bureau
+    competent for its enterprise), and by the enterprise it is addressed to and the platform concerned."""
+
+    scope_bureau_paths = ("investigation__lead_bureau", "investigation__notifying_bureau", "enterprise__bureau")
+    scope_enterprise_paths = ("enterprise", "platform")
+
+    def open(self) -> MeasureQuerySet:
+        return self.filter(status__in=MEASURE_OPEN)
+
+
+class Measure(TimeStampedModel):
+    """A measure ordered on an investigation (or a voluntary recall an enterprise opens itself): its
+    target, legal basis, deadline and the proof it needs; acknowledged and completed by the enterprise,
+    verified by the inspector; overdue when its deadline passes."""
+
+    investigation = models.ForeignKey(
+        Investigation,
+        verbose_name=_("investigation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    type = models.CharField(_("type"), max_length=20, choices=MeasureType.choices)
+    #: the enterprise the measure is addressed to
+    enterprise = models.ForeignKey(
+        "filings.EnterpriseFiling", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="measures"
+    )
+    #: the platform concerned (a delisting or recall of a seller's goods on it): it sees and confirms
+    platform = models.ForeignKey(
+        "filings.EnterpriseFiling",
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platform_measures",
+    )
+    product = models.ForeignKey(
+        "filings.ProductFiling",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    description = models.TextField(_("description"))
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.ISSUED)
+    #: the enterprise's answer with its proof (the files are attachments of the measure)
+    response = models.TextField(_("response"), blank=True)
+    #: a voluntary recall opened by the enterprise itself, reviewed by the bureau
+    voluntary = models.BooleanField(_("voluntary"), default=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rejected_reason = models.TextField(_("reason for rejecting the proof"), blank=True)
+    overdue_flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["deadline", "id"]
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="measure_enterprise_idx"),
+            models.Index(fields=["status", "deadline"], name="measure_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("traceability:measure_detail", args=[self.pk])
+
+    @property
+    def status_colour(self) -> str:
+        return MEASURE_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in MEASURE_OPEN
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.is_open and self.status != MeasureStatus.COMPLETED and self.deadline < timezone.now()
