@@ -31,6 +31,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cbec_supervision.settings")
     os.environ.setdefault("DEBUG", "1")
+    # Only the figures on the terminal: not a log line per Celery task the benchmarks run in-process
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     (ROOT / "var").mkdir(exist_ok=True)
     if not os.environ.get("DATABASE_URL") and not os.environ.get("DATABASE_URL_FILE"):
         os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
