@@ -14,6 +14,7 @@ from traceability.services.investigations import (
     may_lead,
     may_open,
     may_reassign,
+    may_take_part,
 )
 from traceability.services.notices import (
     default_due_at,
@@ -42,6 +43,7 @@ __all__ = [
     "may_open",
     "may_reassign",
     "may_send",
+    "may_take_part",
     "notice_acknowledge",
     "notice_send",
     "notices_flag_overdue",

@@ -386,7 +386,9 @@ def investigation_add_signals(
     investigation.signals.add(*signal_rows)
     investigation.samplings.add(*sampling_rows)
     products = {p.pk for p in investigation.products.all()}
-    extra_products = [s.product_id for s in [*signal_rows, *sampling_rows] if s.product_id and s.product_id not in products]
+    extra_products = [
+        s.product_id for s in [*signal_rows, *sampling_rows] if s.product_id and s.product_id not in products
+    ]
     if extra_products:
         investigation.products.add(*set(extra_products))
     audit_record(
@@ -427,9 +429,7 @@ def investigation_advance(*, actor: Actor, investigation: Investigation, status:
     if status == InvestigationStatus.CLOSED:
         raise ValidationError({"status": [_("Close the investigation with its findings.")]})
     if status not in InvestigationStatus.values:
-        raise ValidationError(
-            {"status": [_("One of %(values)s.") % {"values": ", ".join(InvestigationStatus.values)}]}
-        )
+        raise ValidationError({"status": [_("One of %(values)s.") % {"values": ", ".join(InvestigationStatus.values)}]})
     errors: dict[str, list[str]] = {}
     note = _text(note, "note", errors)
     if errors:
@@ -439,7 +439,12 @@ def investigation_advance(*, actor: Actor, investigation: Investigation, status:
     investigation.status = status
     investigation.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=investigation, before=before, after=snapshot(investigation), reason=note
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=investigation,
+        before=before,
+        after=snapshot(investigation),
+        reason=note,
     )
     _event(investigation, InvestigationEventKind.STATUS, actor, note, {"from": current, "to": status})
     return investigation
@@ -467,9 +472,7 @@ def investigation_close(
     root_cause = _text(root_cause, "root_cause", errors, required=True)
     note = _text(note, "note", errors)
     if responsible_party not in ResponsibleParty.values:
-        errors["responsible_party"] = [
-            _("One of %(values)s.") % {"values": ", ".join(ResponsibleParty.values)}
-        ]
+        errors["responsible_party"] = [_("One of %(values)s.") % {"values": ", ".join(ResponsibleParty.values)}]
     if responsible_enterprise is None or responsible_enterprise == "":
         errors["responsible_enterprise"] = [_("Name the responsible enterprise.")]
         enterprise_row = None
@@ -500,7 +503,12 @@ def investigation_close(
     investigation.closed_by = None if isinstance(actor, str) else actor
     investigation.save()
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=investigation, before=before, after=snapshot(investigation), reason=note
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=investigation,
+        before=before,
+        after=snapshot(investigation),
+        reason=note,
     )
     assert enterprise_row is not None
     _event(
@@ -588,7 +596,12 @@ def investigation_flag_major(*, actor: Actor, investigation: Investigation, reas
     investigation.local_government_informed_at = now
     investigation.save(update_fields=["major", "major_reported_at", "local_government_informed_at", "updated_at"])
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=investigation, before=before, after=snapshot(investigation), reason=reason
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=investigation,
+        before=before,
+        after=snapshot(investigation),
+        reason=reason,
     )
     _event(
         investigation,
