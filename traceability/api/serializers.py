@@ -138,12 +138,12 @@ class InvestigationCreateSerializer(serializers.Serializer):
     products = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
 
 
-class AdvanceSerializer(serializers.Serializer):
+class InvestigationAdvanceSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=InvestigationStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
-class CloseSerializer(serializers.Serializer):
+class InvestigationCloseSerializer(serializers.Serializer):
     root_cause = serializers.CharField(max_length=10000)
     responsible_party = serializers.ChoiceField(choices=ResponsibleParty.choices)
     responsible_enterprise = serializers.IntegerField(**_ID)
@@ -151,19 +151,19 @@ class CloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
-class ReassignSerializer(serializers.Serializer):
+class InvestigationReassignSerializer(serializers.Serializer):
     lead_bureau = serializers.CharField(max_length=16)
     reason = serializers.CharField(max_length=10000)
 
 
-class MajorSerializer(serializers.Serializer):
+class InvestigationMajorSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=10000)
 
 
-class NoteSerializer(serializers.Serializer):
+class InvestigationNoteSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=10000)
 
 
-class LinkSignalsSerializer(serializers.Serializer):
+class InvestigationLinkSerializer(serializers.Serializer):
     signals = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
     samplings = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)

@@ -18,16 +18,16 @@ from cbec_supervision.api import ScopedViewSetMixin
 from traceability import services
 from traceability.api.serializers import (
     AcknowledgeSerializer,
-    AdvanceSerializer,
-    CloseSerializer,
     InterBureauNoticeSerializer,
+    InvestigationAdvanceSerializer,
+    InvestigationCloseSerializer,
     InvestigationCreateSerializer,
+    InvestigationLinkSerializer,
+    InvestigationMajorSerializer,
+    InvestigationNoteSerializer,
+    InvestigationReassignSerializer,
     InvestigationSerializer,
-    LinkSignalsSerializer,
-    MajorSerializer,
-    NoteSerializer,
     NoticeCreateSerializer,
-    ReassignSerializer,
 )
 from traceability.filtersets import InterBureauNoticeFilterSet, InvestigationFilterSet
 from traceability.models import InterBureauNotice, Investigation, InvestigationEvent
@@ -130,73 +130,73 @@ class InvestigationViewSet(
         investigation = services.investigation_open(actor=request.user, **body.validated_data)
         return self._respond(investigation, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AdvanceSerializer, responses={200: InvestigationSerializer})
+    @extend_schema(request=InvestigationAdvanceSerializer, responses={200: InvestigationSerializer})
     @action(detail=True, methods=["post"])
     def advance(self, request, *args, **kwargs):
         """Move the case on: ``{"status", "note"}`` (the lead bureau's staff)."""
         investigation = self.get_object()
-        body = AdvanceSerializer(data=request.data)
+        body = InvestigationAdvanceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         investigation = services.investigation_advance(
             actor=request.user, investigation=investigation, **body.validated_data
         )
         return self._respond(investigation)
 
-    @extend_schema(request=CloseSerializer, responses={200: InvestigationSerializer})
+    @extend_schema(request=InvestigationCloseSerializer, responses={200: InvestigationSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
         """Close with findings: ``{"root_cause", "responsible_party", "responsible_enterprise",
         "quality_problem_confirmed", "note"}`` (the lead bureau's staff)."""
         investigation = self.get_object()
-        body = CloseSerializer(data=request.data)
+        body = InvestigationCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         investigation = services.investigation_close(
             actor=request.user, investigation=investigation, **body.validated_data
         )
         return self._respond(investigation)
 
-    @extend_schema(request=ReassignSerializer, responses={200: InvestigationSerializer})
+    @extend_schema(request=InvestigationReassignSerializer, responses={200: InvestigationSerializer})
     @action(detail=True, methods=["post"])
     def reassign(self, request, *args, **kwargs):
         """Give the case to another lead bureau: ``{"lead_bureau": CODE, "reason"}`` (headquarters)."""
         investigation = self.get_object()
-        body = ReassignSerializer(data=request.data)
+        body = InvestigationReassignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         investigation = services.investigation_reassign(
             actor=request.user, investigation=investigation, **body.validated_data
         )
         return self._respond(investigation)
 
-    @extend_schema(request=MajorSerializer, responses={200: InvestigationSerializer})
+    @extend_schema(request=InvestigationMajorSerializer, responses={200: InvestigationSerializer})
     @action(detail=True, methods=["post"])
     def major(self, request, *args, **kwargs):
         """Flag a major case: ``{"reason"}``; reported to headquarters at once (lead bureau staff, headquarters)."""
         investigation = self.get_object()
-        body = MajorSerializer(data=request.data)
+        body = InvestigationMajorSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         investigation = services.investigation_flag_major(
             actor=request.user, investigation=investigation, reason=body.validated_data["reason"]
         )
         return self._respond(investigation)
 
-    @extend_schema(request=NoteSerializer, responses={201: InvestigationSerializer})
+    @extend_schema(request=InvestigationNoteSerializer, responses={201: InvestigationSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request, *args, **kwargs):
         """Add a note to the timeline: ``{"message"}`` (the lead and notifying bureaus' staff, headquarters)."""
         investigation = self.get_object()
-        body = NoteSerializer(data=request.data)
+        body = InvestigationNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.investigation_note(
             actor=request.user, investigation=investigation, message=body.validated_data["message"]
         )
         return self._respond(investigation, status.HTTP_201_CREATED)
 
-    @extend_schema(request=LinkSignalsSerializer, responses={200: InvestigationSerializer})
+    @extend_schema(request=InvestigationLinkSerializer, responses={200: InvestigationSerializer})
     @action(detail=True, methods=["post"])
     def signals(self, request, *args, **kwargs):
         """Link more assessed signals and failed samplings: ``{"signals": [ids], "samplings": [ids]}``."""
         investigation = self.get_object()
-        body = LinkSignalsSerializer(data=request.data)
+        body = InvestigationLinkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         investigation = services.investigation_add_signals(
             actor=request.user, investigation=investigation, **body.validated_data
