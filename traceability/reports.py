@@ -3,6 +3,7 @@ CJK font ``STSong-Light`` (no font file needed), so Chinese names and text print
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -29,7 +30,7 @@ def _font() -> str:
     return FONT
 
 
-def _when(value) -> str:
+def _when(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 

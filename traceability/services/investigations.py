@@ -307,6 +307,7 @@ def investigation_open(
         raise ValidationError(
             {"enterprise": [_("Name the enterprise or the platform concerned: its competent bureau leads the case.")]}
         )
+    assert actor.bureau_id is not None  # may_open: staff and headquarters with a bureau
     notifying = Bureau.objects.get(pk=actor.bureau_id)
     investigation = Investigation.objects.create(
         case_no=case_number_issue(bureau=lead),
@@ -386,8 +387,9 @@ def investigation_add_signals(
     investigation.signals.add(*signal_rows)
     investigation.samplings.add(*sampling_rows)
     products = {p.pk for p in investigation.products.all()}
+    sources: list[RiskSignal | Sampling] = [*signal_rows, *sampling_rows]
     extra_products = [
-        s.product_id for s in [*signal_rows, *sampling_rows] if s.product_id and s.product_id not in products
+        source.product_id for source in sources if source.product_id and source.product_id not in products
     ]
     if extra_products:
         investigation.products.add(*set(extra_products))
@@ -473,9 +475,9 @@ def investigation_close(
     note = _text(note, "note", errors)
     if responsible_party not in ResponsibleParty.values:
         errors["responsible_party"] = [_("One of %(values)s.") % {"values": ", ".join(ResponsibleParty.values)}]
-    if responsible_enterprise is None or responsible_enterprise == "":
+    enterprise_row: EnterpriseFiling | None = None
+    if responsible_enterprise is None:
         errors["responsible_enterprise"] = [_("Name the responsible enterprise.")]
-        enterprise_row = None
     else:
         enterprise_row = _approved_enterprise(responsible_enterprise, "responsible_enterprise", errors)
     if quality_problem_confirmed is None:
