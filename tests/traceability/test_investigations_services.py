@@ -185,3 +185,35 @@ def test_notes_and_more_signals(case_world, case):
     assert list(case.samplings.all()) == [case_world.failed]
     assert RiskSignal.objects.get(pk=more.pk).status == "handed_over"
     assert case.events.filter(kind="signal").count() == 2
+
+
+def test_a_case_closes_once_its_measures_are_done(case_world, case, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from traceability.models import Measure
+
+    measure = Measure.objects.create(
+        investigation=case,
+        type="recall",
+        enterprise=case_world.alice_co,
+        description="召回",
+        deadline=timezone.now() + dt.timedelta(days=10),
+    )
+    client.force_login(case_world.gd_inspector)
+    shown = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="measure-row"' in shown and "Compulsory recall" in shown
+    findings = {
+        "root_cause": "c",
+        "responsible_party": "operator",
+        "responsible_enterprise": case_world.alice_co,
+        "quality_problem_confirmed": False,
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.investigation_close(actor=case_world.gd_inspector, investigation=case, **findings)
+    assert f"#{measure.pk}" in refused.value.message_dict["status"][0]
+    Measure.objects.filter(pk=measure.pk).update(status="verified")
+    assert (
+        services.investigation_close(actor=case_world.gd_inspector, investigation=case, **findings).status == "closed"
+    )
