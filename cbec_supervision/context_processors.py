@@ -154,6 +154,18 @@ def navigation(request) -> dict:
                     *(
                         (
                             NavItem(
+                                _("Investigations"),
+                                reverse("traceability:investigation_list"),
+                                "search",
+                                testid="nav-investigations",
+                            ),
+                        )
+                        if user.is_bureau_staff or user.is_hq
+                        else ()
+                    ),
+                    *(
+                        (
+                            NavItem(
                                 _("Risk dashboard"),
                                 reverse("risk_monitoring:dashboard"),
                                 "bar-chart-line",

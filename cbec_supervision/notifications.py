@@ -96,6 +96,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Notice acknowledged"),
         _("%(to_bureau)s acknowledged your notice: %(subject)s."),
     ),
+    "investigation_major": (
+        _("Major case reported: %(case_no)s"),
+        _("%(lead_bureau)s reports investigation %(case_no)s (%(title)s) as a major case: %(reason)s"),
+    ),
     "notice_overdue": (
         _("Inter-bureau notice overdue"),
         _("The notice from %(from_bureau)s to %(to_bureau)s was not acknowledged by %(due)s: %(subject)s."),

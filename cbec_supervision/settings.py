@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         # severity a risk score's level (high/medium/low)
         "TestVerdictEnum": "filings.choices.TestVerdict",
         "RiskLevelEnum": "risk_monitoring.choices.RiskLevel",
+        "InvestigationStatusEnum": "traceability.choices.InvestigationStatus",
+        "ResponsiblePartyEnum": "traceability.choices.ResponsibleParty",
     },
 }
 

@@ -18,5 +18,9 @@ class TraceabilityConfig(AppConfig):
         notice_objects.register(
             "risk_signal", "risk_monitoring.RiskSignal", _("Risk signal"), "risk_monitoring:signal_detail"
         )
+        # The bureau opening an investigation notifies the lead bureau about it (issue 11).
+        notice_objects.register(
+            "investigation", "traceability.Investigation", _("Investigation"), "traceability:investigation_detail"
+        )
         register_queues(home_queues)
         register_risk_panels(risk_dashboard_panels)

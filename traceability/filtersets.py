@@ -7,10 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cbec_supervision.filters import PageFiltersMixin
+from cbec_supervision.filters import IdFilter, PageFiltersMixin
+from filings.choices import FilingStatus
+from filings.models import EnterpriseFiling
+from filings.pickers import enterprise_picker_widget
 from traceability import notice_objects
-from traceability.choices import NoticeDirection
-from traceability.models import InterBureauNotice
+from traceability.choices import INVESTIGATION_OPEN, InvestigationStatus, NoticeDirection
+from traceability.models import InterBureauNotice, Investigation
 
 
 class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
@@ -74,3 +77,58 @@ class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(acknowledged_at__isnull=not value)
+
+
+class InvestigationFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    """Investigations, for the HTML list and ``investigations/``: ``?status=opened&status=investigating``,
+    ``?lead_bureau=ZJ``, ``?notifying_bureau=GD``, ``?major=true``, ``?enterprise=<id>`` (the operator, the
+    platform or the responsible enterprise), ``?open=true``, ``?q=`` (case number, title, enterprise name)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=InvestigationStatus.choices, label=_("Status"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    lead_bureau = django_filters.CharFilter(field_name="lead_bureau__code", label=_("Lead bureau (code)"))
+    notifying_bureau = django_filters.CharFilter(
+        field_name="notifying_bureau__code", label=_("Notifying bureau (code)")
+    )
+    major = django_filters.BooleanFilter(field_name="major", label=_("Major case"))
+    enterprise = IdFilter(method="filter_enterprise", label=_("Enterprise"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Led by my bureau"))
+
+    page_fields = ("q", "status", "lead_bureau", "notifying_bureau", "major", "enterprise", "mine")
+
+    class Meta:
+        model = Investigation
+        fields = ["q", "status", "open", "lead_bureau", "notifying_bureau", "major", "enterprise", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        """Led by a bureau of the reader's jurisdiction (bureau staff; nothing for anyone else)."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(lead_bureau__in=user.jurisdiction())
+
+    def page_widgets(self) -> dict:
+        return {"enterprise": enterprise_picker_widget(EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED))}
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(case_no__iexact=value)
+            | Q(title__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(platform__name__icontains=value)
+        )
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(status__in=INVESTIGATION_OPEN)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_enterprise(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Q(enterprise=value) | Q(platform=value) | Q(responsible_enterprise=value))

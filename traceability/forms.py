@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Bureau
 from cbec_supervision.forms import ServiceErrorsMixin
+from filings.choices import FilingStatus
+from filings.models import EnterpriseFiling, ProductFiling
+from filings.pickers import enterprise_picker_widget, product_picker_widget
 from traceability import workdays
+from traceability.choices import INVESTIGATION_TRANSITIONS, InvestigationStatus, ResponsibleParty
 
 
 class BureauChoiceField(forms.ModelChoiceField):
@@ -56,3 +61,117 @@ class AcknowledgeForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(
         label=_("Note (optional)"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- investigations --------------------------------------------------------------------------------
+
+# What the pickers offer staff: any approved filing of any bureau; the services check the value again.
+_APPROVED_ENTERPRISES = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED)
+_APPROVED_PLATFORMS = _APPROVED_ENTERPRISES.filter(is_platform=True)
+_APPROVED_PRODUCTS = ProductFiling.objects.filter(status=FilingStatus.APPROVED)
+
+
+class IdListField(forms.CharField):
+    """Numbers separated by commas or spaces (``12, 15``), as a list of ids."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value)
+        ids: list[int] = []
+        for part in text.replace(",", " ").replace("#", " ").split():
+            if not part.isdigit() or not 0 < int(part) < 2**63:
+                raise forms.ValidationError(_("Give numbers separated by commas."))
+            if int(part) not in ids:
+                ids.append(int(part))
+        return ids
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+
+class InvestigationOpenForm(ServiceErrorsMixin, forms.Form):
+    """Open an investigation: from signals and/or samplings, or the enterprise, platform and product."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    signals = IdListField(
+        label=_("Risk signals"), required=False, help_text=_("Numbers of assessed signals, separated by commas.")
+    )
+    samplings = IdListField(
+        label=_("Samplings"), required=False, help_text=_("Ids of failed samplings, separated by commas.")
+    )
+    enterprise = forms.IntegerField(
+        label=_("Enterprise"),
+        required=False,
+        min_value=1,
+        widget=enterprise_picker_widget(_APPROVED_ENTERPRISES),
+        help_text=_("The operator; by default that of the first signal or sampling."),
+    )
+    platform = forms.IntegerField(
+        label=_("Platform"),
+        required=False,
+        min_value=1,
+        widget=enterprise_picker_widget(_APPROVED_PLATFORMS, type="platform"),
+        help_text=_("Its competent bureau leads the case; without a platform, the operator's bureau does."),
+    )
+    product = forms.IntegerField(
+        label=_("Product"),
+        required=False,
+        min_value=1,
+        widget=product_picker_widget(_APPROVED_PRODUCTS, kind="approved"),
+    )
+    error_fields = {"products": "product"}
+
+
+class InvestigationAdvanceForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Move to"), choices=())
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, InvestigationStatus(value).label)
+            for value in INVESTIGATION_TRANSITIONS.get(current, ())
+            if value != InvestigationStatus.CLOSED
+        ]
+
+
+class InvestigationCloseForm(ServiceErrorsMixin, forms.Form):
+    """The findings: the root cause, the responsible party and enterprise, a confirmed quality problem."""
+
+    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_party = forms.ChoiceField(label=_("Responsible party"), choices=ResponsibleParty.choices)
+    responsible_enterprise = forms.IntegerField(
+        label=_("Responsible enterprise"), min_value=1, widget=enterprise_picker_widget(_APPROVED_ENTERPRISES)
+    )
+    quality_problem_confirmed = forms.BooleanField(
+        label=_("A quality problem of its goods is confirmed"),
+        required=False,
+        help_text=_("Counts towards proposing strict supervision of the enterprise."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvestigationReassignForm(ServiceErrorsMixin, forms.Form):
+    lead_bureau = BureauChoiceField(label=_("New lead bureau"), queryset=Bureau.objects.none(), to_field_name="code")
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, current_bureau_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_bureau"].queryset = (  # type: ignore[attr-defined]
+            Bureau.objects.filter(is_active=True).exclude(pk=current_bureau_id).order_by("code")
+        )
+
+
+class InvestigationMajorForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Why it is a major case"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvestigationNoteForm(ServiceErrorsMixin, forms.Form):
+    message = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvestigationLinkForm(ServiceErrorsMixin, forms.Form):
+    signals = IdListField(label=_("Risk signals"), required=False, help_text=_("Numbers of assessed signals."))
+    samplings = IdListField(label=_("Samplings"), required=False, help_text=_("Ids of failed samplings."))

@@ -300,6 +300,22 @@ class Investigation(TimeStampedModel):
         return self.status in INVESTIGATION_OPEN
 
 
+class InvestigationSequence(models.Model):
+    """The last case number issued per bureau and year (``ZJ2026T000001``): numbers are never reused."""
+
+    bureau = models.ForeignKey("accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("investigation number sequence")
+        verbose_name_plural = _("investigation number sequences")
+        constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="unique_investigation_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id}/{self.year}: {self.last}"
+
+
 class InvestigationEventQuerySet(ScopedQuerySet):
     scope_follows = "investigation"
 

@@ -13,18 +13,28 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Bureau
 from cbec_supervision.dashboard import Figure, Panel, PanelItem, RiskScope
 from cbec_supervision.home import Queue
-from traceability.models import InterBureauNotice
+from traceability.models import InterBureauNotice, Investigation
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
 def home_queues(user: User) -> list[Queue]:
-    """Unacknowledged notices to a bureau of the user's jurisdiction (bureau staff, rank 127)."""
+    """Unacknowledged notices to a bureau of the user's jurisdiction (bureau staff, rank 127), and the
+    open investigations a bureau of the user's jurisdiction leads (rank 126)."""
     if not user.is_bureau_staff:
         return []
     count = InterBureauNotice.objects.incoming_for(user).unacknowledged().count()
+    led = Investigation.objects.open().filter(lead_bureau__in=user.jurisdiction()).count()
     return [
+        Queue(
+            _("Investigations to lead"),
+            led,
+            f"{reverse('traceability:investigation_list')}?open=true&mine=true",
+            "primary" if led else "secondary",
+            _("open investigations your bureau leads"),
+            rank=126,
+        ),
         Queue(
             _("Notices to acknowledge"),
             count,
@@ -32,7 +42,7 @@ def home_queues(user: User) -> list[Queue]:
             "warning" if count else "secondary",
             _("notices from other bureaus awaiting your bureau's acknowledgement"),
             rank=127,
-        )
+        ),
     ]
 
 

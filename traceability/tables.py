@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.tables import BaseTable, DateTimeColumn
-from traceability.models import InterBureauNotice
+from traceability.models import InterBureauNotice, Investigation
 
 
 class InterBureauNoticeTable(BaseTable):
@@ -62,3 +62,61 @@ class InterBureauNoticeTable(BaseTable):
 
     def value_to_bureau(self, record, value):
         return value.code
+
+
+class InvestigationTable(BaseTable):
+    export_name = "investigations"
+
+    case_no = tables.Column(verbose_name=_("Case number"), orderable=True)
+    title = tables.Column(verbose_name=_("Title"), orderable=True)
+    enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",), orderable=True)
+    platform = tables.Column(verbose_name=_("Platform"), order_by=("platform__name",), orderable=True)
+    lead_bureau = tables.Column(verbose_name=_("Lead bureau"), order_by=("lead_bureau__code",), orderable=True)
+    notifying_bureau = tables.Column(
+        verbose_name=_("Notifying bureau"), order_by=("notifying_bureau__code",), orderable=True
+    )
+    status = tables.Column(verbose_name=_("Status"), orderable=True)
+    created_at = DateTimeColumn(verbose_name=_("Opened"), orderable=True)
+
+    class Meta(BaseTable.Meta):
+        model = Investigation
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "investigation-table"}
+        row_attrs = {"data-testid": "investigation-row"}
+        empty_text = _("No investigations match these filters.")
+
+    def render_case_no(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def render_title(self, record, value):
+        if record.major:
+            return format_html('{} <span class="badge text-bg-danger">{}</span>', value, _("Major"))
+        return value
+
+    def render_enterprise(self, record, value):
+        return value.name
+
+    def render_platform(self, record, value):
+        return value.name
+
+    def render_lead_bureau(self, record, value):
+        return format_html('<span title="{}">{}</span>', value.local_name, value.code)
+
+    def render_notifying_bureau(self, record, value):
+        return format_html('<span title="{}">{}</span>', value.local_name, value.code)
+
+    def value_lead_bureau(self, record, value):
+        return value.code
+
+    def value_notifying_bureau(self, record, value):
+        return value.code
+
+    def render_status(self, record, value):
+        return format_html(
+            '<span class="badge text-bg-{}" data-testid="investigation-status">{}</span>',
+            record.status_colour,
+            record.get_status_display(),
+        )
+
+    def value_status(self, record, value):
+        return record.get_status_display()

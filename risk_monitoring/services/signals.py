@@ -408,3 +408,36 @@ def risk_signal_raise(
         reported_by=reported_by,
         errors=errors,
     )
+
+
+@transaction.atomic
+def risk_signal_hand_over(*, actor: Actor, signal: RiskSignal, investigation_ref: str) -> RiskSignal:
+    """Hand an assessed signal over to a traceability investigation (``investigation_ref``: its case
+    number): it leaves the bureaus' triage queues. Any bureau's staff (an investigation is opened by
+    any bureau) or headquarters; the signal must be assessed first (its severity decided), as
+    ``SIGNAL_TRANSITIONS`` says. Audited as a hand-over, with the case number as the reason."""
+    _staff(actor)
+    signal = RiskSignal.objects.select_for_update(of=("self",)).get(pk=signal.pk)
+    if signal.status != SignalStatus.ASSESSED:
+        raise ValidationError(
+            {
+                "signals": [
+                    _("Signal #%(id)s is %(status)s: only an assessed signal is handed over to an investigation.")
+                    % {"id": signal.pk, "status": signal.get_status_display()}
+                ]
+            },
+            code="transition",
+        )
+    before = snapshot(signal)
+    signal.status = SignalStatus.HANDED_OVER
+    signal.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.HANDOVER,
+        obj=signal,
+        before=before,
+        after=snapshot(signal),
+        reason=investigation_ref,
+    )
+    _rescore(signal)
+    return signal

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from traceability import notice_objects
-from traceability.models import InterBureauNotice
+from traceability.choices import InvestigationStatus, ResponsibleParty
+from traceability.models import InterBureauNotice, Investigation, InvestigationEvent
 
 
 class InterBureauNoticeSerializer(serializers.ModelSerializer):
@@ -56,3 +57,113 @@ class NoticeCreateSerializer(serializers.Serializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+# --- investigations --------------------------------------------------------------------------------
+
+
+class InvestigationEventSerializer(serializers.ModelSerializer):
+    """A line of a case's timeline: ``actor`` is the username (or the task that acted)."""
+
+    actor = serializers.SerializerMethodField()
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = InvestigationEvent
+        fields = ["kind", "kind_display", "at", "actor", "message", "data"]
+        read_only_fields = fields
+
+    def get_actor(self, obj: InvestigationEvent) -> str:
+        return obj.actor.username if obj.actor is not None else obj.actor_label
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    """An investigation: bureaus by code; signals, samplings and products by id; ``events`` its timeline."""
+
+    signals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    samplings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    products = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    lead_bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    notifying_bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    opened_by = serializers.CharField(source="opened_by.username", read_only=True, default=None)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    events = InvestigationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            "case_no",
+            "title",
+            "description",
+            "signals",
+            "samplings",
+            "enterprise",
+            "platform",
+            "products",
+            "lead_bureau",
+            "notifying_bureau",
+            "status",
+            "status_display",
+            "major",
+            "major_reported_at",
+            "local_government_informed_at",
+            "root_cause",
+            "responsible_party",
+            "responsible_enterprise",
+            "quality_problem_confirmed",
+            "measures",
+            "opened_by",
+            "created_at",
+            "closed_at",
+            "events",
+        ]
+        read_only_fields = fields
+
+
+_ID = {"min_value": 1, "max_value": 2**63 - 1}
+
+
+class InvestigationCreateSerializer(serializers.Serializer):
+    """Open a case: a title, and signals (assessed) and/or samplings (failed), or the enterprise,
+    platform or products concerned (approved filings of any bureau), by id."""
+
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    signals = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
+    samplings = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
+    enterprise = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    platform = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    products = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
+
+
+class InvestigationAdvanceSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=InvestigationStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class InvestigationCloseSerializer(serializers.Serializer):
+    root_cause = serializers.CharField(max_length=10000)
+    responsible_party = serializers.ChoiceField(choices=ResponsibleParty.choices)
+    responsible_enterprise = serializers.IntegerField(**_ID)
+    quality_problem_confirmed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class InvestigationReassignSerializer(serializers.Serializer):
+    lead_bureau = serializers.CharField(max_length=16)
+    reason = serializers.CharField(max_length=10000)
+
+
+class InvestigationMajorSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=10000)
+
+
+class InvestigationNoteSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=10000)
+
+
+class InvestigationLinkSerializer(serializers.Serializer):
+    signals = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
+    samplings = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)

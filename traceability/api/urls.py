@@ -1,7 +1,8 @@
 """API routes of traceability, collected by ``cbec_supervision.api_urls``."""
 
-from traceability.api.views import InterBureauNoticeViewSet
+from traceability.api.views import InterBureauNoticeViewSet, InvestigationViewSet
 
 ROUTES = [
     ("notifications", InterBureauNoticeViewSet, "notification"),
+    ("investigations", InvestigationViewSet, "investigation"),
 ]

@@ -7,16 +7,30 @@ A notice outside ``visible_to(user)`` (neither bureau's staff, an enterprise) an
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from cbec_supervision.api import ScopedViewSetMixin
 from traceability import services
-from traceability.api.serializers import AcknowledgeSerializer, InterBureauNoticeSerializer, NoticeCreateSerializer
-from traceability.filtersets import InterBureauNoticeFilterSet
-from traceability.models import InterBureauNotice
+from traceability.api.serializers import (
+    AcknowledgeSerializer,
+    InterBureauNoticeSerializer,
+    InvestigationAdvanceSerializer,
+    InvestigationCloseSerializer,
+    InvestigationCreateSerializer,
+    InvestigationLinkSerializer,
+    InvestigationMajorSerializer,
+    InvestigationNoteSerializer,
+    InvestigationReassignSerializer,
+    InvestigationSerializer,
+    NoticeCreateSerializer,
+)
+from traceability.filtersets import InterBureauNoticeFilterSet, InvestigationFilterSet
+from traceability.models import InterBureauNotice, Investigation, InvestigationEvent
 
 
 class InterBureauNoticeViewSet(
@@ -69,3 +83,122 @@ class InterBureauNoticeViewSet(
             actor=request.user, notice=notice, note=body.validated_data.get("note", "")
         )
         return self._respond(notice)
+
+
+class InvestigationViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Traceability investigations: read by the staff of the lead and the notifying bureaus and by
+    headquarters (enterprises: 403 on the list, 404 on a case). Any bureau's staff open one; the lead
+    bureau advances and closes it; headquarters reassigns it. ``?status=``, ``?lead_bureau=``,
+    ``?notifying_bureau=``, ``?major=true``, ``?enterprise=<id>``, ``?q=``."""
+
+    queryset = Investigation.objects.all()
+    serializer_class = InvestigationSerializer
+    filterset_class = InvestigationFilterSet
+    list_select_related = ("lead_bureau", "notifying_bureau", "opened_by")
+    list_prefetch_related = (
+        "signals",
+        "samplings",
+        "products",
+        "measures",
+        Prefetch("events", queryset=InvestigationEvent.objects.select_related("actor").order_by("at", "id")),
+    )
+    ordering_fields = ["created_at", "status", "case_no"]
+    object_actions = ("history", "advance", "close", "reassign", "major", "notes", "signals")
+
+    def permission_denied(self, request, message=None, code=None):
+        # A case is never confirmed to exist for whoever may not read cases (enterprises): 404.
+        if request.user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+            raise NotFound
+        super().permission_denied(request, message=message, code=code)
+
+    def _respond(self, investigation: Investigation, code: int = status.HTTP_200_OK) -> Response:
+        investigation = self.get_queryset().get(pk=investigation.pk)
+        return Response(InvestigationSerializer(investigation, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=InvestigationCreateSerializer, responses={201: InvestigationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Open an investigation (any bureau's staff): the lead bureau is the platform's competent bureau,
+        else the operator's; a notice goes to it when it is another bureau."""
+        body = InvestigationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.investigation_open(actor=request.user, **body.validated_data)
+        return self._respond(investigation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=InvestigationAdvanceSerializer, responses={200: InvestigationSerializer})
+    @action(detail=True, methods=["post"])
+    def advance(self, request, *args, **kwargs):
+        """Move the case on: ``{"status", "note"}`` (the lead bureau's staff)."""
+        investigation = self.get_object()
+        body = InvestigationAdvanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.investigation_advance(
+            actor=request.user, investigation=investigation, **body.validated_data
+        )
+        return self._respond(investigation)
+
+    @extend_schema(request=InvestigationCloseSerializer, responses={200: InvestigationSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        """Close with findings: ``{"root_cause", "responsible_party", "responsible_enterprise",
+        "quality_problem_confirmed", "note"}`` (the lead bureau's staff)."""
+        investigation = self.get_object()
+        body = InvestigationCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.investigation_close(
+            actor=request.user, investigation=investigation, **body.validated_data
+        )
+        return self._respond(investigation)
+
+    @extend_schema(request=InvestigationReassignSerializer, responses={200: InvestigationSerializer})
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, *args, **kwargs):
+        """Give the case to another lead bureau: ``{"lead_bureau": CODE, "reason"}`` (headquarters)."""
+        investigation = self.get_object()
+        body = InvestigationReassignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.investigation_reassign(
+            actor=request.user, investigation=investigation, **body.validated_data
+        )
+        return self._respond(investigation)
+
+    @extend_schema(request=InvestigationMajorSerializer, responses={200: InvestigationSerializer})
+    @action(detail=True, methods=["post"])
+    def major(self, request, *args, **kwargs):
+        """Flag a major case: ``{"reason"}``; reported to headquarters at once (lead bureau staff, headquarters)."""
+        investigation = self.get_object()
+        body = InvestigationMajorSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.investigation_flag_major(
+            actor=request.user, investigation=investigation, reason=body.validated_data["reason"]
+        )
+        return self._respond(investigation)
+
+    @extend_schema(request=InvestigationNoteSerializer, responses={201: InvestigationSerializer})
+    @action(detail=True, methods=["post"])
+    def notes(self, request, *args, **kwargs):
+        """Add a note to the timeline: ``{"message"}`` (the lead and notifying bureaus' staff, headquarters)."""
+        investigation = self.get_object()
+        body = InvestigationNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.investigation_note(
+            actor=request.user, investigation=investigation, message=body.validated_data["message"]
+        )
+        return self._respond(investigation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=InvestigationLinkSerializer, responses={200: InvestigationSerializer})
+    @action(detail=True, methods=["post"])
+    def signals(self, request, *args, **kwargs):
+        """Link more assessed signals and failed samplings: ``{"signals": [ids], "samplings": [ids]}``."""
+        investigation = self.get_object()
+        body = InvestigationLinkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        investigation = services.investigation_add_signals(
+            actor=request.user, investigation=investigation, **body.validated_data
+        )
+        return self._respond(investigation)
