@@ -38,21 +38,21 @@ def at(days: int, hours: int = 0) -> dt.datetime:
 
 
 def product(**kw) -> ProductInfo:
-    base = dict(
-        id=1,
-        name="积木",
-        brand="LEGO",
-        model="10698",
-        status="approved",
-        status_label="Approved",
-        filing_no="P-1",
-        submitted_at=at(0),
-        decided_at=at(1),
-        manufacturer="LEGO System A/S",
-        origin_code="DK",
-        origin_name="Denmark",
-        url="/p/1/",
-    )
+    base = {
+        "id": 1,
+        "name": "积木",
+        "brand": "LEGO",
+        "model": "10698",
+        "status": "approved",
+        "status_label": "Approved",
+        "filing_no": "P-1",
+        "submitted_at": at(0),
+        "decided_at": at(1),
+        "manufacturer": "LEGO System A/S",
+        "origin_code": "DK",
+        "origin_name": "Denmark",
+        "url": "/p/1/",
+    }
     return ProductInfo(**(base | kw))
 
 
