@@ -179,8 +179,10 @@ def product_trace(product: ProductFiling | int, user: User, *, limit: int = ROW_
 
 
 def investigation_traces(investigation: Investigation, user: User, *, limit: int = ROW_LIMIT) -> list[Trace]:
-    """The traces of an investigation's products (one query for the products, then ten per product)."""
-    pks = list(investigation.products.order_by("pk").values_list("pk", flat=True))
+    """The traces of an investigation's products the reader may see (one query for the products, then
+    ten per product)."""
+    visible = ProductFiling.objects.visible_to(user).values("pk")
+    pks = list(investigation.products.filter(pk__in=visible).order_by("pk").values_list("pk", flat=True))
     return [product_trace(pk, user, limit=limit) for pk in pks]
 
 
@@ -370,17 +372,18 @@ def _signals(signals: QuerySet[RiskSignal], limit: int) -> tuple[list[SignalRow]
 
 
 def _partnerships(user: User, operator_id: int, partner_ids: set[int]) -> list[PartnershipRow]:
-    # 10. the operator's partnerships with the platforms and warehouses its batches name
+    # 10. the operator's partnerships with the platforms and warehouses its batches name (an operator
+    # has a few: all of them are read, so the query is made even when no batch names a partner)
     rows = (
         Partnership.objects.visible_to(user)
-        .filter(operator_id=operator_id, partner_id__in=sorted(partner_ids))
+        .filter(operator_id=operator_id)
         .order_by("-requested_at", "-id")
         .values("kind", "partner_id", "partner__name", "status", "requested_at", "decided_at")
     )
     latest: dict[tuple[str, int], PartnershipRow] = {}
     for r in rows:
         key = (r["kind"], r["partner_id"])
-        if key in latest:
+        if key in latest or r["partner_id"] not in partner_ids:
             continue  # an older, ended partnership with the same partner
         latest[key] = PartnershipRow(
             kind=r["kind"],
