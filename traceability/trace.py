@@ -15,6 +15,7 @@ check (the page looks it up through ``ProductFiling.objects.visible_to``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -65,14 +66,29 @@ def _english() -> bool:
     return not (get_language() or "").lower().startswith("zh")
 
 
-def _bureau_name(row: dict[str, Any], prefix: str) -> str:
+def _bureau_name(row: dict[str, Any], prefix: str, english: bool | None = None) -> str:
     """A bureau's name in the reader's language, from ``<prefix>name`` and ``<prefix>name_en``."""
     name = row.get(f"{prefix}name") or ""
-    return (row.get(f"{prefix}name_en") or name) if _english() else name
+    return (row.get(f"{prefix}name_en") or name) if (_english() if english is None else english) else name
 
 
 def _label(choices: Any, value: Any) -> str:
     return str(dict(choices).get(value, value or ""))
+
+
+def _labels(choices: Any) -> Callable[[Any], str]:
+    """``_label`` for many rows: the choices translated once."""
+    translated = {key: str(label) for key, label in choices}
+    return lambda value: translated.get(value, value or "")
+
+
+_PLACEHOLDER = 918273645
+
+
+def _url_of(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many rows: reversed once, the id put in by each call."""
+    head, tail = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _enterprise_url(pk: int) -> str:
@@ -210,17 +226,18 @@ def _routes(items: QuerySet[ImportItem]) -> list[Route]:
         )
     )
     routes = []
+    enterprise_url, english = _url_of("filings:enterprise_detail"), _english()
     for r in rows:
         platform_id, warehouse_id = r["batch__platform_id"], r["batch__warehouse_id"]
         routes.append(
             Route(
-                platform=PartyRef(platform_id, r["batch__platform__name"], _enterprise_url(platform_id))
+                platform=PartyRef(platform_id, r["batch__platform__name"], enterprise_url(platform_id))
                 if platform_id
                 else None,
-                warehouse=PartyRef(warehouse_id, r["batch__warehouse__name"], _enterprise_url(warehouse_id))
+                warehouse=PartyRef(warehouse_id, r["batch__warehouse__name"], enterprise_url(warehouse_id))
                 if warehouse_id
                 else None,
-                port_bureau=PartyRef(r["batch__port_bureau_id"], _bureau_name(r, "batch__port_bureau__")),
+                port_bureau=PartyRef(r["batch__port_bureau_id"], _bureau_name(r, "batch__port_bureau__", english)),
                 batches=r["n_batches"],
                 lines=r["n_lines"],
                 quantity=r["total_quantity"] or ZERO,
@@ -252,17 +269,19 @@ def _lines(items: QuerySet[ImportItem], limit: int) -> list[LineRow]:
         "unit",
         "value_cny",
     )[:limit]
-    batch_labels, item_labels = dict(BatchStatus.choices), dict(ItemStatus.choices)
+    batch_labels = {k: str(v) for k, v in BatchStatus.choices}
+    item_labels = {k: str(v) for k, v in ItemStatus.choices}
+    batch_url, english = _url_of("imports:batch_detail"), _english()
     return [
         LineRow(
             batch_id=r["batch_id"],
             batch_no=r["batch__batch_no"],
-            batch_url=reverse("imports:batch_detail", args=[r["batch_id"]]),
+            batch_url=batch_url(r["batch_id"]),
             batch_status=r["batch__status"],
-            batch_status_label=str(batch_labels.get(r["batch__status"], r["batch__status"])),
+            batch_status_label=batch_labels.get(r["batch__status"], r["batch__status"]),
             line_no=r["line_no"],
             status=r["status"],
-            status_label=str(item_labels.get(r["status"], r["status"])),
+            status_label=item_labels.get(r["status"], r["status"]),
             tier=r["tier"],
             quantity=r["quantity"],
             unit=r["unit"],
@@ -271,7 +290,7 @@ def _lines(items: QuerySet[ImportItem], limit: int) -> list[LineRow]:
             verified_at=r["batch__verification__decided_at"],
             platform_name=r["batch__platform__name"] or "",
             warehouse_name=r["batch__warehouse__name"] or "",
-            port_bureau_name=_bureau_name(r, "batch__port_bureau__"),
+            port_bureau_name=_bureau_name(r, "batch__port_bureau__", english),
         )
         for r in rows
     ]
@@ -328,16 +347,22 @@ def _samplings(samplings: QuerySet[Sampling], limit: int) -> tuple[list[Sampling
         "results_entered_at",
         "created_at",
     )[:limit]
+    url, english = _url_of("risk_monitoring:sampling_detail"), _english()
+    channel, status, verdict = (
+        _labels(SamplingChannel.choices),
+        _labels(SamplingStatus.choices),
+        _labels(SamplingVerdict.choices),
+    )
     shown = [
         SamplingRow(
             id=r["pk"],
             sampling_no=r["sampling_no"],
-            url=reverse("risk_monitoring:sampling_detail", args=[r["pk"]]),
-            channel_label=_label(SamplingChannel.choices, r["channel"]),
-            status_label=_label(SamplingStatus.choices, r["status"]),
+            url=url(r["pk"]),
+            channel_label=channel(r["channel"]),
+            status_label=status(r["status"]),
             verdict=r["verdict"],
-            verdict_label=_label(SamplingVerdict.choices, r["verdict"]),
-            bureau_name=_bureau_name(r, "bureau__"),
+            verdict_label=verdict(r["verdict"]),
+            bureau_name=_bureau_name(r, "bureau__", english),
             sampled_at=r["sampled_at"],
             results_at=r["results_entered_at"],
             created_at=r["created_at"],
@@ -355,15 +380,17 @@ def _signals(signals: QuerySet[RiskSignal], limit: int) -> tuple[list[SignalRow]
     rows = signals.order_by("-created_at", "-id").values("pk", "title", "source", "severity", "status", "created_at")[
         :limit
     ]
+    url = _url_of("risk_monitoring:signal_detail")
+    source, severity, status = _labels(SignalSource.choices), _labels(Severity.choices), _labels(SignalStatus.choices)
     shown = [
         SignalRow(
             id=r["pk"],
             title=r["title"],
-            url=reverse("risk_monitoring:signal_detail", args=[r["pk"]]),
-            source_label=_label(SignalSource.choices, r["source"]),
+            url=url(r["pk"]),
+            source_label=source(r["source"]),
             severity=r["severity"],
-            severity_label=_label(Severity.choices, r["severity"]) if r["severity"] else "",
-            status_label=_label(SignalStatus.choices, r["status"]),
+            severity_label=severity(r["severity"]),
+            status_label=status(r["status"]),
             created_at=r["created_at"],
         )
         for r in rows

@@ -380,6 +380,11 @@ def timeline_events(trace: Trace) -> list[Event]:
                 "success" if p.status == "confirmed" else "secondary",
             )
         )
+    # labels translated once, not once per row: a trace holds hundreds of rows
+    declared, line_state = str(_("Batch declared")), str(_("line %(no)s: %(status)s"))
+    outcomes = {status: (kind, str(label), colour) for status, (kind, label, colour) in _BATCH_OUTCOMES.items()}
+    exported, raised = str(_("Export declared")), str(_("Risk signal raised"))
+    sampled, failed_label, passed_label = str(_("Sampled")), str(_("Sampling failed")), str(_("Sampling passed"))
     batches: dict[int, list[LineRow]] = defaultdict(list)
     for line in trace.lines:
         batches[line.batch_id].append(line)
@@ -387,20 +392,16 @@ def timeline_events(trace: Trace) -> list[Event]:
         first = lines[0]
         where = " · ".join(n for n in (first.port_bureau_name, first.warehouse_name, first.platform_name) if n)
         text = f"{first.batch_no} · {where}" if where else first.batch_no
-        events.append(
-            Event(first.declared_at, "batch_declared", str(_("Batch declared")), text, "primary", first.batch_url)
-        )
-        outcome = _BATCH_OUTCOMES.get(first.batch_status)
+        events.append(Event(first.declared_at, "batch_declared", declared, text, "primary", first.batch_url))
+        outcome = outcomes.get(first.batch_status)
         if outcome is not None:
             kind, label, colour = outcome
-            line_states = ", ".join(
-                str(_("line %(no)s: %(status)s") % {"no": line.line_no, "status": line.status_label}) for line in lines
-            )
+            line_states = ", ".join(line_state % {"no": line.line_no, "status": line.status_label} for line in lines)
             events.append(
                 Event(
                     first.verified_at or first.declared_at,
                     kind,
-                    str(label),
+                    label,
                     f"{first.batch_no} · {line_states}",
                     colour,
                     first.batch_url,
@@ -411,7 +412,7 @@ def timeline_events(trace: Trace) -> list[Event]:
             Event(
                 e.declared_at,
                 "export_declared",
-                str(_("Export declared")),
+                exported,
                 f"{e.order_no} → {e.destination_name or e.destination_code}",
                 "info",
             )
@@ -421,7 +422,7 @@ def timeline_events(trace: Trace) -> list[Event]:
             Event(
                 s.sampled_at or s.created_at,
                 "sampled",
-                str(_("Sampled")),
+                sampled,
                 f"{s.sampling_no} · {s.channel_label} · {s.bureau_name}",
                 "primary",
                 s.url,
@@ -433,7 +434,7 @@ def timeline_events(trace: Trace) -> list[Event]:
                 Event(
                     s.results_at or s.sampled_at or s.created_at,
                     "sampling_failed" if failed else "sampling_passed",
-                    str(_("Sampling failed")) if failed else str(_("Sampling passed")),
+                    failed_label if failed else passed_label,
                     s.sampling_no,
                     "danger" if failed else "success",
                     s.url,
@@ -441,7 +442,7 @@ def timeline_events(trace: Trace) -> list[Event]:
             )
     for g in trace.signals:
         text = f"{g.title} · {g.source_label}" + (f" · {g.severity_label}" if g.severity_label else "")
-        events.append(Event(g.created_at, "signal_raised", str(_("Risk signal raised")), text, "warning", g.url))
+        events.append(Event(g.created_at, "signal_raised", raised, text, "warning", g.url))
     return events
 
 
