@@ -15,7 +15,7 @@ check (the page looks it up through ``ProductFiling.objects.visible_to``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,7 @@ def _english() -> bool:
     return not (get_language() or "").lower().startswith("zh")
 
 
-def _bureau_name(row: dict[str, Any], prefix: str, english: bool | None = None) -> str:
+def _bureau_name(row: Mapping[str, Any], prefix: str, english: bool | None = None) -> str:
     """A bureau's name in the reader's language, from ``<prefix>name`` and ``<prefix>name_en``."""
     name = row.get(f"{prefix}name") or ""
     return (row.get(f"{prefix}name_en") or name) if (_english() if english is None else english) else name
