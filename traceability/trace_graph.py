@@ -4,11 +4,10 @@ No database here: ``traceability.trace.product_trace`` reads the rows (a fixed n
 fills these dataclasses; this module turns them into a date-ordered list of events and into a graph
 (nodes, edges and a computed layout, drawn as an inline SVG by ``templates/traceability/_trace.html``).
 
-The graph is laid out in columns by role, left to right in the order the goods move: where they are
-made, the operator who files and sells them above the product itself, then the port bureaus where
-batches are declared, the warehouses that store them, the platforms that sell them and the countries
-they are exported to. A column shows at most ``MAX_NODES_PER_COLUMN`` parties (those with the most
-batches); the others are folded into one "N more" node.
+The graph is laid out in three columns: in the centre the chain operator → product → manufacturer
+and origin; on the left the operator's partners (platforms, warehouses); on the right where the goods
+went (port bureaus, export destinations). Each side shows at most ``MAX_NODES_PER_COLUMN`` parties of
+a role (those with the most batches or declarations); the others are folded into one "N more" node.
 """
 
 from __future__ import annotations
@@ -31,11 +30,11 @@ TIMELINE_LIMIT = 200
 MAX_NODES_PER_COLUMN = 8
 
 # Layout of the graph, in SVG user units.
-COLUMN_WIDTH = 170
-ROW_HEIGHT = 64
+COLUMN_WIDTH = 240
+ROW_HEIGHT = 72
 MARGIN_Y = 28
 NODE_RADIUS = 16
-LABEL_CHARS = 18
+LABEL_CHARS = 20
 
 
 # --- the trace --------------------------------------------------------------------------------------
@@ -454,8 +453,7 @@ def build_timeline(trace: Trace, limit: int = TIMELINE_LIMIT) -> Timeline:
 
 # --- the graph --------------------------------------------------------------------------------------
 
-#: the roles, in the order of the columns, and what a node of each is called
-ROLES = ("origin", "centre", "port_bureau", "warehouse", "platform", "destination")
+#: what a node of each role is called
 ROLE_LABELS = {
     "origin": _("Manufacturer and origin"),
     "operator": _("Operator"),
@@ -501,6 +499,8 @@ class Edge:
     path: str = ""
     label_x: float = 0.0
     label_y: float = 0.0
+    #: ``text-anchor`` of the label: beside a vertical edge ("start"), on a curve ("middle")
+    anchor: str = "middle"
 
 
 @dataclass
@@ -557,17 +557,18 @@ def _fold(nodes: list[Node], role: str, limit: int) -> tuple[list[Node], dict[st
 
 
 def build_graph(trace: Trace, max_nodes: int = MAX_NODES_PER_COLUMN) -> Graph:
-    """The parties of the trace as nodes in columns by role, and how they are linked, laid out."""
-    product, operator = trace.product, trace.operator
-    columns: dict[str, list[Node]] = {role: [] for role in ROLES}
-    edges: dict[tuple[str, str, str], int] = defaultdict(int)
+    """The parties of the trace as nodes in three columns, and how they are linked, laid out.
 
-    if product.manufacturer or product.origin_code:
-        columns["origin"].append(
-            Node("origin", "origin", product.manufacturer or product.origin_name, product.origin_name, count=1)
-        )
-        edges[("origin", "product", "made_by")] += 1
-    columns["centre"] = [
+    The centre column is the chain operator → product → manufacturer and origin; on the left, the
+    operator's partners (the platforms it sells on, the warehouses it stores with); on the right, where
+    the product went (the port bureaus its batches were declared at, the countries it was exported to).
+    Every edge joins the centre to a neighbouring column (or two nodes of the centre), so none crosses
+    a node.
+    """
+    product, operator = trace.product, trace.operator
+    groups: dict[str, list[Node]] = {role: [] for role in ("platform", "warehouse", "port_bureau", "destination")}
+    edges: dict[tuple[str, str, str], int] = defaultdict(int)
+    centre = [
         Node("operator", "operator", operator.name, operator.uscc, operator.url, count=trace.totals.batches),
         Node(
             "product",
@@ -579,35 +580,39 @@ def build_graph(trace: Trace, max_nodes: int = MAX_NODES_PER_COLUMN) -> Graph:
         ),
     ]
     edges[("operator", "product", "files")] += trace.totals.batches
+    if product.manufacturer or product.origin_code:
+        centre.append(
+            Node("origin", "origin", product.manufacturer or product.origin_name, product.origin_name, count=1)
+        )
+        edges[("origin", "product", "made_by")] += 1
     for role, uses, source, kind in (
-        ("port_bureau", trace.port_bureaus, "product", "declared_at"),
-        ("warehouse", trace.warehouses, "operator", "stores_with"),
         ("platform", trace.platforms, "operator", "sells_on"),
+        ("warehouse", trace.warehouses, "operator", "stores_with"),
+        ("port_bureau", trace.port_bureaus, "product", "declared_at"),
     ):
         for use in uses:
             key = f"{role}:{use.party.id}"
-            columns[role].append(Node(key, role, use.party.name, _batches(use.batches), use.party.url, use.batches))
+            groups[role].append(Node(key, role, use.party.name, _batches(use.batches), use.party.url, use.batches))
             edges[(source, key, kind)] += use.batches
     for d in trace.destinations:
         key = f"destination:{d.code}"
         detail = ngettext("%(count)d declaration", "%(count)d declarations", d.declarations) % {"count": d.declarations}
-        columns["destination"].append(Node(key, "destination", d.name or d.code, detail, count=d.declarations))
+        groups["destination"].append(Node(key, "destination", d.name or d.code, detail, count=d.declarations))
         edges[("product", key, "exported_to")] += d.declarations
 
     moved: dict[str, str] = {"origin": "origin", "operator": "operator", "product": "product"}
-    for role in ("port_bureau", "warehouse", "platform", "destination"):
-        columns[role], where = _fold(columns[role], role, max_nodes)
+    for role in groups:
+        groups[role], where = _fold(groups[role], role, max_nodes)
         moved |= where
     merged: dict[tuple[str, str, str], int] = defaultdict(int)
     for (source, target, kind), count in edges.items():
         merged[(moved[source], moved[target], kind)] += count
 
-    shown = [role for role in ROLES if columns[role]]
-    rows = max(len(columns[role]) for role in shown)
+    columns = [groups["platform"] + groups["warehouse"], centre, groups["port_bureau"] + groups["destination"]]
+    rows = max(len(column) for column in columns)
     height = 2 * MARGIN_Y + rows * ROW_HEIGHT
     nodes: list[Node] = []
-    for index, role in enumerate(shown):
-        column = columns[role]
+    for index, column in enumerate(columns):
         x = COLUMN_WIDTH * index + COLUMN_WIDTH / 2
         top = MARGIN_Y + (rows - len(column)) * ROW_HEIGHT / 2
         for row, node in enumerate(column):
@@ -617,7 +622,7 @@ def build_graph(trace: Trace, max_nodes: int = MAX_NODES_PER_COLUMN) -> Graph:
     graph_edges = [
         _edge(positions[source], positions[target], kind, count) for (source, target, kind), count in merged.items()
     ]
-    return Graph(nodes=nodes, edges=graph_edges, width=COLUMN_WIDTH * len(shown), height=int(height))
+    return Graph(nodes=nodes, edges=graph_edges, width=COLUMN_WIDTH * len(columns), height=int(height))
 
 
 def _edge(a: Node, b: Node, kind: str, count: int) -> Edge:
@@ -626,14 +631,15 @@ def _edge(a: Node, b: Node, kind: str, count: int) -> Edge:
     if a.x == b.x:
         top, bottom = (a, b) if a.y < b.y else (b, a)
         path = f"M {top.x:.1f} {top.y + r:.1f} L {bottom.x:.1f} {bottom.y - r:.1f}"
-        mx, my = a.x + 6, (a.y + b.y) / 2
+        mx, my, anchor = a.x + 6, (a.y + b.y) / 2 + 4, "start"
     else:
         left, right = (a, b) if a.x < b.x else (b, a)
         x1, x2 = left.x + r, right.x - r
         mid = (x1 + x2) / 2
         path = f"M {x1:.1f} {left.y:.1f} C {mid:.1f} {left.y:.1f}, {mid:.1f} {right.y:.1f}, {x2:.1f} {right.y:.1f}"
-        mx, my = mid, (left.y + right.y) / 2
-    return Edge(a.key, b.key, kind, str(EDGE_LABELS.get(kind, kind)), count, path, round(mx, 1), round(my, 1))
+        mx, my, anchor = mid, (left.y + right.y) / 2, "middle"
+    label = str(EDGE_LABELS.get(kind, kind))
+    return Edge(a.key, b.key, kind, label, count, path, round(mx, 1), round(my, 1), anchor)
 
 
 def parties_table(graph: Graph) -> list[tuple[str, list[Node]]]:

@@ -16,6 +16,7 @@ from filings.models import ProductFiling
 from imports.models import ExportDeclaration, ImportBatch, ImportItem, VerificationTask
 from risk_monitoring.models import RiskSignal, Sampling
 from tests import builders
+from tests.accessibility import read
 from tests.factories import EnterpriseFilingFactory, ProductFilingFactory, bureau
 from traceability.trace import investigation_traces, product_trace
 
@@ -232,12 +233,14 @@ def test_the_trace_page_draws_the_graph_and_lists_the_parties(client, goods):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Trace of 积木" in html
-    assert '<svg class="d-block' in html and 'data-testid="trace-graph"' in html and "<title id=" in html
+    assert '<svg class="trace-graph d-block' in html and 'data-testid="trace-graph"' in html and "<title id=" in html
     assert 'data-testid="trace-parties"' in html and "Tmall Global" in html and "Cainiao Bonded" in html
     assert reverse("filings:enterprise_detail", args=[goods.platform.pk]) in html
     assert "Timeline" in html and "Batch refused entry" in html and "TR-00002" in html
     assert "EX-1" in html and "S-1" in html and "小零件脱落" in html
     assert "<script" not in html.split('data-testid="trace"')[1].split("</section>")[0]
+    page = read(html)
+    assert page.duplicate_ids() == [] and page.unlabelled() == []
 
 
 def test_the_page_in_chinese_keeps_svg_coordinates_plain(client, goods):

@@ -256,14 +256,17 @@ def test_graph_nodes_and_edges_with_counts():
     graph = build_graph(full_trace())
     keys = [n.key for n in graph.nodes]
     assert keys == [
-        "origin",
-        "operator",
-        "product",
-        "port_bureau:100",
-        "port_bureau:101",
-        "warehouse:20",
+        # left: the operator's partners
         "platform:10",
         "platform:11",
+        "warehouse:20",
+        # centre: the chain
+        "operator",
+        "product",
+        "origin",
+        # right: where the goods went
+        "port_bureau:100",
+        "port_bureau:101",
         "destination:US",
     ]
     edges = {(e.source, e.target, e.kind): e.count for e in graph.edges}
@@ -284,32 +287,53 @@ def test_graph_nodes_and_edges_with_counts():
     assert graph.node("operator").url == "/e/1/" and graph.node("platform:10").url == "/e/10/"
 
 
-def test_graph_layout_columns_by_role_centred_vertically():
+def test_graph_layout_three_columns_centred_vertically():
     graph = build_graph(full_trace())
     columns = {}
     for node in graph.nodes:
-        columns.setdefault(node.x, []).append(node)
-    assert sorted(columns) == [COLUMN_WIDTH * i + COLUMN_WIDTH / 2 for i in range(6)]
-    assert graph.width == 6 * COLUMN_WIDTH
-    # the operator is above the product, in one column
-    assert graph.node("operator").x == graph.node("product").x
-    assert graph.node("operator").y < graph.node("product").y
-    # every node inside the drawing
+        columns.setdefault(node.x, []).append(node.key)
+    assert sorted(columns) == [COLUMN_WIDTH / 2, COLUMN_WIDTH * 1.5, COLUMN_WIDTH * 2.5]
+    assert graph.width == 3 * COLUMN_WIDTH
+    left, centre, right = (columns[x] for x in sorted(columns))
+    assert centre == ["operator", "product", "origin"]
+    assert set(left) == {"platform:10", "platform:11", "warehouse:20"}
+    # the chain runs downwards: operator, product, manufacturer
+    assert graph.node("operator").y < graph.node("product").y < graph.node("origin").y
+    # every node inside the drawing, the tallest columns filling it
     assert all(0 < n.x < graph.width and 0 < n.y < graph.height for n in graph.nodes)
-    # a column of one is centred between the two of the tallest column
-    middle = (graph.node("platform:10").y + graph.node("platform:11").y) / 2
-    assert graph.node("warehouse:20").y == pytest.approx(middle)
-    assert graph.node("origin").y == pytest.approx(middle)
+    assert graph.height == 2 * 28 + 3 * 72
+    # equally tall columns are level; nodes of one column evenly spaced
+    assert graph.node("platform:10").y == graph.node("operator").y == graph.node("port_bureau:100").y
+    assert graph.node("warehouse:20").y - graph.node("platform:11").y == 72
+
+
+def test_a_shorter_column_is_centred_on_the_tallest():
+    trace = full_trace()
+    trace.routes = trace.routes[:1]  # one platform, one warehouse, one port bureau
+    graph = build_graph(trace)
+    # two nodes on the left (platform, warehouse) beside three in the centre: half a row lower
+    assert graph.node("platform:10").y == graph.node("operator").y + 36
+    assert graph.node("warehouse:20").y == graph.node("product").y + 36
+
+
+def test_every_edge_joins_the_centre_to_a_neighbour_or_runs_within_it():
+    graph = build_graph(full_trace())
+    centre_x = graph.node("product").x
+    for edge in graph.edges:
+        a, b = graph.node(edge.source), graph.node(edge.target)
+        assert centre_x in (a.x, b.x)
+        assert abs(a.x - b.x) in (0, COLUMN_WIDTH)
 
 
 def test_edge_paths_run_between_nodes():
     graph = build_graph(full_trace())
     vertical = next(e for e in graph.edges if e.kind == "files")
-    assert vertical.path.startswith("M ") and " L " in vertical.path
-    curve = next(e for e in graph.edges if e.kind == "sells_on" and e.target == "platform:10")
-    assert " C " in curve.path
-    operator, platform = graph.node("operator"), graph.node("platform:10")
-    assert curve.label_x == pytest.approx((operator.x + 16 + platform.x - 16) / 2)
+    assert vertical.path.startswith("M ") and " L " in vertical.path and vertical.anchor == "start"
+    curve = next(e for e in graph.edges if e.kind == "sells_on" and e.target == "platform:11")
+    assert " C " in curve.path and curve.anchor == "middle"
+    operator, platform = graph.node("operator"), graph.node("platform:11")
+    assert curve.path.startswith(f"M {platform.x + 16:.1f} {platform.y:.1f}")  # from the left node's right side
+    assert curve.label_x == pytest.approx((operator.x - 16 + platform.x + 16) / 2)
     assert curve.label_y == pytest.approx((operator.y + platform.y) / 2)
 
 
@@ -318,7 +342,8 @@ def test_a_bare_product_has_only_its_operator():
     graph = build_graph(trace)
     assert [n.key for n in graph.nodes] == ["operator", "product"]
     assert [(e.kind, e.count) for e in graph.edges] == [("files", 0)]
-    assert graph.width == COLUMN_WIDTH
+    assert graph.width == 3 * COLUMN_WIDTH  # the product stays in the middle
+    assert graph.node("product").x == graph.width / 2
     assert parties_table(graph) == [("Product", [graph.node("product")]), ("Operator", [graph.node("operator")])]
 
 
@@ -338,7 +363,7 @@ def test_many_parties_fold_into_one_node_with_the_edges_merged():
     assert "P01" in more.detail
     sells = {e.target: e.count for e in graph.edges if e.kind == "sells_on"}
     assert sells == {"platform:12": 12, "platform:11": 11, "platform:10": 10, "platform:more": 45}
-    assert graph.height >= 4 * 64
+    assert graph.height >= 4 * 72
 
 
 def test_labels_are_shortened_for_the_drawing_only():
