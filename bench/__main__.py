@@ -24,6 +24,7 @@ BENCHMARKS = [
     "bench.batch_api",
     "bench.audit",  # 4 concurrent audit writers; PostgreSQL only
     "bench.risk_scores",  # 100,000 products and 10,000 enterprises at scale 1; PostgreSQL only
+    "bench.trace",  # a product with 1,000 import batches at scale 1
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traceability import views
+from traceability import trace_views, views
 
 app_name = "traceability"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("investigations/<int:pk>/major-report/", views.investigation_major_report, name="investigation_major_report"),
     path("investigations/<int:pk>/notes/", views.investigation_note, name="investigation_note"),
     path("investigations/<int:pk>/signals/", views.investigation_link, name="investigation_link"),
+    path("trace/product/<int:pk>/", trace_views.product_trace_page, name="product_trace"),
 ]

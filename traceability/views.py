@@ -36,6 +36,7 @@ from traceability.forms import (
 from traceability.models import InterBureauNotice, Investigation, Measure
 from traceability.reports import major_report_pdf
 from traceability.tables import InterBureauNoticeTable, InvestigationTable
+from traceability.trace import investigation_traces
 
 
 def _staff_only(user) -> None:
@@ -272,6 +273,7 @@ def investigation_detail(request, pk: int):
             "signals": investigation.signals.select_related("competent_bureau").order_by("pk"),
             "samplings": investigation.samplings.select_related("product", "bureau").order_by("pk"),
             "products": investigation.products.order_by("pk"),
+            "traces": investigation_traces(investigation, user),
             "measures": measures,
             "may_advance": may_lead and investigation.is_open,
             "may_close": may_lead and investigation.is_open,

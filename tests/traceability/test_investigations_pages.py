@@ -182,3 +182,11 @@ def test_the_list_and_the_case_page_cost_a_fixed_number_of_queries(
         assert client.get(LIST, **EN).status_code == 200
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(case.get_absolute_url(), **EN).status_code == 200
+
+
+def test_the_case_page_draws_the_trace_of_its_products(case_world, case, client):
+    assert list(case.products.all()) == [case_world.toy]
+    client.force_login(case_world.gd_inspector)
+    html = client.get(case.get_absolute_url(), **EN).content.decode()
+    assert f'data-testid="trace" data-product="{case_world.toy.pk}"' in html
+    assert "<svg" in html and "Shop Platform" in html
