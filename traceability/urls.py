@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traceability import views
+from traceability import views, views_consumer_notices, views_escalation
 
 app_name = "traceability"
 urlpatterns = [
@@ -8,4 +8,29 @@ urlpatterns = [
     path("notices/new/<slug:object_type>/<int:object_id>/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/acknowledge/", views.notice_acknowledge, name="notice_acknowledge"),
+    path("escalations/", views_escalation.escalation_list, name="escalation_list"),
+    path("escalations/<int:pk>/", views_escalation.escalation_detail, name="escalation_detail"),
+    path("escalations/<int:pk>/confirm/", views_escalation.escalation_confirm, name="escalation_confirm"),
+    path("escalations/<int:pk>/dismiss/", views_escalation.escalation_dismiss, name="escalation_dismiss"),
+    path("consumer-notices/", views_consumer_notices.consumer_notice_list, name="consumer_notice_list"),
+    path("consumer-notices/new/", views_consumer_notices.consumer_notice_create, name="consumer_notice_create"),
+    path("consumer-notices/<int:pk>/", views_consumer_notices.consumer_notice_detail, name="consumer_notice_detail"),
+    path("consumer-notices/<int:pk>/edit/", views_consumer_notices.consumer_notice_edit, name="consumer_notice_edit"),
+    path(
+        "consumer-notices/<int:pk>/submit/", views_consumer_notices.consumer_notice_submit, name="consumer_notice_submit"
+    ),
+    path(
+        "consumer-notices/<int:pk>/publish/",
+        views_consumer_notices.consumer_notice_publish,
+        name="consumer_notice_publish",
+    ),
+    path(
+        "consumer-notices/<int:pk>/return/", views_consumer_notices.consumer_notice_return, name="consumer_notice_return"
+    ),
+    path(
+        "consumer-notices/<int:pk>/withdraw/",
+        views_consumer_notices.consumer_notice_withdraw,
+        name="consumer_notice_withdraw",
+    ),
+    path("consumer-notices/<int:pk>/image/", views_consumer_notices.consumer_notice_image, name="consumer_notice_image"),
 ]
