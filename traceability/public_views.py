@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
@@ -68,7 +67,8 @@ def notice_image(request, pk: int):
 
 
 class ConsumerNoticeFeed(Feed):
-    """The Atom feed of the latest published notices, in the request's language."""
+    """The Atom feed of the latest published notices, in the request's language (the feed's language
+    attribute is the active one: Django's ``Feed`` sets it)."""
 
     feed_type = Atom1Feed
     title = gettext_lazy("Consumer risk notices")
@@ -76,9 +76,6 @@ class ConsumerNoticeFeed(Feed):
 
     def link(self) -> str:
         return reverse("public_notices:list")
-
-    def feed_extra_kwargs(self, obj) -> dict:
-        return {"language": get_language()}
 
     def items(self) -> list[ConsumerNotice]:
         return list(published()[:FEED_SIZE])
