@@ -77,13 +77,15 @@ def may_submit(actor: Actor, notice: ConsumerNotice) -> bool:
 
 def may_publish(actor: Actor, notice: ConsumerNotice) -> bool:
     """Staff of the bureau's jurisdiction publish their bureau's draft, or an enterprise's submitted notice."""
-    if not _is_staff(actor) or not actor.has_jurisdiction_over(notice.bureau):
+    if isinstance(actor, str) or not _is_staff(actor) or not actor.has_jurisdiction_over(notice.bureau):
         return False
     expected = ConsumerNoticeStatus.SUBMITTED if notice.enterprise_id else ConsumerNoticeStatus.DRAFT
     return notice.status == expected
 
 
 def may_return(actor: Actor, notice: ConsumerNotice) -> bool:
+    if isinstance(actor, str):
+        return False
     return (
         notice.status == ConsumerNoticeStatus.SUBMITTED
         and _is_staff(actor)
@@ -177,11 +179,16 @@ def consumer_notice_create(*, actor: Actor, **data: Any) -> ConsumerNotice:
     enterprise = actor.enterprise if _is_enterprise(actor) else None
     if enterprise is not None and enterprise.bureau_id is None:
         errors["enterprise"] = [_("Your enterprise has no competent bureau yet.")]
-    if enterprise is not None and cleaned.get("product") is not None and cleaned["product"].enterprise_id != enterprise.pk:
+    if (
+        enterprise is not None
+        and cleaned.get("product") is not None
+        and cleaned["product"].enterprise_id != enterprise.pk
+    ):
         errors["product"] = [_("No such object.")]
     if errors:
         raise ValidationError(errors)
     bureau_id = enterprise.bureau_id if enterprise is not None else actor.bureau_id
+    assert bureau_id is not None
     notice = ConsumerNotice(bureau_id=bureau_id, enterprise=enterprise, created_by=actor, **cleaned)
     notice.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=notice, after=snapshot(notice))
@@ -189,7 +196,9 @@ def consumer_notice_create(*, actor: Actor, **data: Any) -> ConsumerNotice:
 
 
 def _locked(notice: ConsumerNotice) -> ConsumerNotice:
-    return ConsumerNotice.objects.select_for_update(of=("self",)).select_related("bureau", "enterprise").get(pk=notice.pk)
+    return (
+        ConsumerNotice.objects.select_for_update(of=("self",)).select_related("bureau", "enterprise").get(pk=notice.pk)
+    )
 
 
 @transaction.atomic
@@ -204,7 +213,11 @@ def consumer_notice_update(*, actor: Actor, notice: ConsumerNotice, **data: Any)
     for name in ("product_text", "hazard"):
         if name in cleaned and not cleaned[name]:
             errors.setdefault(name, [_("This field is required.")])
-    if notice.enterprise_id and cleaned.get("product") is not None and cleaned["product"].enterprise_id != notice.enterprise_id:
+    if (
+        notice.enterprise_id
+        and cleaned.get("product") is not None
+        and cleaned["product"].enterprise_id != notice.enterprise_id
+    ):
         errors["product"] = [_("No such object.")]
     if errors:
         raise ValidationError(errors)
@@ -267,7 +280,12 @@ def consumer_notice_publish(*, actor: Actor, notice: ConsumerNotice, note: str =
     notice.review_note = (note or "").strip()
     notice.save()
     audit_record(
-        actor=actor, action=AuditAction.APPROVE, obj=notice, before=before, after=snapshot(notice), reason=notice.review_note
+        actor=actor,
+        action=AuditAction.APPROVE,
+        obj=notice,
+        before=before,
+        after=snapshot(notice),
+        reason=notice.review_note,
     )
     if notice.enterprise is not None:
         notify(
@@ -295,7 +313,9 @@ def consumer_notice_return(*, actor: Actor, notice: ConsumerNotice, reason: str)
     notice.reviewed_at = timezone.now()
     notice.review_note = reason
     notice.save()
-    audit_record(actor=actor, action=AuditAction.RETURN, obj=notice, before=before, after=snapshot(notice), reason=reason)
+    audit_record(
+        actor=actor, action=AuditAction.RETURN, obj=notice, before=before, after=snapshot(notice), reason=reason
+    )
     assert notice.enterprise is not None
     notify(
         recipients=notice.enterprise.users.filter(is_active=True),

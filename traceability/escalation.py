@@ -68,9 +68,10 @@ def counted_investigations(now: dt.datetime | None = None) -> QuerySet[Investiga
 def _admins_for(filing: EnterpriseFiling) -> QuerySet[User]:
     """The bureau administrators competent for ``filing``: of its bureau and of its parent direct bureau."""
     bureau_ids = [filing.bureau_id, filing.bureau.parent_id] if filing.bureau_id else []
-    return User.objects.filter(
+    admins: QuerySet[User] = User.objects.filter(
         role=Role.BUREAU_ADMIN, bureau_id__in=[b for b in bureau_ids if b], is_active=True
     ).order_by("pk")
+    return admins
 
 
 @transaction.atomic
@@ -115,9 +116,7 @@ def escalation_check(
         for row in decisions.exclude(status=ProposalStatus.PROPOSED).annotate(last=Max("decided_at"))
     }
     due = [
-        pk
-        for pk in filings
-        if pk not in open_ids and (last_decided.get(pk) is None or last_decided[pk] < latest[pk])
+        pk for pk in filings if pk not in open_ids and (last_decided.get(pk) is None or last_decided[pk] < latest[pk])
     ]
     if not due:
         return []
@@ -190,7 +189,9 @@ def _default_reason(proposal: StrictSupervisionProposal) -> str:
 
 
 @transaction.atomic
-def proposal_confirm(*, actor: Actor, proposal: StrictSupervisionProposal, reason: str = "") -> StrictSupervisionProposal:
+def proposal_confirm(
+    *, actor: Actor, proposal: StrictSupervisionProposal, reason: str = ""
+) -> StrictSupervisionProposal:
     """Confirm the proposal: the enterprise is placed under strict supervision through the filing's
     decision (with ``reason``, else one naming the investigations counted)."""
     proposal = _locked(proposal, actor)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -492,7 +494,9 @@ class StrictSupervisionProposal(TimeStampedModel):
         Investigation, verbose_name=_("investigations counted"), related_name="strict_supervision_proposals"
     )
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -536,8 +540,9 @@ class StrictSupervisionProposal(TimeStampedModel):
 # --- consumer risk notices -------------------------------------------------------------------------
 
 
-def consumer_notice_image_upload_to(instance: ConsumerNotice, filename: str) -> str:
-    return f"consumer_notices/{timezone.now():%Y/%m}/{filename}"
+def consumer_notice_image_upload_to(instance: ConsumerNotice, filename: str) -> str:  # noqa: ARG001
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"consumer_notices/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class ConsumerNoticeQuerySet(ScopedQuerySet):

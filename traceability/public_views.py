@@ -62,7 +62,7 @@ def notice_detail(request, pk: int):
 
 @require_GET
 @_public
-def notice_image(request, pk: int):
+def notice_image(request, pk: int):  # noqa: ARG001 - a view takes the request
     return image_response(get_object_or_404(published(), pk=pk))
 
 
@@ -72,7 +72,9 @@ class ConsumerNoticeFeed(Feed):
 
     feed_type = Atom1Feed
     title = gettext_lazy("Consumer risk notices")
-    subtitle = gettext_lazy("Product risks found by the inspection and quarantine bureaus, and what consumers should do.")
+    subtitle = gettext_lazy(
+        "Product risks found by the inspection and quarantine bureaus, and what consumers should do."
+    )
 
     def link(self) -> str:
         return reverse("public_notices:list")

@@ -14,6 +14,7 @@ from accounts.choices import Role
 from accounts.models import Bureau
 from cbec_supervision.dashboard import Figure, Panel, PanelItem, RiskScope
 from cbec_supervision.home import Queue
+from traceability.choices import ProposalStatus
 from traceability.models import ConsumerNotice, InterBureauNotice, StrictSupervisionProposal
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def escalation_queues(user: User) -> list[Queue]:
         return []
     queues = []
     if user.role == Role.BUREAU_ADMIN:
-        count = StrictSupervisionProposal.objects.visible_to(user).open().count()
+        count = StrictSupervisionProposal.objects.visible_to(user).filter(status=ProposalStatus.PROPOSED).count()
         queues.append(
             Queue(
                 _("Strict supervision proposals"),

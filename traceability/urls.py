@@ -17,7 +17,9 @@ urlpatterns = [
     path("consumer-notices/<int:pk>/", views_consumer_notices.consumer_notice_detail, name="consumer_notice_detail"),
     path("consumer-notices/<int:pk>/edit/", views_consumer_notices.consumer_notice_edit, name="consumer_notice_edit"),
     path(
-        "consumer-notices/<int:pk>/submit/", views_consumer_notices.consumer_notice_submit, name="consumer_notice_submit"
+        "consumer-notices/<int:pk>/submit/",
+        views_consumer_notices.consumer_notice_submit,
+        name="consumer_notice_submit",
     ),
     path(
         "consumer-notices/<int:pk>/publish/",
@@ -25,12 +27,16 @@ urlpatterns = [
         name="consumer_notice_publish",
     ),
     path(
-        "consumer-notices/<int:pk>/return/", views_consumer_notices.consumer_notice_return, name="consumer_notice_return"
+        "consumer-notices/<int:pk>/return/",
+        views_consumer_notices.consumer_notice_return,
+        name="consumer_notice_return",
     ),
     path(
         "consumer-notices/<int:pk>/withdraw/",
         views_consumer_notices.consumer_notice_withdraw,
         name="consumer_notice_withdraw",
     ),
-    path("consumer-notices/<int:pk>/image/", views_consumer_notices.consumer_notice_image, name="consumer_notice_image"),
+    path(
+        "consumer-notices/<int:pk>/image/", views_consumer_notices.consumer_notice_image, name="consumer_notice_image"
+    ),
 ]

@@ -61,9 +61,7 @@ def escalation_list(request):
 def escalation_detail(request, pk: int):
     _staff_only(request.user)
     proposal = get_object_or_404(
-        StrictSupervisionProposal.objects.visible_to(request.user).select_related(
-            "enterprise__bureau", "decided_by"
-        ),
+        StrictSupervisionProposal.objects.visible_to(request.user).select_related("enterprise__bureau", "decided_by"),
         pk=pk,
     )
     investigations = proposal.investigations.select_related("lead_bureau").order_by("closed_at", "pk")

@@ -49,7 +49,8 @@ def notice(world):
 @pytest.fixture
 def enterprise_draft(world):
     return services.consumer_notice_create(
-        actor=world.alice, **{**TEXT, "title_zh": "电吹风过热提示", "title_en": "Hair dryer overheating", "hazard": "fire"}
+        actor=world.alice,
+        **{**TEXT, "title_zh": "电吹风过热提示", "title_en": "Hair dryer overheating", "hazard": "fire"},
     )
 
 
@@ -165,7 +166,10 @@ def test_only_published_notices_are_public(world, enterprise_draft, notice, clie
 
 
 def test_search_by_title_or_product_and_filter_by_hazard(world, notice, client):
-    published_by_bureau(world, title_zh="充电宝起火", title_en="Power bank fire", product_text="充电宝 X1", hazard="fire")
+    published_by_bureau(
+        world, title_zh="充电宝起火", title_en="Power bank fire", product_text="充电宝 X1", hazard="fire"
+    )
+
     def titles(query):
         return client.get(f"/notices/?{query}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
