@@ -205,3 +205,26 @@ def test_the_list_reads_a_fixed_number_of_queries(world, approved_alice_co, clie
     escalation.escalation_check()
     with django_assert_max_num_queries(25):
         assert client.get("/traceability/escalations/").status_code == 200
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+API = "/api/v1/strict-supervision-proposals/"
+
+
+def test_the_api_lists_and_decides(world, proposed, approved_alice_co):
+    from tests.conftest import api_as
+
+    listing = api_as(world.zj_inspector).get(f"{API}?status=proposed").json()
+    assert [row["id"] for row in listing["results"]] == [proposed.pk]
+    assert listing["results"][0]["enterprise"] == approved_alice_co.pk
+    assert len(listing["results"][0]["investigations"]) == 2
+    assert api_as(world.zj_inspector).post(f"{API}{proposed.pk}/confirm/", {}, format="json").status_code == 403
+    assert api_as(world.gd_inspector).get(f"{API}{proposed.pk}/").status_code == 404
+    assert api_as(world.alice).get(f"{API}{proposed.pk}/").status_code == 403  # enterprises have no proposals
+    refused = api_as(world.zj_admin).post(f"{API}{proposed.pk}/dismiss/", {"reason": ""}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    done = api_as(world.zj_admin).post(f"{API}{proposed.pk}/confirm/", {"reason": "屡次质量问题"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "confirmed"
+    again = api_as(world.zj_admin).post(f"{API}{proposed.pk}/confirm/", {}, format="json")
+    assert again.status_code == 400

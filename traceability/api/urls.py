@@ -1,7 +1,9 @@
 """API routes of traceability, collected by ``cbec_supervision.api_urls``."""
 
+from traceability.api.escalations import StrictSupervisionProposalViewSet
 from traceability.api.views import InterBureauNoticeViewSet
 
 ROUTES = [
     ("notifications", InterBureauNoticeViewSet, "notification"),
+    ("strict-supervision-proposals", StrictSupervisionProposalViewSet, "strict-supervision-proposal"),
 ]
