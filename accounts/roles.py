@@ -35,6 +35,8 @@ _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksig
 _NOTICES = ["traceability.view_interbureaunotice", "traceability.add_interbureaunotice"]
 #: investigations: the lead and notifying bureaus' staff and headquarters, scoped by ``visible_to``; never enterprises
 _INVESTIGATIONS = ["traceability.view_investigation", "traceability.add_investigation"]
+#: strict-supervision proposals: staff of the enterprise's jurisdiction and headquarters; never enterprises
+_ESCALATIONS = ["traceability.view_strictsupervisionproposal"]
 #: sampling plans: a bureau's own (its staff draw them), read by headquarters; never by enterprises
 _READ_SAMPLING_PLANS = ["risk_monitoring.view_samplingplan"]
 _MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan"]
@@ -54,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_NOTICES,
         *_INVESTIGATIONS,
+        *_ESCALATIONS,
         *_READ_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         "risk_monitoring.view_lab",
@@ -72,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_NOTICES,
         *_INVESTIGATIONS,
+        *_ESCALATIONS,
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
@@ -92,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_NOTICES,
         *_INVESTIGATIONS,
+        *_ESCALATIONS,
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,

@@ -60,6 +60,14 @@ def navigation(request) -> dict:
             )
             items.append(
                 NavItem(
+                    _("Consumer risk notices"),
+                    reverse("traceability:consumer_notice_list"),
+                    "shield-exclamation",
+                    testid="nav-consumer-notices",
+                )
+            )
+            items.append(
+                NavItem(
                     _("Partnerships"), reverse("partnerships:partnership_list"), "link-45deg", testid="nav-partnerships"
                 )
             )
@@ -150,6 +158,18 @@ def navigation(request) -> dict:
                         reverse("traceability:notice_list"),
                         "send",
                         testid="nav-notices",
+                    ),
+                    NavItem(
+                        _("Consumer risk notices"),
+                        reverse("traceability:consumer_notice_list"),
+                        "shield-exclamation",
+                        testid="nav-consumer-notices",
+                    ),
+                    NavItem(
+                        _("Strict supervision proposals"),
+                        reverse("traceability:escalation_list"),
+                        "shield-lock",
+                        testid="nav-escalations",
                     ),
                     *(
                         (

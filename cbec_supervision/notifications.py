@@ -104,6 +104,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Inter-bureau notice overdue"),
         _("The notice from %(from_bureau)s to %(to_bureau)s was not acknowledged by %(due)s: %(subject)s."),
     ),
+    "strict_supervision_proposed": (
+        _("Proposed for strict supervision"),
+        _(
+            "%(name)s had confirmed quality problems in %(count)s closed investigations within %(days)s days: "
+            "confirm strict supervision or dismiss the proposal."
+        ),
+    ),
+    "consumer_notice_submitted": (
+        _("Consumer risk notice to review"),
+        _("%(enterprise)s submitted a consumer risk notice for review: %(title)s"),
+    ),
+    "consumer_notice_published": (
+        _("Consumer risk notice published"),
+        _("Your consumer risk notice is published: %(title)s"),
+    ),
+    "consumer_notice_returned": (
+        _("Consumer risk notice returned"),
+        _("Your consumer risk notice was returned: %(title)s. Reason: %(reason)s"),
+    ),
 }
 
 

@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "traceability.flag_overdue_notices",
         "schedule": crontab(minute=10),
     },
+    # Enterprises with repeated confirmed quality problems are proposed for strict supervision (daily).
+    "escalation-check": {
+        "task": "traceability.escalation_check",
+        "schedule": crontab(hour=1, minute=40),
+    },
     # Every risk score recomputed each night (events recompute theirs within a minute meanwhile).
     "recompute-risk-scores": {
         "task": "risk_monitoring.recompute_risk_scores",

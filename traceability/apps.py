@@ -12,7 +12,7 @@ class TraceabilityConfig(AppConfig):
         from cbec_supervision.dashboard import register_risk_panels
         from cbec_supervision.home import register_queues
         from traceability import notice_objects
-        from traceability.selectors import home_queues, risk_dashboard_panels
+        from traceability.selectors import escalation_queues, home_queues, risk_dashboard_panels
 
         # A bureau sends a risk signal to another (usually the platform's bureau, issue 10).
         notice_objects.register(
@@ -23,4 +23,5 @@ class TraceabilityConfig(AppConfig):
             "investigation", "traceability.Investigation", _("Investigation"), "traceability:investigation_detail"
         )
         register_queues(home_queues)
+        register_queues(escalation_queues)
         register_risk_panels(risk_dashboard_panels)

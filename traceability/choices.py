@@ -131,3 +131,49 @@ MEASURE_STATUS_COLOURS = {
     MeasureStatus.VERIFIED: "success",
     MeasureStatus.OVERDUE: "danger",
 }
+
+
+# --- escalation to strict supervision --------------------------------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    """A proposal to place an enterprise under strict supervision: open until the bureau admin decides."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+PROPOSAL_STATUS_COLOURS = {
+    ProposalStatus.PROPOSED: "warning",
+    ProposalStatus.CONFIRMED: "danger",
+    ProposalStatus.DISMISSED: "secondary",
+}
+
+
+# --- consumer risk notices -------------------------------------------------------------------------
+
+
+class ConsumerNoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: status -> statuses it may move to. Bureau staff publish a draft at once; an enterprise submits it
+#: and its competent bureau publishes it or returns it to draft with a reason; a published notice
+#: may be withdrawn with a reason.
+CONSUMER_NOTICE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ConsumerNoticeStatus.DRAFT: (ConsumerNoticeStatus.SUBMITTED, ConsumerNoticeStatus.PUBLISHED),
+    ConsumerNoticeStatus.SUBMITTED: (ConsumerNoticeStatus.PUBLISHED, ConsumerNoticeStatus.DRAFT),
+    ConsumerNoticeStatus.PUBLISHED: (ConsumerNoticeStatus.WITHDRAWN,),
+    ConsumerNoticeStatus.WITHDRAWN: (),
+}
+
+CONSUMER_NOTICE_STATUS_COLOURS = {
+    ConsumerNoticeStatus.DRAFT: "secondary",
+    ConsumerNoticeStatus.SUBMITTED: "warning",
+    ConsumerNoticeStatus.PUBLISHED: "success",
+    ConsumerNoticeStatus.WITHDRAWN: "dark",
+}

@@ -10,10 +10,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Role
 from accounts.models import Bureau
 from cbec_supervision.dashboard import Figure, Panel, PanelItem, RiskScope
 from cbec_supervision.home import Queue
-from traceability.models import InterBureauNotice, Investigation
+from traceability.choices import ProposalStatus
+from traceability.models import ConsumerNotice, InterBureauNotice, Investigation, StrictSupervisionProposal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -104,3 +106,35 @@ def risk_dashboard_panels(user: User, scope: RiskScope) -> list[Panel]:
             ),
         ]
     return [Panel("overdue_notices", _("Inter-bureau notices"), 10, items)]
+
+
+def escalation_queues(user: User) -> list[Queue]:
+    """Bureau administrators: open strict-supervision proposals for enterprises of their jurisdiction;
+    bureau staff: enterprises' consumer risk notices awaiting review."""
+    if not user.is_bureau_staff:
+        return []
+    queues = []
+    if user.role == Role.BUREAU_ADMIN:
+        count = StrictSupervisionProposal.objects.visible_to(user).filter(status=ProposalStatus.PROPOSED).count()
+        queues.append(
+            Queue(
+                _("Strict supervision proposals"),
+                count,
+                f"{reverse('traceability:escalation_list')}?status=proposed",
+                "danger" if count else "secondary",
+                _("enterprises with repeated confirmed quality problems, to confirm or dismiss"),
+                rank=128,
+            )
+        )
+    review = ConsumerNotice.objects.filter(bureau__in=user.jurisdiction()).awaiting_review().count()
+    queues.append(
+        Queue(
+            _("Consumer risk notices to review"),
+            review,
+            f"{reverse('traceability:consumer_notice_list')}?status=submitted",
+            "warning" if review else "secondary",
+            _("notices enterprises submitted for publication"),
+            rank=129,
+        )
+    )
+    return queues

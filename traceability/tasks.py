@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from traceability import escalation
 from traceability.services import notices_flag_overdue
 
 
@@ -18,3 +19,16 @@ from traceability.services import notices_flag_overdue
 def flag_overdue_notices(self: Task) -> list[int]:
     """Periodic (celery beat): flag, once, the inter-bureau notices unacknowledged past due."""
     return notices_flag_overdue(actor=f"task:{self.name}")
+
+
+@shared_task(
+    name="traceability.escalation_check",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def escalation_check(self: Task) -> list[int]:
+    """Daily (celery beat): propose for strict supervision the enterprises that reached the threshold."""
+    return [proposal.pk for proposal in escalation.escalation_check(actor=f"task:{self.name}")]

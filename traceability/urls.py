@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traceability import trace_views, views
+from traceability import trace_views, views, views_consumer_notices, views_escalation
 
 app_name = "traceability"
 urlpatterns = [
@@ -19,4 +19,35 @@ urlpatterns = [
     path("investigations/<int:pk>/notes/", views.investigation_note, name="investigation_note"),
     path("investigations/<int:pk>/signals/", views.investigation_link, name="investigation_link"),
     path("trace/product/<int:pk>/", trace_views.product_trace_page, name="product_trace"),
+    path("escalations/", views_escalation.escalation_list, name="escalation_list"),
+    path("escalations/<int:pk>/", views_escalation.escalation_detail, name="escalation_detail"),
+    path("escalations/<int:pk>/confirm/", views_escalation.escalation_confirm, name="escalation_confirm"),
+    path("escalations/<int:pk>/dismiss/", views_escalation.escalation_dismiss, name="escalation_dismiss"),
+    path("consumer-notices/", views_consumer_notices.consumer_notice_list, name="consumer_notice_list"),
+    path("consumer-notices/new/", views_consumer_notices.consumer_notice_create, name="consumer_notice_create"),
+    path("consumer-notices/<int:pk>/", views_consumer_notices.consumer_notice_detail, name="consumer_notice_detail"),
+    path("consumer-notices/<int:pk>/edit/", views_consumer_notices.consumer_notice_edit, name="consumer_notice_edit"),
+    path(
+        "consumer-notices/<int:pk>/submit/",
+        views_consumer_notices.consumer_notice_submit,
+        name="consumer_notice_submit",
+    ),
+    path(
+        "consumer-notices/<int:pk>/publish/",
+        views_consumer_notices.consumer_notice_publish,
+        name="consumer_notice_publish",
+    ),
+    path(
+        "consumer-notices/<int:pk>/return/",
+        views_consumer_notices.consumer_notice_return,
+        name="consumer_notice_return",
+    ),
+    path(
+        "consumer-notices/<int:pk>/withdraw/",
+        views_consumer_notices.consumer_notice_withdraw,
+        name="consumer_notice_withdraw",
+    ),
+    path(
+        "consumer-notices/<int:pk>/image/", views_consumer_notices.consumer_notice_image, name="consumer_notice_image"
+    ),
 ]

@@ -209,6 +209,23 @@ def complaint_thanks(world) -> str:
     return thanks_url(complaint.reference)
 
 
+def consumer_notice(world) -> str:
+    """The public page of a consumer risk notice the Zhejiang bureau published."""
+    from traceability import consumer_notices
+
+    notice = consumer_notices.consumer_notice_create(
+        actor=world.zj_inspector,
+        title_zh="儿童磁力积木误吞风险",
+        title_en="Magnetic building blocks: swallowing risk",
+        product_text="儿童磁力积木",
+        hazard="choking",
+        what_to_do_zh="立即停止使用。",
+        what_to_do_en="Stop using it at once.",
+    )
+    consumer_notices.consumer_notice_publish(actor=world.zj_inspector, notice=notice)
+    return notice.get_public_url()
+
+
 def complaint_form_with_errors(page, base: str, found: dict[str, list[dict]], key: str) -> None:
     """The public complaint form sent back with its fields in error."""
     page.goto(f"{base}/complaints/new/")
@@ -268,11 +285,12 @@ def speak(page, base: str, language: str) -> None:
 def test_axe_finds_no_serious_violation_on_the_main_pages_in_both_languages(browser, live_server, world, data):
     base = live_server.url
     found: dict[str, list[dict]] = {}
+    public_pages = ("/complaints/new/", complaint_thanks(world), "/notices/", consumer_notice(world))
     context, page = new_page(browser, base)
     try:
         for language in LANGUAGES:
             speak(page, base, language)
-            for path in ("/accounts/login/", "/accounts/signup/", "/complaints/new/", complaint_thanks(world)):
+            for path in ("/accounts/login/", "/accounts/signup/", *public_pages):
                 check(page, f"{base}{path}", found, f"{language} anonymous {path}")
                 assert page.locator("html").get_attribute("lang") == language
             complaint_form_with_errors(page, base, found, f"{language} anonymous /complaints/new/ (errors)")

@@ -1,8 +1,10 @@
 """API routes of traceability, collected by ``cbec_supervision.api_urls``."""
 
+from traceability.api.escalations import StrictSupervisionProposalViewSet
 from traceability.api.views import InterBureauNoticeViewSet, InvestigationViewSet
 
 ROUTES = [
     ("notifications", InterBureauNoticeViewSet, "notification"),
     ("investigations", InvestigationViewSet, "investigation"),
+    ("strict-supervision-proposals", StrictSupervisionProposalViewSet, "strict-supervision-proposal"),
 ]
