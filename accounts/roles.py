@@ -33,6 +33,8 @@ _READ_PARTNERSHIPS = ["partnerships.view_partnership"]
 _RISK_SIGNALS = ["risk_monitoring.view_risksignal", "risk_monitoring.add_risksignal"]
 #: inter-bureau notices: staff of the two bureaus and headquarters, scoped by ``visible_to``; never enterprises
 _NOTICES = ["traceability.view_interbureaunotice", "traceability.add_interbureaunotice"]
+#: measures: staff issue them on investigations, enterprises open voluntary recalls (scoped by ``visible_to``)
+_MEASURES = ["traceability.view_measure", "traceability.add_measure"]
 #: sampling plans: a bureau's own (its staff draw them), read by headquarters; never by enterprises
 _READ_SAMPLING_PLANS = ["risk_monitoring.view_samplingplan"]
 _MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan"]
@@ -51,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_NOTICES,
+        "traceability.view_measure",
         *_READ_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         "risk_monitoring.view_lab",
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_NOTICES,
+        *_MEASURES,
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
@@ -87,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_PARTNERSHIPS,
         *_RISK_SIGNALS,
         *_NOTICES,
+        *_MEASURES,
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
@@ -102,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_READ_SAMPLINGS,
         *_RISK_SCORES,
+        *_MEASURES,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",
