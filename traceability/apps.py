@@ -12,11 +12,12 @@ class TraceabilityConfig(AppConfig):
         from cbec_supervision.dashboard import register_risk_panels
         from cbec_supervision.home import register_queues
         from traceability import notice_objects
-        from traceability.selectors import home_queues, risk_dashboard_panels
+        from traceability.selectors import home_queues, measure_home_queues, risk_dashboard_panels
 
         # A bureau sends a risk signal to another (usually the platform's bureau, issue 10).
         notice_objects.register(
             "risk_signal", "risk_monitoring.RiskSignal", _("Risk signal"), "risk_monitoring:signal_detail"
         )
         register_queues(home_queues)
+        register_queues(measure_home_queues)
         register_risk_panels(risk_dashboard_panels)

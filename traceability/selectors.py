@@ -1,10 +1,11 @@
-"""Reads of traceability that other parts of the project show: the home queue of incoming notices,
-and the notices about an object (on its page)."""
+"""Reads of traceability that other parts of the project show: the home queues of incoming notices
+and of measures, the notices about an object (on its page), a measure's files and recovery chart."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Bureau
 from cbec_supervision.dashboard import Figure, Panel, PanelItem, RiskScope
 from cbec_supervision.home import Queue
-from traceability.models import InterBureauNotice
+from cbec_supervision.models import Attachment
+from traceability.choices import MeasureStatus, VoluntaryReview
+from traceability.models import InterBureauNotice, Measure, RecallProgress
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -94,3 +97,64 @@ def risk_dashboard_panels(user: User, scope: RiskScope) -> list[Panel]:
             ),
         ]
     return [Panel("overdue_notices", _("Inter-bureau notices"), 10, items)]
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+def measure_home_queues(user: User) -> list[Queue]:
+    """An enterprise: measures to act on (issued, acknowledged, overdue; a platform's delistings to
+    confirm among them); bureau staff: measures completed awaiting their verification (rank 128)."""
+    base = reverse("traceability:measure_list")
+    if user.is_enterprise_user and user.enterprise_id:
+        count = (
+            Measure.objects.visible_to(user)
+            .filter(status__in=(MeasureStatus.ISSUED, MeasureStatus.ACKNOWLEDGED, MeasureStatus.OVERDUE))
+            .exclude(voluntary=True, review_status__in=(VoluntaryReview.PENDING, VoluntaryReview.RETURNED))
+            .count()
+        )
+        return [
+            Queue(
+                _("Measures to act on"),
+                count,
+                base,
+                "danger" if count else "secondary",
+                _("measures ordered to your enterprise (or on your sellers' goods) not completed yet"),
+                rank=128,
+            )
+        ]
+    if not user.is_bureau_staff:
+        return []
+    to_verify = Measure.objects.filter(status=MeasureStatus.COMPLETED).filter(
+        Q(investigation__lead_bureau__in=user.jurisdiction())
+        | Q(investigation__isnull=True, enterprise__bureau__in=user.jurisdiction())
+    )
+    count = to_verify.count()
+    return [
+        Queue(
+            _("Measures to verify"),
+            count,
+            f"{base}?status={MeasureStatus.COMPLETED}",
+            "warning" if count else "secondary",
+            _("measures the enterprises completed, awaiting your bureau's verification"),
+            rank=128,
+        )
+    ]
+
+
+def measure_attachments(measure: Measure) -> list[Attachment]:
+    """The measure's proof files, in the order they came."""
+    content_type = ContentType.objects.get_for_model(Measure)
+    return list(
+        Attachment.objects.filter(content_type=content_type, object_id=str(measure.pk))
+        .select_related("uploaded_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def recovery_chart(reports: list[RecallProgress]) -> dict[str, Any]:
+    """A recall's recovery rate over time, for the chart (``json_script``): dates and percentages."""
+    return {
+        "labels": [report.reported_on.isoformat() for report in reports],
+        "rates": [round(report.recovery_rate * 100, 1) for report in reports],
+    }

@@ -5,6 +5,11 @@
 """
 
 from traceability.services.measures import (
+    may_act_as_enterprise,
+    may_confirm_delisting,
+    may_issue,
+    may_review_voluntary,
+    may_verify,
     measure_acknowledge,
     measure_attach,
     measure_confirm_delisting,
@@ -18,11 +23,6 @@ from traceability.services.measures import (
     measures_flag_low_recovery,
     measures_flag_overdue,
     missing_proof,
-    may_act_as_enterprise,
-    may_confirm_delisting,
-    may_issue,
-    may_review_voluntary,
-    may_verify,
     recall_min_rate,
 )
 from traceability.services.notices import (
