@@ -1,7 +1,8 @@
 """API routes of traceability, collected by ``cbec_supervision.api_urls``."""
 
-from traceability.api.views import InterBureauNoticeViewSet
+from traceability.api.views import InterBureauNoticeViewSet, MeasureViewSet
 
 ROUTES = [
     ("notifications", InterBureauNoticeViewSet, "notification"),
+    ("measures", MeasureViewSet, "measure"),
 ]
