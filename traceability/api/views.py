@@ -24,11 +24,11 @@ from traceability.api.serializers import (
     DelistingSerializer,
     InterBureauNoticeSerializer,
     MeasureCreateSerializer,
+    MeasureReasonSerializer,
     MeasureRespondSerializer,
     MeasureSerializer,
     MeasureVerifySerializer,
     NoticeCreateSerializer,
-    MeasureReasonSerializer,
     RecallProgressSerializer,
     ReviewSerializer,
 )
