@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -103,38 +102,23 @@ def risk_dashboard_panels(user: User, scope: RiskScope) -> list[Panel]:
 
 
 def measure_home_queues(user: User) -> list[Queue]:
-    """An enterprise: measures to act on (issued, acknowledged, overdue; a platform's delistings to
-    confirm among them); bureau staff: measures completed awaiting their verification (rank 128)."""
-    base = reverse("traceability:measure_list")
-    if user.is_enterprise_user and user.enterprise_id:
-        count = (
-            Measure.objects.visible_to(user)
-            .filter(status__in=(MeasureStatus.ISSUED, MeasureStatus.ACKNOWLEDGED, MeasureStatus.OVERDUE))
-            .exclude(voluntary=True, review_status__in=(VoluntaryReview.PENDING, VoluntaryReview.RETURNED))
-            .count()
-        )
-        return [
-            Queue(
-                _("Measures to act on"),
-                count,
-                base,
-                "danger" if count else "secondary",
-                _("measures ordered to your enterprise (or on your sellers' goods) not completed yet"),
-                rank=128,
-            )
-        ]
+    """Bureau staff: measures completed awaiting their bureau's verification (rank 128)."""
     if not user.is_bureau_staff:
         return []
-    to_verify = Measure.objects.filter(status=MeasureStatus.COMPLETED).filter(
-        Q(investigation__lead_bureau__in=user.jurisdiction())
-        | Q(investigation__isnull=True, enterprise__bureau__in=user.jurisdiction())
+    jurisdiction = user.jurisdiction()
+    count = (
+        Measure.objects.filter(status=MeasureStatus.COMPLETED)
+        .filter(
+            Q(investigation__lead_bureau__in=jurisdiction)
+            | Q(investigation__isnull=True, enterprise__bureau__in=jurisdiction)
+        )
+        .count()
     )
-    count = to_verify.count()
     return [
         Queue(
             _("Measures to verify"),
             count,
-            f"{base}?status={MeasureStatus.COMPLETED}",
+            f"{reverse('traceability:measure_list')}?status={MeasureStatus.COMPLETED}",
             "warning" if count else "secondary",
             _("measures the enterprises completed, awaiting your bureau's verification"),
             rank=128,
@@ -142,14 +126,30 @@ def measure_home_queues(user: User) -> list[Queue]:
     ]
 
 
+def measure_enterprise_panels(user: User) -> list[Panel]:
+    """An enterprise: the measures to act on (addressed to it, or a platform's delistings on its sellers'
+    goods) that are not completed, among what needs its action."""
+    if not user.is_enterprise_user or not user.enterprise_id:
+        return []
+    count = (
+        Measure.objects.visible_to(user)
+        .filter(status__in=(MeasureStatus.ISSUED, MeasureStatus.ACKNOWLEDGED, MeasureStatus.OVERDUE))
+        .exclude(voluntary=True, review_status__in=(VoluntaryReview.PENDING, VoluntaryReview.RETURNED))
+        .count()
+    )
+    item = PanelItem(
+        _("Measures to act on"),
+        Figure(count, reverse("traceability:measure_list")),
+        "danger" if count else "secondary",
+        _("measures ordered to your enterprise (or on your sellers' goods) not completed yet"),
+        rank=50,
+    )
+    return [Panel("action", _("What needs your action"), 100, [item])]
+
+
 def measure_attachments(measure: Measure) -> list[Attachment]:
     """The measure's proof files, in the order they came."""
-    content_type = ContentType.objects.get_for_model(Measure)
-    return list(
-        Attachment.objects.filter(content_type=content_type, object_id=str(measure.pk))
-        .select_related("uploaded_by")
-        .order_by("created_at", "pk")
-    )
+    return list(Attachment.objects.for_object(measure).select_related("uploaded_by").order_by("uploaded_at", "pk"))
 
 
 def recovery_chart(reports: list[RecallProgress]) -> dict[str, Any]:
