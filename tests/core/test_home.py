@@ -41,6 +41,7 @@ def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
         "Risk signals to triage",
         "Risk dashboard",
         "Notices to acknowledge",
+        "Measures to verify",
         "Change requests pending",
         "Overdue reviews",
         "Approved enterprises",
@@ -58,9 +59,10 @@ def test_headquarters_see_the_bureaus_last_and_no_verifications(world):
 
 def test_the_queues_cost_a_fixed_number_of_queries(world):
     # As before the queues were registered per app: one aggregate per kind of filing, one count per queue.
-    # Bureau staff have two more: the risk-signal queue of their jurisdiction, the notices to acknowledge.
+    # Bureau staff have three more: the risk-signal queue of their jurisdiction, the notices to acknowledge,
+    # the measures to verify.
     assert queries_of(world.alice) == 4
-    assert queries_of(world.zj_inspector) == 6
+    assert queries_of(world.zj_inspector) == 7
     assert queries_of(world.hq) == 4
 
 

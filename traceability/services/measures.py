@@ -213,7 +213,7 @@ def _listing_urls(values: Sequence[str] | str | None, errors: dict[str, list[str
 
 
 def _approved_enterprise(value: EnterpriseFiling | int | None, field: str, errors: dict[str, list[str]]) -> Any:
-    if value is None or value == "":
+    if not value:
         return None
     pk = value.pk if isinstance(value, EnterpriseFiling) else value
     filing = EnterpriseFiling.objects.select_related("bureau").filter(pk=pk, status=FilingStatus.APPROVED).first()
@@ -223,7 +223,7 @@ def _approved_enterprise(value: EnterpriseFiling | int | None, field: str, error
 
 
 def _approved_product(value: ProductFiling | int | None, errors: dict[str, list[str]]) -> Any:
-    if value is None or value == "":
+    if not value:
         return None
     pk = value.pk if isinstance(value, ProductFiling) else value
     product = ProductFiling.objects.filter(pk=pk, status=FilingStatus.APPROVED).first()
@@ -325,7 +325,7 @@ def measure_issue(
     if type not in MeasureType.values:
         errors["type"] = [_("One of %(values)s.") % {"values": ", ".join(MeasureType.values)}]
     target = _approved_enterprise(enterprise, "enterprise", errors)
-    if enterprise is None or enterprise == "":
+    if not enterprise:
         errors["enterprise"] = [_("Name the enterprise the measure is addressed to.")]
     concerned = _approved_enterprise(platform, "platform", errors)
     if concerned is not None:
@@ -341,7 +341,7 @@ def measure_issue(
     if goods is not None and target is not None and not to_platform and goods.enterprise_id != target.pk:
         errors["product"] = [_("Name a product of the enterprise the measure is addressed to.")]
     lot = None
-    if batch not in (None, ""):
+    if batch:
         pk = batch.pk if isinstance(batch, ImportBatch) else batch
         lot = ImportBatch.objects.filter(pk=pk).first()
         if lot is None:
@@ -404,7 +404,7 @@ def measure_voluntary_open(
         raise PermissionDenied(_("Your enterprise's filing is to be approved before it opens a recall."))
     errors: dict[str, list[str]] = {}
     goods = _approved_product(product, errors)
-    if product in (None, ""):
+    if not product:
         errors["product"] = [_("Name the product recalled.")]
     elif goods is not None and goods.enterprise_id != enterprise.pk:
         errors["product"] = [_("Recall your own products only.")]
