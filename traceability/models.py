@@ -485,6 +485,12 @@ class Measure(TimeStampedModel):
         return MEASURE_REQUIRED_PROOF.get(self.type, ())
 
     @property
+    def latest_progress(self) -> RecallProgress | None:
+        """The last progress report (from the prefetched reports where they are)."""
+        reports = list(self.progress_reports.all())
+        return reports[-1] if reports else None
+
+    @property
     def awaits_review(self) -> bool:
         """A voluntary recall the bureau has not accepted (yet): nothing else happens to it meanwhile."""
         return self.voluntary and self.review_status != VoluntaryReview.ACCEPTED

@@ -158,3 +158,15 @@ def recovery_chart(reports: list[RecallProgress]) -> dict[str, Any]:
         "labels": [report.reported_on.isoformat() for report in reports],
         "rates": [round(report.recovery_rate * 100, 1) for report in reports],
     }
+
+
+def investigation_measures(investigation_id: int, user: User) -> list[Measure]:
+    """The measures of an investigation the user may read, with each recall's progress reports (for the
+    investigation's page: ``traceability/includes/investigation_measures.html``), in two queries."""
+    return list(
+        Measure.objects.visible_to(user)
+        .filter(investigation_id=investigation_id)
+        .select_related("enterprise", "platform")
+        .prefetch_related("progress_reports")
+        .order_by("deadline", "pk")
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import api_as
@@ -133,6 +134,18 @@ def test_the_enterprise_acknowledges_and_responds_with_files(case):
     )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "completed" and response.json()["response"] == "已销毁"
+    files = client.get(f"{URL}{measure.pk}/files/").json()
+    assert sorted(f["kind"] for f in files) == [
+        "measure_other",
+        "measure_photo",
+        "measure_photo",
+        "measure_warehouse_confirmation",
+    ]
+    assert all(len(f["sha256"]) == 64 for f in files)
+    browser = Client()
+    browser.force_login(case.alice)
+    assert browser.get(files[0]["url"]).status_code == 200
+    assert api_as(case.carol).get(f"{URL}{measure.pk}/files/").status_code == 404
     assert api_as(case.carol).post(f"{URL}{measure.pk}/respond/", {"response": "x"}).status_code == 404
 
 

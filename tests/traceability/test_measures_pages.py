@@ -160,3 +160,23 @@ def test_others_get_404(case, client, who):
     assert client.get(measure.get_absolute_url(), **EN).status_code == 404
     assert client.post(reverse("traceability:measure_acknowledge", args=[measure.pk]), **EN).status_code == 404
     services.measure_acknowledge(actor=case.alice, measure=measure)
+
+
+def test_the_investigation_page_include_lists_its_measures_with_the_recovery_rate(case, rf):
+    from django.template.loader import render_to_string
+
+    from traceability.selectors import investigation_measures
+
+    measure = acknowledged(case, "recall")
+    services.measure_report_progress(
+        actor=case.alice, measure=measure, reported_on=None, units_sold=10, units_recovered=4
+    )
+    issue(case)
+    measures = investigation_measures(case.investigation.pk, case.zj_inspector)
+    html = render_to_string(
+        "traceability/includes/investigation_measures.html",
+        {"measures": measures, "investigation": case.investigation, "may_issue": True},
+    )
+    assert html.count('data-testid="investigation-measure"') == 2 and "40%" in html
+    assert reverse("traceability:measure_issue", args=[case.investigation.pk]) in html
+    assert investigation_measures(case.investigation.pk, case.carol) == []

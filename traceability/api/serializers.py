@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
+from cbec_supervision.models import Attachment
 from traceability import notice_objects
 from traceability.choices import MeasureStatus, MeasureType, RecallChannel
 from traceability.models import DelistingConfirmation, InterBureauNotice, Measure, RecallProgress
@@ -143,8 +145,8 @@ class MeasureSerializer(serializers.ModelSerializer):
         return obj.status == MeasureStatus.OVERDUE or obj.is_past_deadline
 
     def get_recovery_rate(self, obj: Measure) -> float | None:
-        reports = list(obj.progress_reports.all())  # prefetched
-        return reports[-1].recovery_rate if reports else None
+        last = obj.latest_progress  # from the prefetched reports
+        return last.recovery_rate if last is not None else None
 
 
 class MeasureCreateSerializer(serializers.Serializer):
@@ -188,3 +190,17 @@ class DelistingSerializer(serializers.Serializer):
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("accept", "accept"), ("return", "return")])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+
+
+class MeasureFileSerializer(serializers.ModelSerializer):
+    """A proof file of a measure (``kind``: ``measure_<proof kind>``); ``url`` downloads it."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "mime_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj: Attachment) -> str:
+        return reverse("attachment_download", args=[obj.pk])

@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cbec_supervision.api import ScopedViewSetMixin
+from cbec_supervision.models import Attachment
 from traceability import services
 from traceability.api.serializers import (
     AcknowledgeSerializer,
@@ -24,6 +25,7 @@ from traceability.api.serializers import (
     DelistingSerializer,
     InterBureauNoticeSerializer,
     MeasureCreateSerializer,
+    MeasureFileSerializer,
     MeasureReasonSerializer,
     MeasureRespondSerializer,
     MeasureSerializer,
@@ -109,7 +111,17 @@ class MeasureViewSet(
         "progress_reports",
     )
     ordering_fields = ["deadline", "created_at", "status"]
-    object_actions = ("history", "acknowledge", "respond", "verify", "reject", "progress", "delistings", "review")
+    object_actions = (
+        "history",
+        "acknowledge",
+        "respond",
+        "verify",
+        "reject",
+        "progress",
+        "delistings",
+        "review",
+        "files",
+    )
     parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     def _respond(self, measure: Measure, code: int = status.HTTP_200_OK) -> Response:
@@ -256,3 +268,11 @@ class MeasureViewSet(
             reason=body.validated_data.get("reason", ""),
         )
         return self._respond(measure)
+
+    @extend_schema(responses={200: MeasureFileSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def files(self, request, *args, **kwargs):
+        """The measure's proof files, with their SHA-256 and download URL."""
+        measure = self.get_object()
+        rows = Attachment.objects.for_object(measure).order_by("uploaded_at", "pk")
+        return Response(MeasureFileSerializer(rows, many=True).data)
