@@ -37,6 +37,8 @@ _NOTICES = ["traceability.view_interbureaunotice", "traceability.add_interbureau
 _INVESTIGATIONS = ["traceability.view_investigation", "traceability.add_investigation"]
 #: strict-supervision proposals: staff of the enterprise's jurisdiction and headquarters; never enterprises
 _ESCALATIONS = ["traceability.view_strictsupervisionproposal"]
+#: measures: staff issue them on investigations, enterprises open voluntary recalls (scoped by ``visible_to``)
+_MEASURES = ["traceability.view_measure", "traceability.add_measure"]
 #: sampling plans: a bureau's own (its staff draw them), read by headquarters; never by enterprises
 _READ_SAMPLING_PLANS = ["risk_monitoring.view_samplingplan"]
 _MAKE_SAMPLING_PLANS = [*_READ_SAMPLING_PLANS, "risk_monitoring.add_samplingplan"]
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NOTICES,
         *_INVESTIGATIONS,
         *_ESCALATIONS,
+        "traceability.view_measure",
         *_READ_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         "risk_monitoring.view_lab",
@@ -76,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NOTICES,
         *_INVESTIGATIONS,
         *_ESCALATIONS,
+        *_MEASURES,
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
@@ -97,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NOTICES,
         *_INVESTIGATIONS,
         *_ESCALATIONS,
+        *_MEASURES,
         *_MAKE_SAMPLING_PLANS,
         *_READ_SAMPLINGS,
         *_SAMPLE,
@@ -112,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SIGNALS,
         *_READ_SAMPLINGS,
         *_RISK_SCORES,
+        *_MEASURES,
         "filings.add_enterprisefiling",
         "filings.change_enterprisefiling",
         "filings.add_productfiling",

@@ -71,6 +71,11 @@ def navigation(request) -> dict:
                     _("Partnerships"), reverse("partnerships:partnership_list"), "link-45deg", testid="nav-partnerships"
                 )
             )
+            items.append(
+                NavItem(
+                    _("My measures"), reverse("traceability:measure_list"), "clipboard2-check", testid="nav-measures"
+                )
+            )
         items.append(
             NavItem(_("Notifications"), reverse("notification_list"), "bell", badge=unread, testid="nav-notifications")
         )
@@ -158,6 +163,12 @@ def navigation(request) -> dict:
                         reverse("traceability:notice_list"),
                         "send",
                         testid="nav-notices",
+                    ),
+                    NavItem(
+                        _("Measures"),
+                        reverse("traceability:measure_list"),
+                        "clipboard2-check",
+                        testid="nav-measures",
                     ),
                     NavItem(
                         _("Consumer risk notices"),

@@ -123,6 +123,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         _("Consumer risk notice returned"),
         _("Your consumer risk notice was returned: %(title)s. Reason: %(reason)s"),
     ),
+    "measure_issued": (
+        _("Measure ordered"),
+        _("A measure was ordered to %(enterprise)s: %(type)s #%(id)s, due by %(deadline)s."),
+    ),
+    "measure_completed": (
+        _("Measure completed: proof to verify"),
+        _("%(enterprise)s completed %(type)s #%(id)s and submitted its proof."),
+    ),
+    "measure_verified": (_("Measure verified"), _("%(type)s #%(id)s of %(enterprise)s was verified.")),
+    "measure_rejected": (
+        _("Measure sent back"),
+        _("The proof of %(type)s #%(id)s was not accepted: %(reason)s"),
+    ),
+    "measure_overdue": (
+        _("Measure overdue"),
+        _("%(type)s #%(id)s of %(enterprise)s was not completed by its deadline, %(deadline)s."),
+    ),
+    "recall_low_recovery": (
+        _("Recall below the required recovery rate"),
+        _("Recall #%(id)s of %(enterprise)s recovered %(rate)s by its deadline; %(required)s is required."),
+    ),
+    "voluntary_recall_opened": (
+        _("Voluntary recall to review"),
+        _("%(enterprise)s opened a voluntary recall (#%(id)s): review it."),
+    ),
+    "voluntary_recall_accepted": (
+        _("Voluntary recall accepted"),
+        _("The bureau accepted voluntary recall #%(id)s: report its progress until it is completed."),
+    ),
+    "voluntary_recall_returned": (
+        _("Voluntary recall returned"),
+        _("The bureau returned voluntary recall #%(id)s: %(reason)s"),
+    ),
 }
 
 

@@ -189,6 +189,8 @@ FILING_REVIEW_DAYS = env_int("FILING_REVIEW_DAYS", 5)
 # An inter-bureau notice is to be acknowledged by the end of this many working days (Monday to Friday,
 # Chinese public holidays and adjusted working days applied) after it was sent, unless the sender sets a date.
 CBEC_NOTICE_DUE_WORKING_DAYS = env_int("CBEC_NOTICE_DUE_WORKING_DAYS", 5)
+# A compulsory recall is to have recovered this share of the units sold by its deadline (else flagged).
+CBEC_RECALL_MIN_RECOVERY_RATE = float(env_str("CBEC_RECALL_MIN_RECOVERY_RATE", "0.8"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024)
 # The public complaint form (no login): submissions per client address ("N/second|minute|hour|day"),
 # and the photos a consumer may add (how many, and the size of each).
@@ -311,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
     "escalation-check": {
         "task": "traceability.escalation_check",
         "schedule": crontab(hour=1, minute=40),
+    },
+    # Measures past their deadline, and recalls below the required recovery rate, flagged (once each).
+    "flag-overdue-measures": {
+        "task": "traceability.flag_overdue_measures",
+        "schedule": crontab(minute=20),
     },
     # Every risk score recomputed each night (events recompute theirs within a minute meanwhile).
     "recompute-risk-scores": {

@@ -9,10 +9,16 @@ class TraceabilityConfig(AppConfig):
     verbose_name = _("Traceability")
 
     def ready(self) -> None:
-        from cbec_supervision.dashboard import register_risk_panels
+        from cbec_supervision.dashboard import register_panels, register_risk_panels
         from cbec_supervision.home import register_queues
         from traceability import notice_objects
-        from traceability.selectors import escalation_queues, home_queues, risk_dashboard_panels
+        from traceability.selectors import (
+            escalation_queues,
+            home_queues,
+            measure_enterprise_panels,
+            measure_home_queues,
+            risk_dashboard_panels,
+        )
 
         # A bureau sends a risk signal to another (usually the platform's bureau, issue 10).
         notice_objects.register(
@@ -24,4 +30,6 @@ class TraceabilityConfig(AppConfig):
         )
         register_queues(home_queues)
         register_queues(escalation_queues)
+        register_queues(measure_home_queues)
+        register_panels(measure_enterprise_panels)
         register_risk_panels(risk_dashboard_panels)

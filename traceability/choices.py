@@ -177,3 +177,66 @@ CONSUMER_NOTICE_STATUS_COLOURS = {
     ConsumerNoticeStatus.PUBLISHED: "success",
     ConsumerNoticeStatus.WITHDRAWN: "dark",
 }
+
+
+class ProofKind(models.TextChoices):
+    """The files an enterprise submits as proof of a measure (the attachment's ``kind`` is
+    ``measure_<value>``)."""
+
+    INTERVIEW_RECORD = "interview_record", _("Signed interview record")
+    RECTIFICATION_REPORT = "rectification_report", _("Rectification report")
+    PHOTO = "photo", _("Photos")
+    WAREHOUSE_CONFIRMATION = "warehouse_confirmation", _("Warehouse confirmation")
+    RETURN_DOCUMENT = "return_document", _("Return shipment documents")
+    RECALL_PLAN = "recall_plan", _("Recall plan")
+    OTHER = "other", _("Other document")
+
+
+class ProofRequirement(models.TextChoices):
+    """What else than files a measure needs before it may be completed."""
+
+    LISTINGS_CONFIRMED = "listings_confirmed", _("Every listing confirmed taken down by the platform")
+    PROGRESS_REPORT = "progress_report", _("A recall progress report (units recovered / units sold)")
+
+
+#: measure type -> the files (ProofKind) and the other proof (ProofRequirement) it needs to be completed
+MEASURE_REQUIRED_PROOF: dict[str, tuple[str, ...]] = {
+    MeasureType.INTERVIEW: (ProofKind.INTERVIEW_RECORD,),
+    MeasureType.RECTIFICATION: (ProofKind.RECTIFICATION_REPORT,),
+    MeasureType.STRICT_INSPECTION: (),
+    MeasureType.RISK_WARNING: (),
+    MeasureType.DELISTING: (ProofRequirement.LISTINGS_CONFIRMED,),
+    MeasureType.RETURN: (ProofKind.RETURN_DOCUMENT,),
+    MeasureType.DESTRUCTION: (ProofKind.PHOTO, ProofKind.WAREHOUSE_CONFIRMATION),
+    MeasureType.RECALL: (ProofKind.RECALL_PLAN, ProofRequirement.PROGRESS_REPORT),
+    MeasureType.LIABILITY: (),
+}
+
+#: the measures that may name the platform concerned (it sees them and, for a delisting, confirms)
+PLATFORM_MEASURE_TYPES = (MeasureType.DELISTING, MeasureType.RECALL)
+
+
+class RecallChannel(models.TextChoices):
+    """How the buyers of recalled goods were reached."""
+
+    PLATFORM_ORDERS = "platform_orders", _("Platform order records")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    APP_NOTICE = "app_notice", _("App notice")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    OTHER = "other", _("Other")
+
+
+class VoluntaryReview(models.TextChoices):
+    """The bureau's review of a voluntary recall an enterprise opened itself."""
+
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+VOLUNTARY_REVIEW_COLOURS = {
+    VoluntaryReview.PENDING: "warning",
+    VoluntaryReview.ACCEPTED: "success",
+    VoluntaryReview.RETURNED: "danger",
+}

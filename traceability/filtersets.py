@@ -12,8 +12,15 @@ from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
 from filings.pickers import enterprise_picker_widget
 from traceability import notice_objects
-from traceability.choices import INVESTIGATION_OPEN, InvestigationStatus, NoticeDirection
-from traceability.models import InterBureauNotice, Investigation
+from traceability.choices import (
+    INVESTIGATION_OPEN,
+    InvestigationStatus,
+    MeasureStatus,
+    MeasureType,
+    NoticeDirection,
+    VoluntaryReview,
+)
+from traceability.models import InterBureauNotice, Investigation, Measure
 
 
 class InterBureauNoticeFilterSet(PageFiltersMixin, django_filters.FilterSet):
@@ -132,3 +139,42 @@ class InvestigationFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(Q(enterprise=value) | Q(platform=value) | Q(responsible_enterprise=value))
+
+
+class MeasureFilterSet(PageFiltersMixin, django_filters.FilterSet):
+    """Measures: by type, status, enterprise, investigation, overdue (shared by the list page and the API)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    type = django_filters.ChoiceFilter(choices=MeasureType.choices, label=_("Type"))
+    status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=_("Status"))
+    enterprise = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1, label=_("Enterprise (filing id)"))
+    investigation = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1, label=_("Investigation (id)"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    voluntary = django_filters.BooleanFilter(label=_("Voluntary recall"))
+    review_status = django_filters.ChoiceFilter(choices=VoluntaryReview.choices, label=_("Review"))
+
+    page_fields = ("q", "type", "status", "overdue")
+
+    class Meta:
+        model = Measure
+        fields = ["q", "type", "status", "enterprise", "investigation", "overdue", "voluntary", "review_status"]
+
+    def filter_q(self, queryset, name, value):
+        """The description, the enterprise's name or the case number."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(investigation__case_no__iexact=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        """Overdue: flagged overdue, or open (not completed) past the deadline; false: the others."""
+        if value is None:
+            return queryset
+        condition = Q(status=MeasureStatus.OVERDUE) | Q(
+            status__in=(MeasureStatus.ISSUED, MeasureStatus.ACKNOWLEDGED), deadline__lt=timezone.now()
+        )
+        return queryset.filter(condition) if value else queryset.exclude(condition)

@@ -15,7 +15,14 @@ from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling
 from filings.pickers import enterprise_picker_widget, product_picker_widget
 from traceability import workdays
-from traceability.choices import INVESTIGATION_TRANSITIONS, InvestigationStatus, ResponsibleParty
+from traceability.choices import (
+    INVESTIGATION_TRANSITIONS,
+    InvestigationStatus,
+    MeasureType,
+    ProofKind,
+    RecallChannel,
+    ResponsibleParty,
+)
 
 
 class BureauChoiceField(forms.ModelChoiceField):
@@ -175,3 +182,152 @@ class InvestigationNoteForm(ServiceErrorsMixin, forms.Form):
 class InvestigationLinkForm(ServiceErrorsMixin, forms.Form):
     signals = IdListField(label=_("Risk signals"), required=False, help_text=_("Numbers of assessed signals."))
     samplings = IdListField(label=_("Samplings"), required=False, help_text=_("Ids of failed samplings."))
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+# What the pickers offer staff: any approved filing of any bureau; the services check the value again.
+_APPROVED_ENTERPRISES = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED)
+_APPROVED_PLATFORMS = _APPROVED_ENTERPRISES.filter(is_platform=True)
+_APPROVED_PRODUCTS = ProductFiling.objects.filter(status=FilingStatus.APPROVED)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the service checks each one's size and type)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+def _deadline(day: dt.date | None) -> dt.datetime | None:
+    return workdays.end_of_day(day) if day else None
+
+
+class MeasureIssueForm(ServiceErrorsMixin, forms.Form):
+    """Order a measure on an investigation: its type, target, legal basis, deadline (the end of that day)."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=MeasureType.choices)
+    enterprise = forms.IntegerField(
+        label=_("Addressed to (enterprise)"), min_value=1, widget=enterprise_picker_widget(_APPROVED_ENTERPRISES)
+    )
+    product = forms.IntegerField(
+        label=_("Product"),
+        required=False,
+        min_value=1,
+        widget=product_picker_widget(_APPROVED_PRODUCTS, kind="approved"),
+    )
+    batch = forms.IntegerField(label=_("Import batch (id)"), required=False, min_value=1)
+    platform = forms.IntegerField(
+        label=_("Platform concerned (delisting, recall)"),
+        required=False,
+        min_value=1,
+        widget=enterprise_picker_widget(_APPROVED_PLATFORMS, type="platform"),
+    )
+    listing_urls = forms.CharField(
+        label=_("Listings to take down (one URL a line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline_date = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    error_fields = {"deadline": "deadline_date"}
+
+    def deadline(self) -> dt.datetime | None:
+        return _deadline(self.cleaned_data.get("deadline_date"))
+
+
+class VoluntaryRecallForm(ServiceErrorsMixin, forms.Form):
+    """An enterprise opens a recall of one of its own products."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=ProductFiling.objects.none())
+    platform = forms.IntegerField(
+        label=_("Platform concerned"),
+        required=False,
+        min_value=1,
+        widget=enterprise_picker_widget(_APPROVED_PLATFORMS, type="platform"),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    deadline_date = forms.DateField(label=_("Recall by"), widget=forms.DateInput(attrs={"type": "date"}))
+    error_fields = {"deadline": "deadline_date"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = _APPROVED_PRODUCTS.filter(  # type: ignore[attr-defined]
+            enterprise_id=user.enterprise_id
+        ).order_by("name")
+
+    def deadline(self) -> dt.datetime | None:
+        return _deadline(self.cleaned_data.get("deadline_date"))
+
+
+class MeasureRespondForm(ServiceErrorsMixin, forms.Form):
+    """The enterprise's response, with files per kind of proof."""
+
+    response = forms.CharField(label=_("Response"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, proof_kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in (*proof_kinds, ProofKind.OTHER):
+            self.fields[kind] = MultipleFileField(label=ProofKind(kind).label)
+        self.style_fields()
+
+    def files_by_kind(self) -> dict[str, list]:
+        return {
+            kind: list(self.cleaned_data.get(kind) or [])
+            for kind in ProofKind.values
+            if kind in self.fields and self.cleaned_data.get(kind)
+        }
+
+
+class RecallProgressForm(ServiceErrorsMixin, forms.Form):
+    reported_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    units_sold = forms.IntegerField(label=_("Units sold"), min_value=1)
+    units_recovered = forms.IntegerField(label=_("Units recovered so far"), min_value=0)
+    channels = forms.MultipleChoiceField(
+        label=_("Channels used to reach buyers"),
+        choices=RecallChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(ServiceErrorsMixin, forms.Form):
+    recheck_passed = forms.TypedChoiceField(
+        label=_("Re-check"),
+        required=False,
+        choices=[("", "---------"), ("true", _("Passed")), ("false", _("Failed"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+    recheck_note = forms.CharField(
+        label=_("Re-check note"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(ServiceErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to return)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

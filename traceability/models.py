@@ -24,9 +24,11 @@ from traceability.choices import (
     INVESTIGATION_OPEN,
     INVESTIGATION_STATUS_COLOURS,
     MEASURE_OPEN,
+    MEASURE_REQUIRED_PROOF,
     MEASURE_STATUS_COLOURS,
     NOTICE_STATE_COLOURS,
     PROPOSAL_STATUS_COLOURS,
+    VOLUNTARY_REVIEW_COLOURS,
     ConsumerNoticeStatus,
     InvestigationEventKind,
     InvestigationStatus,
@@ -34,7 +36,9 @@ from traceability.choices import (
     MeasureType,
     NoticeState,
     ProposalStatus,
+    RecallChannel,
     ResponsibleParty,
+    VoluntaryReview,
 )
 
 if TYPE_CHECKING:
@@ -449,6 +453,27 @@ class Measure(TimeStampedModel):
     )
     rejected_reason = models.TextField(_("reason for rejecting the proof"), blank=True)
     overdue_flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+    #: a delisting's listings (URLs) the platform is to take down and confirm one by one
+    listing_urls = models.JSONField(_("listing URLs"), default=list, blank=True)
+    #: a rectification order ends with a re-check by the inspector, recorded when it is verified
+    recheck_passed = models.BooleanField(_("re-check passed"), null=True, blank=True)
+    recheck_note = models.TextField(_("re-check note"), blank=True)
+    #: a voluntary recall's review by the enterprise's competent bureau
+    review_status = models.CharField(
+        _("review"), max_length=20, choices=VoluntaryReview.choices, blank=True, default=""
+    )
+    review_reason = models.TextField(_("review reason"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: when a recall below the required recovery rate at its deadline was flagged (once)
+    low_recovery_flagged_at = models.DateTimeField(_("flagged for low recovery at"), null=True, blank=True)
 
     objects = MeasureQuerySet.as_manager()
 
@@ -478,6 +503,32 @@ class Measure(TimeStampedModel):
     @property
     def is_past_deadline(self) -> bool:
         return self.is_open and self.status != MeasureStatus.COMPLETED and self.deadline < timezone.now()
+
+    @property
+    def required_proof(self) -> tuple[str, ...]:
+        return MEASURE_REQUIRED_PROOF.get(self.type, ())
+
+    @property
+    def latest_progress(self) -> RecallProgress | None:
+        """The last progress report (from the prefetched reports where they are)."""
+        reports = list(self.progress_reports.all())
+        return reports[-1] if reports else None
+
+    @property
+    def awaits_review(self) -> bool:
+        """A voluntary recall the bureau has not accepted (yet): nothing else happens to it meanwhile."""
+        return self.voluntary and self.review_status != VoluntaryReview.ACCEPTED
+
+    @property
+    def review_colour(self) -> str:
+        return VOLUNTARY_REVIEW_COLOURS.get(self.review_status, "secondary")
+
+    @property
+    def supervising_bureau_id(self) -> int | None:
+        """The bureau that verifies: the investigation's lead bureau (a voluntary recall: the enterprise's)."""
+        if self.investigation_id is not None:
+            return self.investigation.lead_bureau_id
+        return self.enterprise.bureau_id
 
 
 # --- escalation to strict supervision --------------------------------------------------------------
@@ -705,3 +756,80 @@ class ConsumerNotice(TimeStampedModel):
     @property
     def what_to_do(self) -> str:
         return self.in_language("what_to_do")
+
+
+class RecallProgressQuerySet(ScopedQuerySet):
+    scope_follows = "measure"
+
+
+class RecallProgress(models.Model):
+    """A recall's progress report: units sold and units recovered so far (cumulative), and how buyers
+    were reached. The recovery rate over time is read from these."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    reported_on = models.DateField(_("reported on"))
+    units_sold = models.PositiveIntegerField(_("units sold"))
+    units_recovered = models.PositiveIntegerField(_("units recovered (cumulative)"))
+    channels = models.JSONField(_("channels used to reach buyers"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = RecallProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recall progress report")
+        verbose_name_plural = _("recall progress reports")
+        ordering = ["measure", "reported_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.reported_on:%Y-%m-%d} {self.units_recovered}/{self.units_sold}"
+
+    @property
+    def recovery_rate(self) -> float:
+        return self.units_recovered / self.units_sold if self.units_sold else 0.0
+
+    @property
+    def channel_labels(self) -> list[str]:
+        labels = dict(RecallChannel.choices)
+        return [str(labels.get(value, value)) for value in self.channels]
+
+
+class DelistingConfirmationQuerySet(ScopedQuerySet):
+    scope_follows = "measure"
+
+
+class DelistingConfirmation(models.Model):
+    """The platform's confirmation that one listing (URL) of a delisting order was taken down."""
+
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="delistings")
+    url = models.URLField(_("listing URL"), max_length=1000)
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = DelistingConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delisting confirmation")
+        verbose_name_plural = _("delisting confirmations")
+        ordering = ["measure", "confirmed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["measure", "url"], name="delisting_once_per_url")]
+
+    def __str__(self) -> str:
+        return self.url

@@ -3,7 +3,7 @@ and the notices about an object (on its page)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Count, Q
@@ -14,8 +14,16 @@ from accounts.choices import Role
 from accounts.models import Bureau
 from cbec_supervision.dashboard import Figure, Panel, PanelItem, RiskScope
 from cbec_supervision.home import Queue
-from traceability.choices import ProposalStatus
-from traceability.models import ConsumerNotice, InterBureauNotice, Investigation, StrictSupervisionProposal
+from cbec_supervision.models import Attachment
+from traceability.choices import MeasureStatus, ProposalStatus, VoluntaryReview
+from traceability.models import (
+    ConsumerNotice,
+    InterBureauNotice,
+    Investigation,
+    Measure,
+    RecallProgress,
+    StrictSupervisionProposal,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -138,3 +146,77 @@ def escalation_queues(user: User) -> list[Queue]:
         )
     )
     return queues
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+def measure_home_queues(user: User) -> list[Queue]:
+    """Bureau staff: measures completed awaiting their bureau's verification (rank 128)."""
+    if not user.is_bureau_staff:
+        return []
+    jurisdiction = user.jurisdiction()
+    count = (
+        Measure.objects.filter(status=MeasureStatus.COMPLETED)
+        .filter(
+            Q(investigation__lead_bureau__in=jurisdiction)
+            | Q(investigation__isnull=True, enterprise__bureau__in=jurisdiction)
+        )
+        .count()
+    )
+    return [
+        Queue(
+            _("Measures to verify"),
+            count,
+            f"{reverse('traceability:measure_list')}?status={MeasureStatus.COMPLETED}",
+            "warning" if count else "secondary",
+            _("measures the enterprises completed, awaiting your bureau's verification"),
+            rank=128,
+        )
+    ]
+
+
+def measure_enterprise_panels(user: User) -> list[Panel]:
+    """An enterprise: the measures to act on (addressed to it, or a platform's delistings on its sellers'
+    goods) that are not completed, among what needs its action."""
+    if not user.is_enterprise_user or not user.enterprise_id:
+        return []
+    count = (
+        Measure.objects.visible_to(user)
+        .filter(status__in=(MeasureStatus.ISSUED, MeasureStatus.ACKNOWLEDGED, MeasureStatus.OVERDUE))
+        .exclude(voluntary=True, review_status__in=(VoluntaryReview.PENDING, VoluntaryReview.RETURNED))
+        .count()
+    )
+    item = PanelItem(
+        _("Measures to act on"),
+        Figure(count, reverse("traceability:measure_list")),
+        "danger" if count else "secondary",
+        _("measures ordered to your enterprise (or on your sellers' goods) not completed yet"),
+        rank=50,
+    )
+    return [Panel("action", _("What needs your action"), 100, [item])]
+
+
+def measure_attachments(measure: Measure) -> list[Attachment]:
+    """The measure's proof files, in the order they came."""
+    return list(Attachment.objects.for_object(measure).select_related("uploaded_by").order_by("uploaded_at", "pk"))
+
+
+def recovery_chart(reports: list[RecallProgress]) -> dict[str, Any]:
+    """A recall's recovery rate over time, for the chart (``json_script``): dates and percentages."""
+    return {
+        "labels": [report.reported_on.isoformat() for report in reports],
+        "rates": [round(report.recovery_rate * 100, 1) for report in reports],
+    }
+
+
+def investigation_measures(investigation_id: int, user: User) -> list[Measure]:
+    """The measures of an investigation the user may read, with each recall's progress reports (for the
+    investigation's page: ``traceability/includes/investigation_measures.html``), in two queries."""
+    return list(
+        Measure.objects.visible_to(user)
+        .filter(investigation_id=investigation_id)
+        .select_related("enterprise", "platform")
+        .prefetch_related("progress_reports")
+        .order_by("deadline", "pk")
+    )

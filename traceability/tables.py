@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cbec_supervision.tables import BaseTable, DateTimeColumn
-from traceability.models import InterBureauNotice, Investigation
+from traceability.models import InterBureauNotice, Investigation, Measure
 
 
 class InterBureauNoticeTable(BaseTable):
@@ -117,6 +117,62 @@ class InvestigationTable(BaseTable):
             record.status_colour,
             record.get_status_display(),
         )
+
+    def value_status(self, record, value):
+        return record.get_status_display()
+
+
+class MeasureTable(BaseTable):
+    export_name = "measures"
+
+    id = tables.Column(verbose_name=_("No."), orderable=True)
+    type = tables.Column(verbose_name=_("Type"), orderable=True)
+    enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",), orderable=True)
+    investigation = tables.Column(verbose_name=_("Case"), order_by=("investigation__case_no",), orderable=True)
+    deadline = DateTimeColumn(verbose_name=_("Deadline"), orderable=True)
+    status = tables.Column(verbose_name=_("Status"), orderable=True)
+
+    class Meta(BaseTable.Meta):
+        model = Measure
+        fields = ()
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "measure-table"}
+        row_attrs = {"data-testid": "measure-row"}
+        empty_text = _("No measures match these filters.")
+
+    def render_type(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.get_type_display())
+
+    def value_type(self, record, value):
+        return record.get_type_display()
+
+    def render_enterprise(self, record, value):
+        return value.name
+
+    def value_enterprise(self, record, value):
+        return value.name
+
+    def render_investigation(self, record, value):
+        if value is None:
+            return _("Voluntary recall")
+        return value.case_no
+
+    def value_investigation(self, record, value):
+        return value.case_no if value is not None else ""
+
+    def render_status(self, record, value):
+        badge = format_html(
+            '<span class="badge text-bg-{}" data-testid="measure-status">{}</span>',
+            record.status_colour,
+            record.get_status_display(),
+        )
+        if record.voluntary and record.review_status and record.review_status != "accepted":
+            badge = format_html(
+                '{} <span class="badge text-bg-{}">{}</span>',
+                badge,
+                record.review_colour,
+                record.get_review_status_display(),
+            )
+        return badge
 
     def value_status(self, record, value):
         return record.get_status_display()

@@ -207,6 +207,7 @@ def test_an_enterprise_sees_its_own_filings_batches_and_what_needs_its_action(pi
         "Product drafts": 1,
         "Products with a change request pending": 1,
         "Batches awaiting on-site verification": 1,
+        "Measures to act on": 0,
         "Unread notifications": 0,
     }
     assert by_key["filings"]["Products: Submitted"] == 2
@@ -322,9 +323,9 @@ def test_each_dashboard_costs_the_same_queries_for_1_or_30_batches(client, world
     with django_assert_max_num_queries(few):
         client.get("/")
     # and the budget itself: session, user, the queues (staff: the risk-signal queue, the investigations
-    # they lead, the notices to acknowledge and the consumer notices to review too), the aggregates (an
-    # enterprise: its own risk score too)
-    assert few <= {"hq": 13, "zj_inspector": 17, "alice": 9}[who]
+    # they lead, the notices to acknowledge, the consumer notices to review and the measures to verify
+    # too), the aggregates (an enterprise: its own risk score and its measures to act on too)
+    assert few <= {"hq": 13, "zj_inspector": 18, "alice": 10}[who]
 
 
 def test_the_trend_is_a_chart_with_a_label_and_a_table_drawn_from_the_vendored_library(client, picture):

@@ -42,6 +42,7 @@ def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
         "Risk dashboard",
         "Investigations to lead",
         "Notices to acknowledge",
+        "Measures to verify",
         "Consumer risk notices to review",
         "Change requests pending",
         "Overdue reviews",
@@ -60,12 +61,12 @@ def test_headquarters_see_the_bureaus_last_and_no_verifications(world):
 
 def test_the_queues_cost_a_fixed_number_of_queries(world):
     # As before the queues were registered per app: one aggregate per kind of filing, one count per queue.
-    # Bureau staff have four more: the risk-signal queue of their jurisdiction, the investigations their
-    # bureau leads, the notices to acknowledge, the consumer risk notices to review; their administrators
-    # one more: the strict-supervision proposals.
+    # Bureau staff have five more: the risk-signal queue of their jurisdiction, the investigations their
+    # bureau leads, the notices to acknowledge, the consumer risk notices to review, the measures to
+    # verify; their administrators one more: the strict-supervision proposals.
     assert queries_of(world.alice) == 4
-    assert queries_of(world.zj_inspector) == 8
-    assert queries_of(world.zj_admin) == 9
+    assert queries_of(world.zj_inspector) == 9
+    assert queries_of(world.zj_admin) == 10
     assert queries_of(world.hq) == 4
 
 

@@ -203,7 +203,7 @@ def test_a_case_closes_once_its_measures_are_done(case_world, case, client):
     )
     client.force_login(case_world.gd_inspector)
     shown = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-testid="measure-row"' in shown and "Compulsory recall" in shown
+    assert 'data-testid="investigation-measure"' in shown and "Compulsory recall" in shown
     findings = {
         "root_cause": "c",
         "responsible_party": "operator",

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
+from cbec_supervision.models import Attachment
 from traceability import notice_objects
-from traceability.choices import InvestigationStatus, ResponsibleParty
-from traceability.models import InterBureauNotice, Investigation, InvestigationEvent
+from traceability.choices import InvestigationStatus, MeasureStatus, MeasureType, RecallChannel, ResponsibleParty
+from traceability.models import (
+    DelistingConfirmation,
+    InterBureauNotice,
+    Investigation,
+    InvestigationEvent,
+    Measure,
+    RecallProgress,
+)
 
 
 class InterBureauNoticeSerializer(serializers.ModelSerializer):
@@ -167,3 +176,148 @@ class InvestigationNoteSerializer(serializers.Serializer):
 class InvestigationLinkSerializer(serializers.Serializer):
     signals = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
     samplings = serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100)
+
+
+# --- measures --------------------------------------------------------------------------------------
+
+
+class DelistingConfirmationSerializer(serializers.ModelSerializer):
+    confirmed_by = serializers.CharField(source="confirmed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = DelistingConfirmation
+        fields = ["url", "confirmed_at", "confirmed_by"]
+        read_only_fields = fields
+
+
+class RecallProgressSerializer(serializers.ModelSerializer):
+    """A recall's progress report; ``units_recovered`` is cumulative; ``recovery_rate`` 0-1."""
+
+    recovery_rate = serializers.FloatField(read_only=True)
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=RecallChannel.choices), required=False)
+
+    class Meta:
+        model = RecallProgress
+        fields = [
+            "id",
+            "reported_on",
+            "units_sold",
+            "units_recovered",
+            "recovery_rate",
+            "channels",
+            "note",
+            "reported_at",
+        ]
+        read_only_fields = ["id", "recovery_rate", "reported_at"]
+        extra_kwargs = {"reported_on": {"required": False, "allow_null": True}}
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    """A measure: enterprises, product and batch by id; ``overdue`` when flagged or open past its deadline;
+    a recall's ``progress``, a delisting's ``listing_urls`` and ``delistings`` (the platform's confirmations)."""
+
+    overdue = serializers.SerializerMethodField()
+    required_proof = serializers.ListField(child=serializers.CharField(), read_only=True)
+    delistings = DelistingConfirmationSerializer(many=True, read_only=True)
+    progress = RecallProgressSerializer(source="progress_reports", many=True, read_only=True)
+    recovery_rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "investigation",
+            "type",
+            "enterprise",
+            "platform",
+            "product",
+            "batch",
+            "description",
+            "legal_basis",
+            "deadline",
+            "status",
+            "response",
+            "voluntary",
+            "review_status",
+            "review_reason",
+            "required_proof",
+            "listing_urls",
+            "delistings",
+            "progress",
+            "recovery_rate",
+            "recheck_passed",
+            "recheck_note",
+            "rejected_reason",
+            "acknowledged_at",
+            "completed_at",
+            "verified_at",
+            "overdue",
+            "overdue_flagged_at",
+            "low_recovery_flagged_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, obj: Measure) -> bool:
+        return obj.status == MeasureStatus.OVERDUE or obj.is_past_deadline
+
+    def get_recovery_rate(self, obj: Measure) -> float | None:
+        last = obj.latest_progress  # from the prefetched reports
+        return last.recovery_rate if last is not None else None
+
+
+class MeasureCreateSerializer(serializers.Serializer):
+    """Staff issue a measure on an investigation; an enterprise opens a voluntary recall (no ``investigation``,
+    ``type`` recall, its own ``product``)."""
+
+    investigation = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    type = serializers.ChoiceField(choices=MeasureType.choices)
+    enterprise = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    product = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    batch = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    platform = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    listing_urls = serializers.ListField(
+        child=serializers.CharField(max_length=1000), required=False, max_length=200, default=list
+    )
+    description = serializers.CharField(max_length=10000)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    deadline = serializers.DateTimeField()
+
+
+class MeasureRespondSerializer(serializers.Serializer):
+    """``response``; files as multipart parts named by proof kind (``photo``, ``warehouse_confirmation``,
+    ``recall_plan``…; ``files`` for other documents), each repeatable."""
+
+    response = serializers.CharField(max_length=10000)
+
+
+class MeasureVerifySerializer(serializers.Serializer):
+    recheck_passed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    recheck_note = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+
+
+class MeasureReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=10000)
+
+
+class DelistingSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=1000)
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("accept", "accept"), ("return", "return")])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+
+
+class MeasureFileSerializer(serializers.ModelSerializer):
+    """A proof file of a measure (``kind``: ``measure_<proof kind>``); ``url`` downloads it."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "mime_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj: Attachment) -> str:
+        return reverse("attachment_download", args=[obj.pk])
