@@ -197,6 +197,7 @@ class Command(ProjectCommand):
             # Texts the services write (a failed sampling's signal title) in the bureaus' language
             with translation.override("zh-hans"):
                 self._seed_risks()
+                self._seed_traceability()
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, _bureau, _uscc, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role:<13} {purpose}")
@@ -447,3 +448,99 @@ class Command(ProjectCommand):
                 labs=[(lab, 3)],
                 seed=20261201,
             )
+
+    def _seed_traceability(self) -> None:
+        """Traceability (issue 11): Guangdong opens an investigation from its inspection signal about the
+        platform's children's T-shirts; Zhejiang, the platform's bureau, leads it (territorial
+        management), orders a compulsory recall (the platform reports its progress) and a delisting (the
+        platform confirms the listing taken down). A second case follows the failed sampling of the toy,
+        with a consumer risk notice published about it."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from risk_monitoring import services as risk
+        from risk_monitoring.models import RiskSignal, Sampling
+        from traceability import services as trace
+        from traceability.consumer_notices import consumer_notice_create, consumer_notice_publish
+        from traceability.models import Investigation
+
+        if Investigation.objects.exists():
+            return
+        signal = RiskSignal.objects.filter(source="inspection", title="儿童T恤中文标签缺少安全类别").first()
+        failed = Sampling.objects.filter(verdict="fail").order_by("pk").first()
+        if signal is None or failed is None:
+            return
+        hz = EnterpriseFiling.objects.get(uscc=DEMO_ENTERPRISES[0]["uscc"])
+        zj_inspector = User.objects.get(username="zj_inspector")
+        gd_inspector = User.objects.get(username="gd_inspector")
+        hz_user = User.objects.get(username="hz_platform")
+        now = timezone.now()
+        if signal.status == "new":
+            risk.risk_signal_assess(
+                actor=zj_inspector, signal=signal, severity="medium", reason="标签缺失安全类别，涉及婴幼儿及儿童服装。"
+            )
+        labels = trace.investigation_open(
+            actor=gd_inspector,
+            title="儿童T恤标签缺少安全技术类别",
+            description="广州口岸查验发现；平台企业在杭州，由浙江局牵头调查。",
+            signals=[signal],
+        )
+        trace.investigation_advance(actor=zj_inspector, investigation=labels, status="investigating")
+        kids_tee = signal.product
+        recall = trace.measure_issue(
+            actor=zj_inspector,
+            investigation=labels,
+            type="recall",
+            enterprise=hz,
+            product=kids_tee,
+            platform=hz,
+            description="召回已售出的未标注安全类别的儿童T恤，通过平台订单记录通知购买者。",
+            legal_basis="《国家质量监督检验检疫总局关于加强跨境电子商务进出口消费品检验监管工作的指导意见》",
+            deadline=now + dt.timedelta(days=20),
+        )
+        trace.measure_acknowledge(actor=hz_user, measure=recall)
+        trace.measure_report_progress(
+            actor=hz_user,
+            measure=recall,
+            reported_on=timezone.localdate(),
+            units_sold=300,
+            units_recovered=120,
+            channels=["platform_orders", "sms"],
+            note="已通过订单记录和短信通知全部购买者。",
+        )
+        delisting = trace.measure_issue(
+            actor=zj_inspector,
+            investigation=labels,
+            type="delisting",
+            enterprise=hz,
+            product=kids_tee,
+            platform=hz,
+            listing_urls=["https://www.yungou-global.example.cn/item/90417"],
+            description="下架未标注安全类别的儿童T恤商品页面。",
+            legal_basis="《国家质量监督检验检疫总局关于加强跨境电子商务进出口消费品检验监管工作的指导意见》",
+            deadline=now + dt.timedelta(days=5),
+        )
+        trace.measure_acknowledge(actor=hz_user, measure=delisting)
+        trace.measure_confirm_delisting(
+            actor=hz_user, measure=delisting, url="https://www.yungou-global.example.cn/item/90417"
+        )
+        lead = trace.investigation_open(
+            actor=zj_inspector,
+            title="儿童益智积木铅含量超标",
+            description="网购抽样检出可迁移元素铅超标；同一商品已在欧盟召回。",
+            samplings=[failed],
+        )
+        notice = consumer_notice_create(
+            actor=zj_inspector,
+            title_zh="儿童益智积木可迁移元素铅超标风险提示",
+            title_en="Lead above the limit in children's building blocks",
+            product_text="Bricka 儿童益智积木 BK-1000",
+            hazard="chemical",
+            description_zh="抽样检测发现该积木可迁移元素铅含量为 142 mg/kg，超过 GB 6675.4 限值 90 mg/kg。",
+            description_en="A sample bought online contained 142 mg/kg of migratable lead, above the 90 mg/kg limit.",
+            what_to_do_zh="请立即停止让儿童使用该积木，并联系平台办理退货退款。",
+            what_to_do_en="Stop children using the blocks at once and ask the platform for a refund.",
+            investigation=lead,
+        )
+        consumer_notice_publish(actor=zj_inspector, notice=notice)
