@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from traceability import escalation
-from traceability.services import measures_flag_low_recovery, measures_flag_overdue, notices_flag_overdue
+from traceability.services import escalation, measures_flag_low_recovery, measures_flag_overdue, notices_flag_overdue
 
 
 @shared_task(

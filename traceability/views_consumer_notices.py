@@ -1,7 +1,7 @@
 """Consumer risk notice management pages (``/traceability/consumer-notices/``): the list, writing and
 editing a draft, submitting it (enterprises), reviewing and publishing (bureau staff), withdrawing.
 
-Thin views over ``traceability.consumer_notices``; every notice is looked up through ``visible_to``
+Thin views over ``traceability.services.consumer_notices``; every notice is looked up through ``visible_to``
 (outside it: 404, so an enterprise never sees another's drafts).
 """
 
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cbec_supervision.lists import list_page
 from cbec_supervision.webui import show_refusal
-from traceability import consumer_notices as services
 from traceability.escalation_pages import ConsumerNoticeFilterSet, ConsumerNoticeForm, ConsumerNoticeTable, ReasonForm
 from traceability.models import ConsumerNotice
+from traceability.services import consumer_notices as services
 
 
 def _managers_only(user) -> None:

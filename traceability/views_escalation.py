@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cbec_supervision.lists import list_page
 from cbec_supervision.webui import show_refusal
-from traceability import escalation
 from traceability.escalation_pages import (
     OptionalReasonForm,
     ReasonForm,
@@ -26,6 +25,7 @@ from traceability.escalation_pages import (
     StrictSupervisionProposalTable,
 )
 from traceability.models import StrictSupervisionProposal
+from traceability.services import escalation
 
 
 def _staff_only(user) -> None:

@@ -211,7 +211,7 @@ def complaint_thanks(world) -> str:
 
 def consumer_notice(world) -> str:
     """The public page of a consumer risk notice the Zhejiang bureau published."""
-    from traceability import consumer_notices
+    from traceability.services import consumer_notices
 
     notice = consumer_notices.consumer_notice_create(
         actor=world.zj_inspector,

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cbec_supervision.models import AuditEvent, Notification
-from traceability import consumer_notices as services
 from traceability.choices import ConsumerNoticeStatus
 from traceability.models import ConsumerNotice
+from traceability.services import consumer_notices as services
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from catalogues.services.editions import invalidate_indexes
 from cbec_supervision.models import AuditEvent, Notification
 from filings.choices import SupervisionLevel
 from tests.imports.batch_api import BABY_GARMENTS, declare
-from traceability import escalation
 from traceability.choices import InvestigationStatus, ProposalStatus
 from traceability.models import Investigation, StrictSupervisionProposal
+from traceability.services import escalation
 from traceability.tasks import escalation_check as escalation_task
 
 pytestmark = pytest.mark.django_db

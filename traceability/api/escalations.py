@@ -14,9 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cbec_supervision.api import ScopedViewSetMixin
-from traceability import escalation
 from traceability.escalation_pages import StrictSupervisionProposalFilterSet
 from traceability.models import StrictSupervisionProposal
+from traceability.services import escalation
 
 
 class StrictSupervisionProposalSerializer(serializers.ModelSerializer):

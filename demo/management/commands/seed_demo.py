@@ -462,8 +462,8 @@ class Command(ProjectCommand):
         from risk_monitoring import services as risk
         from risk_monitoring.models import RiskSignal, Sampling
         from traceability import services as trace
-        from traceability.consumer_notices import consumer_notice_create, consumer_notice_publish
         from traceability.models import Investigation
+        from traceability.services.consumer_notices import consumer_notice_create, consumer_notice_publish
 
         if Investigation.objects.exists():
             return
