@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NoticeDirection(models.TextChoices):
@@ -32,7 +33,8 @@ NOTICE_STATE_COLOURS = {
 
 
 class InvestigationStatus(models.TextChoices):
-    OPENED = "opened", _("Opened")
+    # A context: "Opened" alone is the "time opened" column of the lists (发起时间), not a case's state.
+    OPENED = "opened", pgettext_lazy("investigation status", "Opened")
     INVESTIGATING = "investigating", _("Investigating")
     MEASURES_DECIDED = "measures_decided", _("Measures decided")
     UNDER_RECTIFICATION = "under_rectification", _("Under rectification")
@@ -77,7 +79,7 @@ class ResponsibleParty(models.TextChoices):
 class InvestigationEventKind(models.TextChoices):
     """What happened on a case: the lines of its timeline."""
 
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", pgettext_lazy("investigation event", "Opened")
     STATUS = "status", _("Status changed")
     REASSIGNED = "reassigned", _("Lead bureau reassigned")
     NOTICE = "notice", _("Notice sent")

@@ -190,3 +190,20 @@ def test_the_case_page_draws_the_trace_of_its_products(case_world, case, client)
     html = client.get(case.get_absolute_url(), **EN).content.decode()
     assert f'data-testid="trace" data-product="{case_world.toy.pk}"' in html
     assert "<svg" in html and "Shop Platform" in html
+
+
+def test_an_opened_case_is_not_labelled_as_the_time_it_was_opened():
+    """The state "Opened" and the timeline's "Opened" have a context of their own: without it they took
+    the list column's translation ("发起时间", the time opened), and a new case's badge read as a date
+    heading in Chinese."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from traceability.choices import InvestigationEventKind, InvestigationStatus
+    from traceability.tables import InvestigationTable
+
+    with translation.override("zh-hans"):
+        column = str(InvestigationTable.base_columns["created_at"].verbose_name)
+        assert column == gettext("Opened")
+        assert str(InvestigationStatus.OPENED.label) != column
+        assert str(InvestigationEventKind.OPENED.label) != column
