@@ -186,11 +186,6 @@ class InvestigationLinkForm(ServiceErrorsMixin, forms.Form):
 
 # --- measures --------------------------------------------------------------------------------------
 
-# What the pickers offer staff: any approved filing of any bureau; the services check the value again.
-_APPROVED_ENTERPRISES = EnterpriseFiling.objects.filter(status=FilingStatus.APPROVED)
-_APPROVED_PLATFORMS = _APPROVED_ENTERPRISES.filter(is_platform=True)
-_APPROVED_PRODUCTS = ProductFiling.objects.filter(status=FilingStatus.APPROVED)
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
