@@ -217,3 +217,23 @@ def test_a_case_closes_once_its_measures_are_done(case_world, case, client):
     assert (
         services.investigation_close(actor=case_world.gd_inspector, investigation=case, **findings).status == "closed"
     )
+
+
+def test_closing_a_second_confirmed_case_proposes_strict_supervision_at_once(case_world, case):
+    from traceability.models import StrictSupervisionProposal
+
+    findings = {
+        "root_cause": "铅超标",
+        "responsible_party": "operator",
+        "responsible_enterprise": case_world.alice_co,
+        "quality_problem_confirmed": True,
+    }
+    services.investigation_close(actor=case_world.gd_inspector, investigation=case, **findings)
+    assert not StrictSupervisionProposal.objects.exists()  # one confirmed case is not a pattern
+    second = services.investigation_open(
+        actor=case_world.zj_inspector, title="再次抽检不合格", enterprise=case_world.alice_co
+    )
+    services.investigation_close(actor=case_world.zj_inspector, investigation=second, **findings)
+    proposal = StrictSupervisionProposal.objects.get()
+    assert proposal.enterprise == case_world.alice_co and proposal.status == "proposed"
+    assert set(proposal.investigations.all()) == {case, second}

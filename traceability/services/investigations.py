@@ -525,6 +525,11 @@ def investigation_close(
             "quality_problem_confirmed": bool(quality_problem_confirmed),
         },
     )
+    if quality_problem_confirmed:
+        # A repeat offender is proposed for strict supervision at once, not only by the nightly check
+        from traceability.services.escalation import escalation_check_for
+
+        escalation_check_for(enterprise_row)
     return investigation
 
 
