@@ -49,31 +49,43 @@ def navigation(request) -> dict:
             items.append(NavItem(_("Exports"), reverse("imports:export_list"), "box-arrow-up", testid="nav-exports"))
             items.append(
                 NavItem(
-                    _("Report a risk"),
-                    reverse("risk_monitoring:signal_list"),
-                    "exclamation-triangle",
-                    testid="nav-risk-report",
-                )
-            )
-            items.append(
-                NavItem(_("Samplings"), reverse("risk_monitoring:sampling_list"), "eyedropper", testid="nav-samplings")
-            )
-            items.append(
-                NavItem(
-                    _("Consumer risk notices"),
-                    reverse("traceability:consumer_notice_list"),
-                    "shield-exclamation",
-                    testid="nav-consumer-notices",
-                )
-            )
-            items.append(
-                NavItem(
                     _("Partnerships"), reverse("partnerships:partnership_list"), "link-45deg", testid="nav-partnerships"
                 )
             )
+            # What the bureaus and the enterprise do about risks: its reports, the samplings of its goods, the
+            # measures ordered to it, the consumer notices it writes (one menu: the bar stays on one line)
             items.append(
                 NavItem(
-                    _("My measures"), reverse("traceability:measure_list"), "clipboard2-check", testid="nav-measures"
+                    _("Risk"),
+                    "",
+                    "exclamation-triangle",
+                    testid="nav-risk-menu",
+                    children=(
+                        NavItem(
+                            _("Report a risk"),
+                            reverse("risk_monitoring:signal_list"),
+                            "exclamation-triangle",
+                            testid="nav-risk-report",
+                        ),
+                        NavItem(
+                            _("My measures"),
+                            reverse("traceability:measure_list"),
+                            "clipboard2-check",
+                            testid="nav-measures",
+                        ),
+                        NavItem(
+                            _("Samplings"),
+                            reverse("risk_monitoring:sampling_list"),
+                            "eyedropper",
+                            testid="nav-samplings",
+                        ),
+                        NavItem(
+                            _("Consumer risk notices"),
+                            reverse("traceability:consumer_notice_list"),
+                            "shield-exclamation",
+                            testid="nav-consumer-notices",
+                        ),
+                    ),
                 )
             )
         items.append(

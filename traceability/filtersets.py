@@ -145,7 +145,7 @@ class MeasureFilterSet(PageFiltersMixin, django_filters.FilterSet):
     """Measures: by type, status, enterprise, investigation, overdue (shared by the list page and the API)."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    type = django_filters.ChoiceFilter(choices=MeasureType.choices, label=_("Type"))
+    type = django_filters.ChoiceFilter(choices=MeasureType.choices, label=_("Measure"))
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=_("Status"))
     enterprise = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1, label=_("Enterprise (filing id)"))
     investigation = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1, label=_("Investigation (id)"))

@@ -212,7 +212,7 @@ def _deadline(day: dt.date | None) -> dt.datetime | None:
 class MeasureIssueForm(ServiceErrorsMixin, forms.Form):
     """Order a measure on an investigation: its type, target, legal basis, deadline (the end of that day)."""
 
-    type = forms.ChoiceField(label=_("Type"), choices=MeasureType.choices)
+    type = forms.ChoiceField(label=_("Measure"), choices=MeasureType.choices)
     enterprise = forms.IntegerField(
         label=_("Addressed to (enterprise)"), min_value=1, widget=enterprise_picker_widget(_APPROVED_ENTERPRISES)
     )

@@ -126,7 +126,7 @@ class MeasureTable(BaseTable):
     export_name = "measures"
 
     id = tables.Column(verbose_name=_("No."), orderable=True)
-    type = tables.Column(verbose_name=_("Type"), orderable=True)
+    type = tables.Column(verbose_name=_("Measure"), orderable=True)
     enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",), orderable=True)
     investigation = tables.Column(verbose_name=_("Case"), order_by=("investigation__case_no",), orderable=True)
     deadline = DateTimeColumn(verbose_name=_("Deadline"), orderable=True)
