@@ -1,6 +1,6 @@
 """Risk monitoring's models, split by concern; every name is re-exported here, so
 ``risk_monitoring.models.<Name>`` (the path the app registry, the migrations and other apps use) is
-unchanged. Imported in dependency order: samplings name risk signals."""
+unchanged. Each module imports the models it names (samplings name risk signals)."""
 
 from risk_monitoring.models.sampling import (
     Lab,
