@@ -16,6 +16,13 @@ from traceability.services.investigations import (
     may_reassign,
     may_take_part,
 )
+from traceability.services.measure_followup import (
+    measure_confirm_delisting,
+    measure_report_progress,
+    measures_flag_low_recovery,
+    measures_flag_overdue,
+    recall_min_rate,
+)
 from traceability.services.measures import (
     may_act_as_enterprise,
     may_confirm_delisting,
@@ -24,18 +31,13 @@ from traceability.services.measures import (
     may_verify,
     measure_acknowledge,
     measure_attach,
-    measure_confirm_delisting,
     measure_issue,
     measure_reject,
-    measure_report_progress,
     measure_respond,
     measure_review,
     measure_verify,
     measure_voluntary_open,
-    measures_flag_low_recovery,
-    measures_flag_overdue,
     missing_proof,
-    recall_min_rate,
 )
 from traceability.services.notices import (
     default_due_at,
