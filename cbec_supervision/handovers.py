@@ -107,7 +107,7 @@ CATALOGUE_EDITION_IN_FORCE = "catalogues.edition_in_force"
 #: Subject: the ``filings.EnterpriseFiling``. Payload: ``enterprise`` (its id), ``level`` (the new
 #: level, ``normal``/``strict``).
 #:
-#: Receivers: risk monitoring, synchronously (``risk_monitoring.services.scores``): the risk scores
+#: Receivers: risk monitoring, synchronously (``risk_monitoring.services.score_events``): the risk scores
 #: of the enterprise and its products are recomputed once the change commits (debounced).
 SUPERVISION_LEVEL_CHANGED = "filings.supervision_level_changed"
 

@@ -14,7 +14,7 @@ class RiskMonitoringConfig(AppConfig):
         from cbec_supervision.home import register_queues
         from risk_monitoring.selectors import home_queues, score_panels
         from risk_monitoring.services.refusals import risk_signal_from_refusal
-        from risk_monitoring.services.scores import risk_scores_on_supervision_change
+        from risk_monitoring.services.score_events import risk_scores_on_supervision_change
 
         register_queues(home_queues)
         register_panels(score_panels)

@@ -1,12 +1,13 @@
-"""Risk-score tasks. Thin: they call ``risk_monitoring.services.scores``; idempotent (a second run
-adds the same scores to the history again), acknowledged late, retried with backoff.
+"""Risk-score tasks. Thin: they call ``risk_monitoring.services.scores`` (and ``score_events``);
+idempotent (a second run adds the same scores to the history again), acknowledged late, retried with
+backoff.
 
 - ``risk_monitoring.recompute_risk_scores`` (nightly, celery beat): every subject, cut in chunks of
   ``RISK_SCORES_CHUNK_SIZE`` run as a Celery group across the workers; when all are done,
   ``risk_monitoring.risk_scores_recorded`` records the run (one audit event) with the counts.
 - ``risk_monitoring.compute_risk_score_chunk``: one chunk, in one transaction.
 - ``risk_monitoring.recompute_pending_risk_scores``: the debounced recomputation after events
-  (``services.scores.risk_scores_schedule``).
+  (``services.score_events.risk_scores_schedule``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from cbec_supervision.tasks import RETRYING
 from risk_monitoring.models import RiskScoreRun
-from risk_monitoring.services import scores
+from risk_monitoring.services import score_events, scores
 
 
 @shared_task(name="risk_monitoring.compute_risk_score_chunk", **RETRYING)
@@ -60,5 +61,5 @@ def recompute_risk_scores(size: int | None = None) -> int:
 @shared_task(name="risk_monitoring.recompute_pending_risk_scores", bind=True, **RETRYING)
 def recompute_pending_risk_scores(self: Task) -> int | None:
     """The debounced recomputation: the scores of every id scheduled since the last run."""
-    run = scores.risk_scores_recompute_pending(actor=f"task:{self.name}")
+    run = score_events.risk_scores_recompute_pending(actor=f"task:{self.name}")
     return run.pk if run is not None else None

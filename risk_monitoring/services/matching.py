@@ -46,7 +46,7 @@ from risk_monitoring.choices import ProposalStatus, SignalSource
 from risk_monitoring.gtin import gtins_in
 from risk_monitoring.matching import MIN_NAME_CJK, Candidate, Match, code_key, match, name_key
 from risk_monitoring.models import RiskSignal, SignalMatchProposal
-from risk_monitoring.services.scores import risk_scores_schedule
+from risk_monitoring.services.score_events import risk_scores_schedule
 
 GTIN_CHUNK = 500
 BRAND_CHUNK = 500

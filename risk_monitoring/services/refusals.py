@@ -6,7 +6,7 @@ operator alone), whose ``occurrences`` it counts. It runs in the declaring (or v
 transaction: the signal commits with the refusal or not at all, and if it fails the refusal fails.
 The port bureau that refused the line reports the signal; the operator's bureau triages it. The
 operator's and the products' risk scores are recomputed once the transaction commits (debounced,
-``services.scores.risk_scores_schedule``).
+``services.score_events.risk_scores_schedule``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from filings.models import EnterpriseFiling
 from imports.models import ImportItem
 from risk_monitoring.choices import SIGNAL_OPEN, Hazard, SignalSource
 from risk_monitoring.models import RiskSignal
-from risk_monitoring.services.scores import risk_scores_schedule
+from risk_monitoring.services.score_events import risk_scores_schedule
 
 #: the catalogues whose entries make a refused line a chemical hazard
 _CHEMICAL_CATALOGUES = {

@@ -53,7 +53,7 @@ from risk_monitoring.choices import (
 )
 from risk_monitoring.models import Lab, RiskSignal, Sampling, SamplingPlanItem, SamplingResult, SamplingSequence
 from risk_monitoring.services.plans import plan_item_link_sampling
-from risk_monitoring.services.scores import risk_scores_schedule
+from risk_monitoring.services.score_events import risk_scores_schedule
 from risk_monitoring.services.signals import risk_signal_raise
 
 #: the screenshot of an online purchase: an image or a PDF

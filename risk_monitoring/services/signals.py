@@ -38,7 +38,7 @@ from risk_monitoring.choices import (
 )
 from risk_monitoring.models import RiskSignal
 from risk_monitoring.services.matching import signal_match_new
-from risk_monitoring.services.scores import risk_scores_schedule
+from risk_monitoring.services.score_events import risk_scores_schedule
 
 #: the kind of the files on a signal (photos, a test report, the overseas notice as published)
 ATTACHMENT_KIND = "risk_evidence"

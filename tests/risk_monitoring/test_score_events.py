@@ -11,7 +11,7 @@ from django.db import transaction
 from filings.services import enterprise_strict_supervision_place
 from risk_monitoring import services
 from risk_monitoring.models import RiskScore, RiskScoreRun
-from risk_monitoring.services import scores
+from risk_monitoring.services import score_events
 from risk_monitoring.tasks import recompute_pending_risk_scores
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def fresh_pending(monkeypatch, settings):
     """An in-process pending store (no Redis) for each test, so tests do not see each other's ids."""
     settings.REDIS_URL = None
-    monkeypatch.setattr(scores, "pending", scores.PendingStore())
+    monkeypatch.setattr(score_events, "pending", score_events.PendingStore())
 
 
 @pytest.fixture
@@ -33,30 +33,30 @@ def enqueued(monkeypatch):
 
 def test_several_events_in_one_transaction_enqueue_one_task_after_the_commit(goods, enqueued):
     with transaction.atomic():
-        scores.risk_scores_schedule(product_ids=[goods.alice_toy.pk])
-        scores.risk_scores_schedule(enterprise_ids=[goods.bob_co.pk], product_ids=[goods.alice_toy.pk])
-        scores.risk_scores_schedule(enterprise_ids=[None])
+        score_events.risk_scores_schedule(product_ids=[goods.alice_toy.pk])
+        score_events.risk_scores_schedule(enterprise_ids=[goods.bob_co.pk], product_ids=[goods.alice_toy.pk])
+        score_events.risk_scores_schedule(enterprise_ids=[None])
         assert not enqueued.called  # not before the commit
     assert enqueued.call_count == 1
     assert enqueued.call_args.kwargs["countdown"] == 30
-    assert scores.pending.drain() == ([goods.bob_co.pk], [goods.alice_toy.pk])
+    assert score_events.pending.drain() == ([goods.bob_co.pk], [goods.alice_toy.pk])
 
 
 def test_a_burst_of_transactions_gives_one_task_until_it_runs(goods, enqueued):
     for product in (goods.alice_toy, goods.bob_kettle, goods.alice_toy):
         with transaction.atomic():
-            scores.risk_scores_schedule(product_ids=[product.pk])
+            score_events.risk_scores_schedule(product_ids=[product.pk])
     assert enqueued.call_count == 1
-    enterprises, products = scores.pending.drain()  # what the task does first
+    enterprises, products = score_events.pending.drain()  # what the task does first
     assert products == sorted([goods.alice_toy.pk, goods.bob_kettle.pk])
     with transaction.atomic():
-        scores.risk_scores_schedule(product_ids=[goods.alice_toy.pk])
+        score_events.risk_scores_schedule(product_ids=[goods.alice_toy.pk])
     assert enqueued.call_count == 2  # after it ran, the next event schedules again
 
 
 def test_nothing_is_enqueued_when_the_transaction_rolls_back(goods, enqueued):
     with pytest.raises(RuntimeError), transaction.atomic():
-        scores.risk_scores_schedule(product_ids=[goods.alice_toy.pk])
+        score_events.risk_scores_schedule(product_ids=[goods.alice_toy.pk])
         raise RuntimeError
     assert not enqueued.called
 
@@ -86,7 +86,7 @@ def test_a_signal_recomputes_the_scores_of_its_goods(goods, settings):
 def test_a_change_of_supervision_level_recomputes_the_enterprise(goods, enqueued):
     enterprise_strict_supervision_place(actor=goods.zj_admin, filing=goods.alice_co, reason="Repeated failures")
     assert enqueued.call_count == 1
-    enterprises, products = scores.pending.drain()
+    enterprises, products = score_events.pending.drain()
     assert enterprises == [goods.alice_co.pk]
 
 
@@ -110,11 +110,11 @@ def test_refused_lines_schedule_their_operator(goods, enqueued):
             items=[{"id": item.pk, "line_no": 1, "hs_code": ""}],
         )
     assert enqueued.call_count == 1
-    assert scores.pending.drain() == ([goods.alice_co.pk], [goods.alice_toy.pk])
+    assert score_events.pending.drain() == ([goods.alice_co.pk], [goods.alice_toy.pk])
 
 
 def test_the_pending_task_recomputes_and_audits_once(goods):
-    scores.pending.add([goods.alice_co.pk], [goods.alice_toy.pk])
+    score_events.pending.add([goods.alice_co.pk], [goods.alice_toy.pk])
     run_id = recompute_pending_risk_scores.apply().get()
     run = RiskScoreRun.objects.get(pk=run_id)
     assert (run.counts["enterprise"], run.counts["product"], run.counts["subcategory"]) == (1, 1, 1)

@@ -10,7 +10,7 @@ import pytest
 
 from cbec_supervision.models import AuditEvent
 from risk_monitoring.models import RiskScore, RiskScoreRun
-from risk_monitoring.services import scores
+from risk_monitoring.services import score_events
 from risk_monitoring.tasks import recompute_pending_risk_scores, recompute_risk_scores
 
 pytestmark = [
@@ -53,12 +53,12 @@ def test_a_worker_runs_the_debounced_recomputation(goods, monkeypatch):
 
     from cbec_supervision.celery import app
 
-    monkeypatch.setattr(scores, "pending", scores.PendingStore())  # Redis-backed: REDIS_URL is set
-    scores.pending.drain()
-    scores.pending.add([goods.alice_co.pk], [goods.alice_toy.pk])
+    monkeypatch.setattr(score_events, "pending", score_events.PendingStore())  # Redis-backed: REDIS_URL is set
+    score_events.pending.drain()
+    score_events.pending.add([goods.alice_co.pk], [goods.alice_toy.pk])
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         run_id = recompute_pending_risk_scores.delay().get(timeout=30)
     run = RiskScoreRun.objects.get(pk=run_id)
     assert run.kind == "events" and run.counts["product"] == 1
     assert RiskScore.objects.current().filter(subject_type="enterprise", subject_id=str(goods.alice_co.pk)).exists()
-    assert scores.pending.drain() == ([], [])
+    assert score_events.pending.drain() == ([], [])
