@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traceability import trace_views, views, views_consumer_notices, views_escalation
+from traceability import trace_views, views, views_consumer_notices, views_escalation, views_measures
 
 app_name = "traceability"
 urlpatterns = [
@@ -50,15 +50,15 @@ urlpatterns = [
     path(
         "consumer-notices/<int:pk>/image/", views_consumer_notices.consumer_notice_image, name="consumer_notice_image"
     ),
-    path("measures/", views.measure_list, name="measure_list"),
-    path("measures/voluntary/", views.measure_voluntary, name="measure_voluntary"),
-    path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
-    path("measures/<int:pk>/acknowledge/", views.measure_acknowledge, name="measure_acknowledge"),
-    path("measures/<int:pk>/respond/", views.measure_respond, name="measure_respond"),
-    path("measures/<int:pk>/progress/", views.measure_progress, name="measure_progress"),
-    path("measures/<int:pk>/delistings/", views.measure_delisting, name="measure_delisting"),
-    path("measures/<int:pk>/verify/", views.measure_verify, name="measure_verify"),
-    path("measures/<int:pk>/reject/", views.measure_reject, name="measure_reject"),
-    path("measures/<int:pk>/review/", views.measure_review, name="measure_review"),
-    path("investigations/<int:pk>/measures/new/", views.measure_issue, name="measure_issue"),
+    path("measures/", views_measures.measure_list, name="measure_list"),
+    path("measures/voluntary/", views_measures.measure_voluntary, name="measure_voluntary"),
+    path("measures/<int:pk>/", views_measures.measure_detail, name="measure_detail"),
+    path("measures/<int:pk>/acknowledge/", views_measures.measure_acknowledge, name="measure_acknowledge"),
+    path("measures/<int:pk>/respond/", views_measures.measure_respond, name="measure_respond"),
+    path("measures/<int:pk>/progress/", views_measures.measure_progress, name="measure_progress"),
+    path("measures/<int:pk>/delistings/", views_measures.measure_delisting, name="measure_delisting"),
+    path("measures/<int:pk>/verify/", views_measures.measure_verify, name="measure_verify"),
+    path("measures/<int:pk>/reject/", views_measures.measure_reject, name="measure_reject"),
+    path("measures/<int:pk>/review/", views_measures.measure_review, name="measure_review"),
+    path("investigations/<int:pk>/measures/new/", views_measures.measure_issue, name="measure_issue"),
 ]
