@@ -128,20 +128,21 @@ def measure_detail(request, pk: int):
     return render(request, "traceability/measure_detail.html", _detail_context(request, measure))
 
 
-def _act(request, measure: Measure, call, success: str):
+def _act(request, measure: Measure, call, success: str, form=None):
+    """Run ``call(data)`` (``data``: the form's cleaned data, or ``{}`` without a form) on a valid form,
+    then back to the measure: the service's refusal or ``success`` shown as a message."""
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(measure)
     try:
-        call()
+        call(form.cleaned_data if form is not None else {})
     except (PermissionDenied, ValidationError) as exc:
         show_refusal(request, exc)
     else:
         messages.success(request, success)
     return redirect(measure)
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
 
 
 @login_required
@@ -151,7 +152,7 @@ def measure_acknowledge(request, pk: int):
     return _act(
         request,
         measure,
-        lambda: services.measure_acknowledge(actor=request.user, measure=measure),
+        lambda _data: services.measure_acknowledge(actor=request.user, measure=measure),
         _("The measure was acknowledged."),
     )
 
@@ -163,16 +164,14 @@ def measure_respond(request, pk: int):
     form = MeasureRespondForm(
         request.POST, request.FILES, proof_kinds=[p for p in measure.required_proof if p in ProofKind.values]
     )
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(measure)
     return _act(
         request,
         measure,
-        lambda: services.measure_respond(
-            actor=request.user, measure=measure, response=form.cleaned_data["response"], files=form.files_by_kind()
+        lambda data: services.measure_respond(
+            actor=request.user, measure=measure, response=data["response"], files=form.files_by_kind()
         ),
         _("Your response and proof were submitted."),
+        form,
     )
 
 
@@ -180,15 +179,12 @@ def measure_respond(request, pk: int):
 @require_POST
 def measure_progress(request, pk: int):
     measure = _visible_measure(request, pk)
-    form = RecallProgressForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(measure)
     return _act(
         request,
         measure,
-        lambda: services.measure_report_progress(actor=request.user, measure=measure, **form.cleaned_data),
+        lambda data: services.measure_report_progress(actor=request.user, measure=measure, **data),
         _("The progress was reported."),
+        RecallProgressForm(request.POST),
     )
 
 
@@ -199,7 +195,7 @@ def measure_delisting(request, pk: int):
     return _act(
         request,
         measure,
-        lambda: services.measure_confirm_delisting(
+        lambda _data: services.measure_confirm_delisting(
             actor=request.user, measure=measure, url=request.POST.get("url", "")
         ),
         _("The listing was confirmed taken down."),
@@ -210,15 +206,12 @@ def measure_delisting(request, pk: int):
 @require_POST
 def measure_verify(request, pk: int):
     measure = _visible_measure(request, pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(measure)
     return _act(
         request,
         measure,
-        lambda: services.measure_verify(actor=request.user, measure=measure, **form.cleaned_data),
+        lambda data: services.measure_verify(actor=request.user, measure=measure, **data),
         _("The verification was recorded."),
+        VerifyForm(request.POST),
     )
 
 
@@ -226,15 +219,12 @@ def measure_verify(request, pk: int):
 @require_POST
 def measure_reject(request, pk: int):
     measure = _visible_measure(request, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(measure)
     return _act(
         request,
         measure,
-        lambda: services.measure_reject(actor=request.user, measure=measure, reason=form.cleaned_data["reason"]),
+        lambda data: services.measure_reject(actor=request.user, measure=measure, reason=data["reason"]),
         _("The measure was sent back to the enterprise."),
+        ReasonForm(request.POST),
     )
 
 
@@ -242,20 +232,14 @@ def measure_reject(request, pk: int):
 @require_POST
 def measure_review(request, pk: int):
     measure = _visible_measure(request, pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(measure)
     return _act(
         request,
         measure,
-        lambda: services.measure_review(
-            actor=request.user,
-            measure=measure,
-            accept=form.cleaned_data["decision"] == "accept",
-            reason=form.cleaned_data["reason"],
+        lambda data: services.measure_review(
+            actor=request.user, measure=measure, accept=data["decision"] == "accept", reason=data["reason"]
         ),
         _("The review was recorded."),
+        ReviewForm(request.POST),
     )
 
 
