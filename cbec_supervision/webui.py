@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 
@@ -22,3 +22,9 @@ def file_response(content: bytes, content_type: str, filename: str) -> HttpRespo
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def staff_only(user) -> None:
+    """Pages for bureau staff and headquarters only: to anyone else they do not exist (404)."""
+    if not (user.is_bureau_staff or user.is_hq):
+        raise Http404

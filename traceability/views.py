@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cbec_supervision.lists import list_page
-from cbec_supervision.webui import file_response, show_refusal
+from cbec_supervision.webui import file_response, show_refusal, staff_only
 from risk_monitoring.models import RiskSignal, Sampling
 from traceability import notice_objects, selectors, services
 from traceability.filtersets import InterBureauNoticeFilterSet, InvestigationFilterSet
@@ -40,16 +40,11 @@ from traceability.tables import InterBureauNoticeTable, InvestigationTable
 from traceability.trace import investigation_traces
 
 
-def _staff_only(user) -> None:
-    if not (user.is_bureau_staff or user.is_hq):
-        raise Http404
-
-
 @login_required
 @require_GET
 def notice_list(request):
     user = request.user
-    _staff_only(user)
+    staff_only(user)
     queryset = InterBureauNotice.objects.visible_to(user).select_related("from_bureau", "to_bureau")
     return list_page(
         request,
@@ -67,7 +62,7 @@ def notice_list(request):
 @login_required
 @require_GET
 def notice_detail(request, pk: int):
-    _staff_only(request.user)
+    staff_only(request.user)
     notice = get_object_or_404(
         InterBureauNotice.objects.visible_to(request.user).select_related(
             "from_bureau", "to_bureau", "sent_by", "acknowledged_by"
@@ -88,7 +83,7 @@ def notice_detail(request, pk: int):
 @login_required
 @require_POST
 def notice_acknowledge(request, pk: int):
-    _staff_only(request.user)
+    staff_only(request.user)
     notice = get_object_or_404(InterBureauNotice.objects.visible_to(request.user), pk=pk)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
@@ -110,7 +105,7 @@ def notice_acknowledge(request, pk: int):
 def notice_create(request, object_type: str, object_id: int):
     """Notify another bureau about an object the user may see (``/traceability/notices/new/risk_signal/5/``)."""
     user = request.user
-    _staff_only(user)
+    staff_only(user)
     if not services.may_send(user):
         raise PermissionDenied
     obj = notice_objects.resolve(object_type, object_id, user)
@@ -156,7 +151,7 @@ def notice_create(request, object_type: str, object_id: int):
 
 def _investigation(request, pk: int) -> Investigation:
     """The case, among those the reader may see (404 otherwise), with what its page shows."""
-    _staff_only(request.user)
+    staff_only(request.user)
     return get_object_or_404(
         Investigation.objects.visible_to(request.user).select_related(
             "lead_bureau", "notifying_bureau", "enterprise", "platform", "responsible_enterprise", "opened_by"
@@ -169,7 +164,7 @@ def _investigation(request, pk: int) -> Investigation:
 @require_GET
 def investigation_list(request):
     user = request.user
-    _staff_only(user)
+    staff_only(user)
     queryset = Investigation.objects.visible_to(user).select_related(
         "lead_bureau", "notifying_bureau", "enterprise", "platform"
     )
@@ -192,7 +187,7 @@ def investigation_list(request):
 def investigation_open(request):
     """Open a case: blank, or from a signal (``?signal=5``) or a failed sampling (``?sampling=7``)."""
     user = request.user
-    _staff_only(user)
+    staff_only(user)
     if not services.may_open(user):
         raise PermissionDenied
     posted = request.method == "POST"

@@ -11,13 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cbec_supervision.lists import list_page
-from cbec_supervision.webui import show_refusal
+from cbec_supervision.webui import show_refusal, staff_only
 from traceability.escalation_pages import (
     OptionalReasonForm,
     ReasonForm,
@@ -28,16 +27,11 @@ from traceability.models import StrictSupervisionProposal
 from traceability.services import escalation
 
 
-def _staff_only(user) -> None:
-    if not (user.is_bureau_staff or user.is_hq):
-        raise Http404
-
-
 @login_required
 @require_GET
 def escalation_list(request):
     user = request.user
-    _staff_only(user)
+    staff_only(user)
     queryset = (
         StrictSupervisionProposal.objects.visible_to(user)
         .select_related("enterprise")
@@ -59,7 +53,7 @@ def escalation_list(request):
 @login_required
 @require_GET
 def escalation_detail(request, pk: int):
-    _staff_only(request.user)
+    staff_only(request.user)
     proposal = get_object_or_404(
         StrictSupervisionProposal.objects.visible_to(request.user).select_related("enterprise__bureau", "decided_by"),
         pk=pk,
@@ -79,7 +73,7 @@ def escalation_detail(request, pk: int):
 
 
 def _decide(request, pk: int, *, confirm: bool):
-    _staff_only(request.user)
+    staff_only(request.user)
     proposal = get_object_or_404(
         StrictSupervisionProposal.objects.visible_to(request.user).select_related("enterprise__bureau"), pk=pk
     )

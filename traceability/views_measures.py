@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cbec_supervision.lists import list_page
-from cbec_supervision.webui import show_refusal
+from cbec_supervision.webui import show_refusal, staff_only
 from traceability import selectors, services
 from traceability.choices import MeasureStatus, MeasureType, ProofKind
 from traceability.filtersets import MeasureFilterSet
@@ -34,11 +34,6 @@ from traceability.forms import (
 )
 from traceability.models import Investigation, Measure
 from traceability.tables import MeasureTable
-
-
-def _staff_only(user) -> None:
-    if not (user.is_bureau_staff or user.is_hq):
-        raise Http404
 
 
 def _measures_for(user):
@@ -248,7 +243,7 @@ def measure_review(request, pk: int):
 def measure_issue(request, pk: int):
     """Order a measure on an investigation (``traceability:measure_issue``, the investigation's pk)."""
     user = request.user
-    _staff_only(user)
+    staff_only(user)
     investigation = get_object_or_404(Investigation.objects.visible_to(user).select_related("lead_bureau"), pk=pk)
     if not services.may_issue(user, investigation):
         raise PermissionDenied
