@@ -48,6 +48,20 @@ _READ_SAMPLINGS = ["risk_monitoring.view_sampling"]
 _SAMPLE = ["risk_monitoring.add_sampling", "risk_monitoring.view_lab", "risk_monitoring.view_labcheck"]
 #: risk scores: staff read every one, an enterprise its own and its products' (scoped by ``visible_to``)
 _RISK_SCORES = ["risk_monitoring.view_riskscore"]
+#: anti-counterfeiting: leads and cases are staff only (enterprises never see them); a case is read by the
+#: people assigned to it and the bureau's administrators (``visible_to``); headquarters reads them all
+_READ_COUNTERFEIT = [
+    "anticounterfeit.view_counterfeitlead",
+    "anticounterfeit.view_counterfeitcase",
+    "anticounterfeit.view_rightsholder",
+]
+_COUNTERFEIT = [
+    *_READ_COUNTERFEIT,
+    "anticounterfeit.add_counterfeitlead",
+    "anticounterfeit.add_counterfeitcase",
+    "anticounterfeit.add_rightsholder",
+    "anticounterfeit.change_rightsholder",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -66,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "risk_monitoring.view_labcheck",
         *_RISK_SCORES,
         *_LOAD_CATALOGUES,
+        *_READ_COUNTERFEIT,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -87,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LOAD_CATALOGUES,
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
+        *_COUNTERFEIT,
         "accounts.view_user",
         "core.view_auditevent",
         "core.view_attachment",
@@ -106,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_SAMPLINGS,
         *_SAMPLE,
         *_RISK_SCORES,
+        *_COUNTERFEIT,
         "core.view_auditevent",
         "core.view_attachment",
     ],

@@ -15,7 +15,11 @@ Three more ways for a row to become visible:
   follows its product);
 - ``register_paths``: an app adds paths to another app's model from its ``AppConfig.ready``, so
   visibility follows the work (the port bureau verifying a batch opens the filings on it) without
-  editing the other app's models.
+  editing the other app's models;
+- ``scope_user_paths``: paths from the row to the people assigned to it (a counterfeit case's handler,
+  reviewer and deciding officer), who see it whatever their role. With ``scope_bureau_roles`` the
+  bureau paths open the row only to staff holding those roles (the bureau's administrators), so the
+  rest of a bureau sees only what they are assigned to: separation of duties needs no role per duty.
 
 A path that crosses a to-many relation becomes an ``EXISTS`` subquery (or a ``pk IN`` subquery),
 never a join, so rows are not multiplied and lists keep a fixed number of queries.
@@ -140,6 +144,11 @@ class ScopedQuerySet(models.QuerySet):
     scope_shared_with_staff: Q | None = None
     #: a forward relation whose visibility this row follows ("product": visible with its product)
     scope_follows: str = ""
+    #: paths from this model to a user who sees the row (the people assigned to it); a callable gets
+    #: the user's id (to add conditions such as "the assignment has not ended")
+    scope_user_paths: tuple[ScopePath, ...] = ()
+    #: staff roles whose holders see rows through the bureau paths; empty: every staff role
+    scope_bureau_roles: tuple[str, ...] = ()
 
     def visible_to(self, user: User | None) -> ScopedQuerySet:
         if user is None or not user.is_active or not user.is_authenticated:
@@ -155,18 +164,19 @@ class ScopedQuerySet(models.QuerySet):
         """The Q granting ``user`` visibility, or None for nothing. Override to add rules."""
         model = self.model
         extra_bureau_paths, extra_enterprise_paths = registered_paths(model)
-        parts: list[Q] = []
+        parts: list[Q] = [path_condition(model, path, "exact", user.pk) for path in self.scope_user_paths]
         if user.is_bureau_staff:
-            # The bureau itself and its branch bureaus; a subquery, so no extra round trip.
-            jurisdiction = user.jurisdiction().values("pk")
-            for path in (*self.scope_bureau_paths, *extra_bureau_paths):
-                parts.append(path_condition(model, path, "in", jurisdiction))
+            if not self.scope_bureau_roles or user.role in self.scope_bureau_roles:
+                # The bureau itself and its branch bureaus; a subquery, so no extra round trip.
+                jurisdiction = user.jurisdiction().values("pk")
+                for path in (*self.scope_bureau_paths, *extra_bureau_paths):
+                    parts.append(path_condition(model, path, "in", jurisdiction))
             if self.scope_shared_with_staff is not None:
                 parts.append(self.scope_shared_with_staff)
         elif user.is_enterprise_user and user.enterprise_id:
             for path in (*self.scope_enterprise_paths, *extra_enterprise_paths):
                 parts.append(path_condition(model, path, "exact", user.enterprise_id))
-        else:
+        elif not parts:
             return None
         if self.scope_follows:
             followed = model._meta.get_field(self.scope_follows).related_model

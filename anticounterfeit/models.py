@@ -1,1 +1,0 @@
-"""Models of anticounterfeit: added by the roadmap issue that builds this area."""

@@ -1,0 +1,1 @@
+"""Services of anticounterfeit: every write. Re-exported here once the parts land."""

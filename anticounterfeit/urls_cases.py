@@ -1,0 +1,3 @@
+"""PLACEHOLDER (foundation): the cases helper fills this module."""
+
+urlpatterns: list = []

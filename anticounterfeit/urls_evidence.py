@@ -1,0 +1,3 @@
+"""PLACEHOLDER (foundation): the evidence helper fills this module."""
+
+urlpatterns: list = []

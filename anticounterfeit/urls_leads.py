@@ -1,0 +1,3 @@
+"""PLACEHOLDER (foundation): the leads helper fills this module."""
+
+urlpatterns: list = []
