@@ -1,0 +1,65 @@
+"""Reads of anticounterfeit that the project's shared pages use: the home page's queues."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from anticounterfeit.choices import CaseDuty, CaseStatus
+from anticounterfeit.models import CaseAssignment, CounterfeitCase, CounterfeitLead
+from cbec_supervision.home import Queue
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+#: the statuses in which the next step is a handler's
+_HANDLER_STEPS = (
+    CaseStatus.INVESTIGATING,
+    CaseStatus.NOTICE,
+    CaseStatus.DECIDED,
+    CaseStatus.SERVED,
+    CaseStatus.ENFORCEMENT,
+    CaseStatus.TRANSFERRED,
+)
+
+
+def _holding(user: User, duty: str) -> Exists:
+    return Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, duty=duty, ended_at__isnull=True))
+
+
+def home_queues(user: User) -> list[Queue]:
+    """Bureau staff: the leads awaiting triage in their jurisdiction (rank 140), and the cases waiting for
+    them (rank 141): as handler, the cases under investigation or past the review; as reviewer, those in
+    review; as deciding officer, those at the notice stage; as the bureau's administrator, those awaiting
+    approval to open. Two queries."""
+    if not user.is_bureau_staff:
+        return []
+    leads = CounterfeitLead.objects.visible_to(user).awaiting_triage().count()
+    waiting = Q(status__in=_HANDLER_STEPS) & Q(_holding(user, CaseDuty.HANDLER))
+    waiting |= Q(status=CaseStatus.REVIEW) & Q(_holding(user, CaseDuty.REVIEWER))
+    waiting |= Q(status=CaseStatus.NOTICE) & Q(_holding(user, CaseDuty.DECIDER))
+    if user.role == Role.BUREAU_ADMIN:
+        waiting |= Q(status=CaseStatus.PROPOSED)
+    cases = CounterfeitCase.objects.visible_to(user).aggregate(n=Count("pk", filter=waiting))["n"]
+    return [
+        Queue(
+            _("Counterfeit leads to triage"),
+            leads,
+            f"{reverse('anticounterfeit:lead_list')}?status=new",
+            "warning" if leads else "secondary",
+            _("leads awaiting dismissal or a case"),
+            rank=140,
+        ),
+        Queue(
+            _("Counterfeit cases waiting for you"),
+            cases,
+            f"{reverse('anticounterfeit:case_list')}?waiting=true",
+            "primary" if cases else "secondary",
+            _("cases whose next step is yours"),
+            rank=141,
+        ),
+    ]
