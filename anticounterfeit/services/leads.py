@@ -470,7 +470,7 @@ def lead_dismiss(*, actor: Actor, lead: CounterfeitLead, reason: str, note: str 
         obj=lead,
         before=before,
         after=snapshot(lead),
-        reason=note or DismissalReason(reason).label,
+        reason=note or str(DismissalReason(reason).label),
     )
     return lead
 
