@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -36,8 +36,12 @@ from cbec_supervision.api import ScopedViewSetMixin
 class _StaffOnlyMixin:
     def permission_denied(self, request, message=None, code=None):
         # An object is never confirmed to exist for whoever may not read them (enterprises): 404.
-        if request.user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:  # type: ignore[attr-defined]
-            raise NotFound
+        # Who reads it but may not change it (headquarters) is told so: 403.
+        user = request.user
+        if user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:  # type: ignore[attr-defined]
+            opts = self.queryset.model._meta  # type: ignore[attr-defined]
+            if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                raise NotFound
         super().permission_denied(request, message=message, code=code)  # type: ignore[misc]
 
 
@@ -218,6 +222,8 @@ class RightsHolderViewSet(
         if request.method == "GET":
             rows = holder_services.rights_holder_authorisations(holder)
             return Response(AuthorisationSerializer(rows, many=True).data)
+        if not holder_services.may_change(request.user):
+            raise PermissionDenied(_("Only bureau staff add authorisation documents."))
         body = AuthorisationUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         attachment = holder_services.rights_holder_attach(
