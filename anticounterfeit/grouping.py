@@ -40,7 +40,7 @@ def _ref(value: int | str | None) -> str:
         return ""
     if isinstance(value, int) and not isinstance(value, bool):
         return f"#{value}"
-    normalised = normalise_brand(value)
+    normalised = normalise_brand(str(value))
     return f"={normalised}" if normalised else ""
 
 

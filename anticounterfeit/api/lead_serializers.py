@@ -3,6 +3,8 @@ correcting and triaging one. Thin: the services validate and decide."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -11,7 +13,7 @@ from anticounterfeit.choices import DismissalReason, LeadChannel
 from anticounterfeit.models import CounterfeitLead, RightsHolder
 from cbec_supervision.models import Attachment
 
-_ID = {"min_value": 1, "max_value": 2**63 - 1}
+_ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 class IdOrNameField(serializers.Field):
@@ -36,7 +38,7 @@ class CounterfeitLeadSerializer(serializers.ModelSerializer):
 
     rights_holder = serializers.CharField(source="rights_holder.name", read_only=True, default=None)
     rights_holder_id = serializers.IntegerField(read_only=True, allow_null=True)
-    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    bureau: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     duplicate_count = serializers.IntegerField(read_only=True, default=0)

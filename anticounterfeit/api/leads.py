@@ -38,11 +38,11 @@ class _StaffOnlyMixin:
         # An object is never confirmed to exist for whoever may not read them (enterprises): 404.
         # Who reads it but may not change it (headquarters) is told so: 403.
         user = request.user
-        if user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:  # type: ignore[attr-defined]
-            opts = self.queryset.model._meta  # type: ignore[attr-defined]
+        if user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+            opts = self.queryset.model._meta
             if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
                 raise NotFound
-        super().permission_denied(request, message=message, code=code)  # type: ignore[misc]
+        super().permission_denied(request, message=message, code=code)
 
 
 class CounterfeitLeadViewSet(

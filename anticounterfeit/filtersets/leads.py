@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]
 from django import forms
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast

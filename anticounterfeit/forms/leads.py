@@ -29,7 +29,7 @@ class LinesField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 3})
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def prepare_value(self, value: Any) -> Any:
@@ -142,7 +142,7 @@ class LeadMergeForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [  # type: ignore[attr-defined]
+        self.fields["case"].choices = [
             ("", "---------"),
             *((case.pk, f"{case.case_no} {case.title}") for case in cases),
         ]
@@ -169,7 +169,7 @@ class RightsHolderForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *countries]  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", "---------"), *countries]
 
 
 class AuthorisationForm(ServiceErrorsMixin, forms.Form):

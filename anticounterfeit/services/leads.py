@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.choices import BureauLevel, Role
-from accounts.models import Bureau
+from accounts.models import Bureau, User
 from anticounterfeit.choices import (
     CASE_COLLECTING,
     LEAD_TRANSITIONS,
@@ -119,7 +119,7 @@ def may_merge(actor: Actor, lead: CounterfeitLead) -> bool:
 # --- reads -----------------------------------------------------------------------------------------
 
 
-def leads_visible_to(user) -> QuerySet[CounterfeitLead]:
+def leads_visible_to(user: User) -> QuerySet[CounterfeitLead]:
     """The leads ``user`` may read, each with ``duplicate_count``: the other leads of its group the user
     may read (one subquery, so a list costs the same whatever its length)."""
     visible = CounterfeitLead.objects.visible_to(user)
@@ -132,12 +132,12 @@ def leads_visible_to(user) -> QuerySet[CounterfeitLead]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return visible.annotate(
+    return visible.annotate(  # type: ignore[return-value]  # visible_to keeps the model
         duplicate_count=Coalesce(Subquery(others, output_field=IntegerField()), Value(0), output_field=IntegerField())
     )
 
 
-def lead_duplicates(user, lead: CounterfeitLead) -> QuerySet[CounterfeitLead]:
+def lead_duplicates(user: User, lead: CounterfeitLead) -> QuerySet[CounterfeitLead]:
     """The other leads of ``lead``'s duplicate group that ``user`` may read, newest first."""
     return (
         CounterfeitLead.objects.visible_to(user)
@@ -148,7 +148,7 @@ def lead_duplicates(user, lead: CounterfeitLead) -> QuerySet[CounterfeitLead]:
     )
 
 
-def merge_candidates(user) -> QuerySet[CounterfeitCase]:
+def merge_candidates(user: User) -> QuerySet[CounterfeitCase]:
     """The cases a lead may be merged into by ``user``: still collecting evidence (proposed or
     investigating), visible to the user, and on which the user may work (``duties.may_work``: an active
     handler, or an administrator of the case's bureau). One query."""
@@ -239,11 +239,10 @@ def _received_at(value: Any, errors: dict[str, list[str]]) -> dt.datetime | None
     if not isinstance(value, dt.datetime):
         errors["received_at"] = [_("Give a date and time.")]
         return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > timezone.now() + dt.timedelta(minutes=5):
+    when: dt.datetime = timezone.make_aware(value) if timezone.is_naive(value) else value
+    if when > timezone.now() + dt.timedelta(minutes=5):
         errors["received_at"] = [_("The lead cannot be received in the future.")]
-    return value
+    return when
 
 
 def _clean(actor: Actor, data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -355,7 +354,7 @@ def _bureau_for(actor: Actor, code: Any, errors: dict[str, list[str]]) -> Bureau
         return bureau
     if actor.is_bureau_staff:
         if not code:
-            return Bureau.objects.get(pk=actor.bureau_id)
+            return Bureau.objects.filter(pk=actor.bureau_id or 0).first()
         bureau = actor.jurisdiction().filter(code=code, is_active=True).first()
         if bureau is None:
             errors["bureau"] = [_("Name your bureau or one of its branch bureaus.")]
@@ -507,6 +506,7 @@ def lead_merge_group(
     lead = _locked(lead)
     if not may_triage(actor, lead):
         raise PermissionDenied(_("Only the staff of the lead's bureau may triage it."))
+    assert not isinstance(actor, str)  # may_triage: a person
     others = list(
         lead_duplicates(actor, lead).filter(status=LeadStatus.NEW).select_for_update(of=("self",)).order_by("pk")
     )

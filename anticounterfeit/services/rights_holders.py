@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -222,7 +223,7 @@ def rights_holder_resolve(*, actor: Actor, value: RightsHolder | int | str | Non
         raise ValidationError({"rights_holder": exc.messages}) from exc
 
 
-def rights_holder_authorisations(holder: RightsHolder):
+def rights_holder_authorisations(holder: RightsHolder) -> QuerySet[Attachment]:
     """The holder's authorisation documents, oldest first."""
     return (
         Attachment.objects.for_object(holder)

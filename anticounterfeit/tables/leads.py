@@ -43,7 +43,7 @@ class CounterfeitLeadTable(BaseTable):
         return record.get_channel_display()
 
     def _enterprise(self, record) -> str:
-        return record.enterprise.name if record.enterprise_id else record.seller_name
+        return str(record.enterprise.name if record.enterprise_id else record.seller_name)
 
     def render_enterprise(self, record):
         return self._enterprise(record) or "—"
@@ -52,7 +52,7 @@ class CounterfeitLeadTable(BaseTable):
         return self._enterprise(record)
 
     def _goods(self, record) -> str:
-        return record.product.name if record.product_id else record.product_name
+        return str(record.product.name if record.product_id else record.product_name)
 
     def render_goods(self, record):
         return self._goods(record) or "—"

@@ -295,7 +295,10 @@ def lead_merge(request, pk: int):
 
 def _holder(request, pk: int) -> RightsHolder:
     staff_only(request.user)
-    return get_object_or_404(RightsHolder.objects.visible_to(request.user).select_related("created_by"), pk=pk)
+    holder: RightsHolder = get_object_or_404(
+        RightsHolder.objects.visible_to(request.user).select_related("created_by"), pk=pk
+    )
+    return holder
 
 
 @login_required
@@ -344,7 +347,7 @@ def rights_holder_detail(request, pk: int):
 def _holder_initial(holder: RightsHolder) -> dict:
     return {
         "name": holder.name,
-        "country": holder.country.code if holder.country else "",
+        "country": getattr(holder.country, "code", "") or "",
         "brands": holder.brands,
         "contact_name": holder.contact_name,
         "contact_phone": holder.contact_phone,
@@ -424,7 +427,7 @@ def rights_holder_authorisation(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(holder)
     try:
         holder_services.rights_holder_attach(
