@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -216,10 +216,12 @@ def rights_holder_resolve(*, actor: Actor, value: RightsHolder | int | str | Non
     try:
         with transaction.atomic():
             return rights_holder_create(actor=actor, name=text)
-    except ValidationError as exc:
+    except IntegrityError:  # recorded meanwhile by someone else
         holder = RightsHolder.objects.filter(name_key=name_key(text)).first()
-        if holder is not None:  # recorded meanwhile by someone else
-            return holder
+        if holder is None:
+            raise
+        return holder
+    except ValidationError as exc:
         raise ValidationError({"rights_holder": exc.messages}) from exc
 
 
