@@ -116,8 +116,7 @@ class CounterfeitCaseViewSet(
         case = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        data = {k: v for k, v in body.validated_data.items()}
-        act(actor=request.user, case=case, **data)
+        act(actor=request.user, case=case, **body.validated_data)
         return self._respond(case)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CounterfeitCaseSerializer})
