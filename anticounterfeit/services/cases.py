@@ -245,11 +245,11 @@ def _money(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | No
     if amount < 0:
         errors[field] = [_("The amount cannot be negative.")]
         return None
-    if amount != amount.quantize(Decimal("0.01")):
-        errors[field] = [_("At most two decimal places.")]
-        return None
     if amount > _MONEY_MAX:
         errors[field] = [_("The amount is too large.")]
+        return None
+    if amount != amount.quantize(Decimal("0.01")):
+        errors[field] = [_("At most two decimal places.")]
         return None
     return amount.quantize(Decimal("0.01"))
 
