@@ -242,6 +242,7 @@ def case_detail(request, pk: int):
         "assign_form": CaseAssignForm(case=case, prefix="assign") if "assign" in allowed else None,
         "unassign_form": CaseUnassignForm(case=case, prefix="unassign") if "unassign" in allowed else None,
         "evidence_count": evidence_count,
+        "has_active_assignments": any(a.ended_at is None for a in case.assignments.all()),
         "hearing_days": HEARING_REQUEST_DAYS,
         "min_handlers": MIN_HANDLERS,
     }
