@@ -3,6 +3,8 @@ services check every value, so a body's fields are optional here and a refusal n
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,15 +13,22 @@ from anticounterfeit.choices import CaseDuty
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
 from anticounterfeit.services.cases import allowed_actions, case_duties
 
-_ID = {"min_value": 1, "max_value": 2**63 - 1}
-_TEXT = {"required": False, "allow_blank": True, "max_length": 20000}
-_SHORT = {"required": False, "allow_blank": True, "max_length": 300}
-#: amounts are read as text and checked by the services (Decimal, 2 places, at least 0): 400 per field
-_AMOUNT = {"required": False, "allow_blank": True, "allow_null": True, "max_length": 40}
+
+def _id(*, required: bool = True) -> serializers.IntegerField:
+    return serializers.IntegerField(required=required, allow_null=not required, min_value=1, max_value=2**63 - 1)
+
+
+def _text(max_length: int = 20000) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, max_length=max_length)
+
+
+def _amount() -> serializers.CharField:
+    """An amount, read as text and checked by the service (Decimal, 2 places, at least 0): 400 per field."""
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
 
 
 def _ids(**kwargs) -> serializers.ListField:
-    return serializers.ListField(child=serializers.IntegerField(**_ID), required=False, max_length=100, **kwargs)
+    return serializers.ListField(child=_id(), required=False, max_length=100, **kwargs)
 
 
 class CaseAssignmentSerializer(serializers.ModelSerializer):
@@ -59,13 +68,17 @@ class CounterfeitCaseSerializer(serializers.ModelSerializer):
     """A case: bureau by code; leads, links by id; the people (``assignments``), the procedure documents
     and the current evidence nested; ``my_duties`` and ``allowed_actions`` of the caller."""
 
-    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    leads = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    rights_holders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    products = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    enterprises = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    signals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    investigations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    bureau: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    leads: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    rights_holders: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    products: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    enterprises: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    signals: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    investigations: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     assignments = CaseAssignmentSerializer(many=True, read_only=True)
     documents = CaseDocumentSerializer(many=True, read_only=True)
@@ -134,7 +147,7 @@ class CounterfeitCaseSerializer(serializers.ModelSerializer):
         return rows
 
     @extend_schema_field(EvidenceSerializer(many=True))
-    def get_evidence(self, obj: CounterfeitCase) -> list:
+    def get_evidence(self, obj: CounterfeitCase) -> Any:
         return EvidenceSerializer(self._current_evidence(obj), many=True, context=self.context).data
 
     def _user(self):
@@ -167,94 +180,94 @@ class _StepSerializer(serializers.Serializer):
 class CaseCreateSerializer(serializers.Serializer):
     """Propose a case: leads (awaiting triage) by id, and/or a title; the links by id."""
 
-    title = serializers.CharField(**_SHORT)
-    description = serializers.CharField(**_TEXT)
+    title = _text(300)
+    description = _text()
     brand = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    enterprise = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    enterprise = _id(required=False)
     party_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     leads = _ids()
     products = _ids()
     signals = _ids()
     investigations = _ids()
     rights_holders = _ids()
-    goods_value_cny = serializers.CharField(**_AMOUNT)
-    opening_text = serializers.CharField(**_TEXT)
+    goods_value_cny = _amount()
+    opening_text = _text()
     opening_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
     upload = serializers.FileField(required=False, allow_null=True)
 
 
 class CaseApproveSerializer(_StepSerializer):
-    text = serializers.CharField(**_TEXT)
+    text = _text()
     handlers = _ids()
-    reviewer = serializers.IntegerField(required=False, allow_null=True, **_ID)
-    decider = serializers.IntegerField(required=False, allow_null=True, **_ID)
+    reviewer = _id(required=False)
+    decider = _id(required=False)
 
 
 class CaseReasonSerializer(_StepSerializer):
-    reason = serializers.CharField(**_TEXT)
+    reason = _text()
 
 
 class CaseAssignSerializer(serializers.Serializer):
-    user = serializers.IntegerField(**_ID)
+    user = _id()
     duty = serializers.ChoiceField(choices=CaseDuty.choices)
-    reason = serializers.CharField(**_TEXT)
+    reason = _text()
     replace = serializers.BooleanField(required=False, default=False)
 
 
 class CaseUnassignSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(**_ID)
-    reason = serializers.CharField(**_TEXT)
+    assignment = _id()
+    reason = _text()
 
 
 class CaseReportSerializer(_StepSerializer):
-    report_text = serializers.CharField(**_TEXT)
+    report_text = _text()
 
 
 class CaseOpinionSerializer(_StepSerializer):
-    opinion = serializers.CharField(**_TEXT)
+    opinion = _text()
 
 
 class CaseNoticeSerializer(_StepSerializer):
     served_at = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    text = serializers.CharField(**_TEXT)
+    text = _text()
     hearing_requested = serializers.BooleanField(required=False, default=False)
     hearing_waived = serializers.BooleanField(required=False, default=False)
 
 
 class CaseHearingSerializer(_StepSerializer):
     held_at = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    text = serializers.CharField(**_TEXT)
+    text = _text()
 
 
 class CaseDecideSerializer(serializers.Serializer):
     decision_kind = serializers.CharField(required=False, allow_blank=True, max_length=20)
     decision_no = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    text = serializers.CharField(**_TEXT)
-    fine_amount_cny = serializers.CharField(**_AMOUNT)
-    illegal_gains_cny = serializers.CharField(**_AMOUNT)
-    goods_value_cny = serializers.CharField(**_AMOUNT)
-    confiscated_quantity = serializers.CharField(**_AMOUNT)
+    text = _text()
+    fine_amount_cny = _amount()
+    illegal_gains_cny = _amount()
+    goods_value_cny = _amount()
+    confiscated_quantity = _amount()
     upload = serializers.FileField(required=False, allow_null=True)
 
 
 class CaseServeSerializer(_StepSerializer):
     served_at = serializers.CharField(required=False, allow_blank=True, max_length=40)
     method = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    text = serializers.CharField(**_TEXT)
+    text = _text()
 
 
 class CaseEnforceSerializer(_StepSerializer):
-    fine_paid_cny = serializers.CharField(**_AMOUNT)
-    text = serializers.CharField(**_TEXT)
+    fine_paid_cny = _amount()
+    text = _text()
 
 
 class CaseTransferSerializer(_StepSerializer):
-    transferred_to = serializers.CharField(**_SHORT)
-    text = serializers.CharField(**_TEXT)
+    transferred_to = _text(300)
+    text = _text()
 
 
 class CaseCloseSerializer(_StepSerializer):
-    summary = serializers.CharField(**_TEXT)
+    summary = _text()
 
 
 class CaseLinkSerializer(serializers.Serializer):

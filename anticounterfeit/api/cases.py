@@ -81,7 +81,7 @@ class CounterfeitCaseViewSet(
     serializer_class = CounterfeitCaseSerializer
     filterset_class = CounterfeitCaseFilterSet
     list_select_related = ("bureau",)
-    list_prefetch_related = (
+    list_prefetch_related: tuple[Any, ...] = (
         "leads",
         "rights_holders",
         "products",

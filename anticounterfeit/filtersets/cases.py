@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 

@@ -27,7 +27,7 @@ class IdListField(forms.CharField):
     """Numbers separated by commas or spaces (``12, 15``), as a list of ids."""
 
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         ids: list[int] = []
         for part in text.replace(",", " ").replace("#", " ").split():
             if not part.isdigit() or not 0 < int(part) < 2**63:
@@ -42,7 +42,7 @@ class IdListField(forms.CharField):
         return value
 
 
-def _text(label, *, rows: int = 4, required: bool = True, help_text: str = "") -> forms.CharField:
+def _text(label: Any, *, rows: int = 4, required: bool = True, help_text: Any = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -67,7 +67,7 @@ def _amount(label) -> forms.CharField:
 
 
 class LeadChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: CounterfeitLead) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: CounterfeitLead) -> str:
         return f"#{obj.pk} {obj.title}" + (f" ({obj.brand})" if obj.brand else "")
 
 
@@ -206,7 +206,7 @@ class CaseCloseForm(ServiceErrorsMixin, forms.Form):
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         name = obj.get_full_name()
         return f"{name} ({obj.username})" if name else obj.username
 
@@ -235,7 +235,7 @@ class CaseAssignForm(ServiceErrorsMixin, forms.Form):
 
 
 class AssignmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: CaseAssignment) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: CaseAssignment) -> str:
         return f"{obj.user.get_full_name() or obj.user.username} · {obj.get_duty_display()}"
 
 

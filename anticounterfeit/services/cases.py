@@ -140,7 +140,7 @@ def decision_ready(case: CounterfeitCase) -> bool:
 def allowed_actions(case: CounterfeitCase, actor: Actor, *, evidence_count: int | None = None) -> list[str]:
     """What ``actor`` may do on ``case`` now (the services decide again): the steps of the procedure,
     ``assign``/``unassign`` and ``links``. Uses the prefetched assignments; no query."""
-    if isinstance(actor, str) or not actor.is_authenticated or not actor.is_active:
+    if isinstance(actor, str) or not actor.is_active:
         return []
     now, ever = case_duties(case, actor)
     manager = may_manage(case, actor)
@@ -185,7 +185,7 @@ def allowed_actions(case: CounterfeitCase, actor: Actor, *, evidence_count: int 
 
 def _person(actor: Actor) -> User:
     """Cases are worked by people: a task or command may not run the procedure."""
-    if isinstance(actor, str) or not actor.is_authenticated or not actor.is_active:
+    if isinstance(actor, str) or not actor.is_active:
         raise PermissionDenied(_("Only people assigned to the case may do this."))
     return actor
 
@@ -533,6 +533,7 @@ def case_create(
         errors=errors,
     )
     _fail(errors)
+    assert user.bureau_id is not None  # may_create: bureau staff
     bureau = Bureau.objects.get(pk=user.bureau_id)
     case = CounterfeitCase.objects.create(
         case_no=case_number_issue(bureau=bureau),
@@ -549,7 +550,7 @@ def case_create(
     case.signals.set(links["signals"])
     case.investigations.set(links["investigations"])
     case.rights_holders.set(
-        [*links["rights_holders"], *[lead.rights_holder for lead in lead_rows if lead.rights_holder_id]]
+        [*links["rights_holders"], *[lead.rights_holder_id for lead in lead_rows if lead.rights_holder_id]]
     )
     if enterprise_row is not None:
         case.enterprises.add(enterprise_row)
@@ -592,9 +593,9 @@ def case_approve_opening(
     errors: dict[str, list[str]] = {}
     text, number, checked = _step_inputs(text, number, upload, errors)
     wanted: list[tuple[str, Any, str]] = [(CaseDuty.HANDLER, h, "handlers") for h in (handlers or ())]
-    if reviewer not in (None, ""):
+    if reviewer:
         wanted.append((CaseDuty.REVIEWER, reviewer, "reviewer"))
-    if decider not in (None, ""):
+    if decider:
         wanted.append((CaseDuty.DECIDER, decider, "decider"))
     planned: list[tuple[User, str]] = []
     for duty, person, field in wanted:
@@ -697,12 +698,14 @@ def _assignee(
     active_same = [a for a in _active(case, duty) if a.user_id == target.pk]
     if active_same or (duty, target.pk) in {(d, p.pk) for p, d in planned or ()}:
         raise ValidationError({"user": [_("This person holds this duty on the case already.")]})
-    if duty in (CaseDuty.REVIEWER, CaseDuty.DECIDER) and not replace:
-        taken = _active(case, duty) or [p for p, d in planned or () if d == duty]
-        if taken:
-            raise ValidationError(
-                {"duty": [_("The case has an active %(duty)s already: replace them.") % {"duty": CaseDuty(duty).label}]}
-            )
+    if (
+        duty in (CaseDuty.REVIEWER, CaseDuty.DECIDER)
+        and not replace
+        and (_active(case, duty) or any(d == duty for _p, d in planned or ()))
+    ):
+        raise ValidationError(
+            {"duty": [_("The case has an active %(duty)s already: replace them.") % {"duty": CaseDuty(duty).label}]}
+        )
     return target
 
 

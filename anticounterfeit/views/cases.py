@@ -132,7 +132,8 @@ def _case(request, pk: int) -> CounterfeitCase:
             to_attr="current_evidence",
         ),
     )
-    return get_object_or_404(queryset, pk=pk)
+    case: CounterfeitCase = get_object_or_404(queryset, pk=pk)
+    return case
 
 
 @login_required
@@ -219,7 +220,7 @@ def case_detail(request, pk: int):
         for action, (heading, button, colour, _act) in STEPS.items()
         if action in allowed
     ]
-    procedure = list(CASE_PROCEDURE)
+    procedure: list[str] = list(CASE_PROCEDURE)
     position = procedure.index(case.status) if case.status in procedure else -1
     context: dict[str, Any] = {
         "case": case,
@@ -261,7 +262,7 @@ def case_action(request, pk: int, action: str):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(case)
     _heading, _button, _colour, act = STEPS[action]
     try:
@@ -284,7 +285,7 @@ def case_assign(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(case)
     data = form.cleaned_data
     try:
@@ -311,7 +312,7 @@ def case_unassign(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(case)
     try:
         services.case_unassign(
