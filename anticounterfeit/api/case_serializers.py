@@ -154,7 +154,7 @@ class CounterfeitCaseSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return getattr(request, "user", None)
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=CaseDuty.choices)))
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_my_duties(self, obj: CounterfeitCase) -> list[str]:
         user = self._user()
         if user is None:
