@@ -161,4 +161,5 @@ T = {
     "Your bureau handles the case and you become its first handler: you may add evidence at once. An administrator of your bureau who did not propose it approves the opening and assigns the other handler, the reviewer and the deciding officer.": "案件由本局办理，您将成为第一承办人，可立即添加证据。由本局未参与提请的管理员审批立案，并指派另一名承办人、审核人和决定人。",
     "Propose the case": "提请立案",
     "As %(label)s": "担任%(label)s",
+    "Whoever approves the opening does not handle the case.": "审批立案人不得承办本案。",
 }

@@ -144,21 +144,21 @@ class CaseOpinionForm(ServiceErrorsMixin, forms.Form):
     upload = _upload()
 
 
+def _now() -> Any:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
 class CaseNoticeForm(ServiceErrorsMixin, forms.Form):
-    served_at = forms.DateTimeField(label=_("Notice served at"), widget=_DATETIME)
+    served_at = forms.DateTimeField(label=_("Notice served at"), widget=_DATETIME, initial=_now)
     text = _text(_("Notice of the proposed penalty"))
     hearing_requested = forms.BooleanField(label=_("The party asked for a hearing"), required=False)
     hearing_waived = forms.BooleanField(label=_("The party waived the hearing"), required=False)
     number = _number()
     upload = _upload()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["served_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-
 
 class CaseHearingForm(ServiceErrorsMixin, forms.Form):
-    held_at = forms.DateTimeField(label=_("Hearing held at"), widget=_DATETIME)
+    held_at = forms.DateTimeField(label=_("Hearing held at"), widget=_DATETIME, initial=_now)
     text = _text(_("Hearing record"))
     number = _number()
     upload = _upload()
@@ -176,7 +176,7 @@ class CaseDecideForm(ServiceErrorsMixin, forms.Form):
 
 
 class CaseServeForm(ServiceErrorsMixin, forms.Form):
-    served_at = forms.DateTimeField(label=_("Served at"), widget=_DATETIME)
+    served_at = forms.DateTimeField(label=_("Served at"), widget=_DATETIME, initial=_now)
     method = forms.ChoiceField(label=_("Service method"), choices=ServiceMethod.choices)
     text = _text(_("Proof of service"), rows=3)
     number = _number()

@@ -597,6 +597,8 @@ def case_approve_opening(
         wanted.append((CaseDuty.REVIEWER, reviewer, "reviewer"))
     if decider:
         wanted.append((CaseDuty.DECIDER, decider, "decider"))
+    if any(_pk(person) == user.pk for duty, person, _f in wanted if duty == CaseDuty.HANDLER):
+        errors["handlers"] = [_("Whoever approves the opening does not handle the case.")]
     planned: list[tuple[User, str]] = []
     for duty, person, field in wanted:
         try:

@@ -253,6 +253,15 @@ def test_the_proposer_may_not_approve_the_opening(people):
     assert services.case_approve_opening(actor=other_admin, case=case, text="同意").status == CaseStatus.INVESTIGATING
 
 
+def test_the_approver_does_not_name_themselves_a_handler(people):
+    case = propose(people)
+    with pytest.raises(ValidationError) as refused:
+        services.case_approve_opening(actor=people.admin, case=case, text="同意", handlers=[people.admin])
+    assert "handlers" in refused.value.message_dict
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PROPOSED
+
+
 def test_only_a_bureau_administrator_approves(people):
     case = propose(people)
     for someone in (people.handler2, people.world.gd_inspector, people.world.hq):
