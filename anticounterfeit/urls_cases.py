@@ -1,3 +1,14 @@
-"""PLACEHOLDER (foundation): the cases helper fills this module."""
+"""Pages of counterfeit cases (``/anticounterfeit/cases/``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from anticounterfeit.views import cases as views
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
+    path("cases/<int:pk>/unassign/", views.case_unassign, name="case_unassign"),
+    path("cases/<int:pk>/step/<slug:action>/", views.case_action, name="case_action"),
+]
