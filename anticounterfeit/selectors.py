@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from anticounterfeit.choices import CaseDuty, CaseStatus
+from anticounterfeit.choices import CaseDuty, CaseStatus, LeadStatus
 from anticounterfeit.models import CaseAssignment, CounterfeitCase, CounterfeitLead
 from cbec_supervision.home import Queue
 
@@ -31,20 +31,25 @@ def _holding(user: User, duty: str) -> Exists:
     return Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, duty=duty, ended_at__isnull=True))
 
 
-def home_queues(user: User) -> list[Queue]:
-    """Bureau staff: the leads awaiting triage in their jurisdiction (rank 140), and the cases waiting for
-    them (rank 141): as handler, the cases under investigation or past the review; as reviewer, those in
-    review; as deciding officer, those at the notice stage; as the bureau's administrator, those awaiting
-    approval to open. Two queries."""
-    if not user.is_bureau_staff:
-        return []
-    leads = CounterfeitLead.objects.visible_to(user).awaiting_triage().count()
+def waiting_for(user: User) -> Q:
+    """The cases whose next step is ``user``'s: as handler, those under investigation or past the review;
+    as reviewer, those in review; as deciding officer, those at the notice stage; as an administrator of
+    the bureau, those awaiting approval to open (within what ``visible_to`` shows)."""
     waiting = Q(status__in=_HANDLER_STEPS) & Q(_holding(user, CaseDuty.HANDLER))
     waiting |= Q(status=CaseStatus.REVIEW) & Q(_holding(user, CaseDuty.REVIEWER))
     waiting |= Q(status=CaseStatus.NOTICE) & Q(_holding(user, CaseDuty.DECIDER))
     if user.role == Role.BUREAU_ADMIN:
         waiting |= Q(status=CaseStatus.PROPOSED)
-    cases = CounterfeitCase.objects.visible_to(user).aggregate(n=Count("pk", filter=waiting))["n"]
+    return waiting
+
+
+def home_queues(user: User) -> list[Queue]:
+    """Bureau staff: the leads awaiting triage in their jurisdiction (rank 128), and the cases waiting for
+    them (rank 129, ``waiting_for``). Two queries."""
+    if not user.is_bureau_staff:
+        return []
+    leads = CounterfeitLead.objects.visible_to(user).filter(status=LeadStatus.NEW).count()
+    cases = CounterfeitCase.objects.visible_to(user).aggregate(n=Count("pk", filter=waiting_for(user)))["n"]
     return [
         Queue(
             _("Counterfeit leads to triage"),
@@ -52,7 +57,7 @@ def home_queues(user: User) -> list[Queue]:
             f"{reverse('anticounterfeit:lead_list')}?status=new",
             "warning" if leads else "secondary",
             _("leads awaiting dismissal or a case"),
-            rank=140,
+            rank=128,
         ),
         Queue(
             _("Counterfeit cases waiting for you"),
@@ -60,6 +65,6 @@ def home_queues(user: User) -> list[Queue]:
             f"{reverse('anticounterfeit:case_list')}?waiting=true",
             "primary" if cases else "secondary",
             _("cases whose next step is yours"),
-            rank=141,
+            rank=129,
         ),
     ]

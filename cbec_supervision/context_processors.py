@@ -221,6 +221,36 @@ def navigation(request) -> dict:
                 ),
             )
         )
+        if user.is_bureau_staff or user.is_hq:
+            # Anti-counterfeiting is staff work: enterprises neither see nor file leads and cases.
+            items.append(
+                NavItem(
+                    _("Anti-counterfeiting"),
+                    "",
+                    "patch-exclamation",
+                    testid="nav-counterfeit-menu",
+                    children=(
+                        NavItem(
+                            _("Counterfeit leads"),
+                            reverse("anticounterfeit:lead_list"),
+                            "inbox",
+                            testid="nav-counterfeit-leads",
+                        ),
+                        NavItem(
+                            _("Counterfeit cases"),
+                            reverse("anticounterfeit:case_list"),
+                            "briefcase",
+                            testid="nav-counterfeit-cases",
+                        ),
+                        NavItem(
+                            _("Rights holders"),
+                            reverse("anticounterfeit:rights_holder_list"),
+                            "award",
+                            testid="nav-rights-holders",
+                        ),
+                    ),
+                )
+            )
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
         items.append(NavItem(_("API"), reverse("api-start"), "braces", testid="nav-api"))
         if unread:

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from anticounterfeit.api.evidence import EvidenceSerializer
 from anticounterfeit.choices import CaseDuty
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
-from anticounterfeit.services.cases import allowed_actions, case_duties
+from anticounterfeit.services.case_support import allowed_actions, case_duties
 
 
 def _id(*, required: bool = True) -> serializers.IntegerField:

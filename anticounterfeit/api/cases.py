@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from anticounterfeit import services
 from anticounterfeit.api.case_serializers import (
     CaseApproveSerializer,
     CaseAssignSerializer,
@@ -43,7 +44,6 @@ from anticounterfeit.api.case_serializers import (
 from anticounterfeit.api.evidence import EvidenceActionsMixin
 from anticounterfeit.filtersets.cases import CounterfeitCaseFilterSet
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
-from anticounterfeit.services import cases as services
 from cbec_supervision.api import ScopedViewSetMixin
 
 _STEP_ACTIONS = (

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anticounterfeit.choices import CASE_OPEN, CaseDuty, CaseStatus
 from anticounterfeit.models import CaseAssignment, CounterfeitCase
+from anticounterfeit.selectors import waiting_for
 from cbec_supervision.filters import IdFilter, PageFiltersMixin
 
 
@@ -15,7 +16,7 @@ class CounterfeitCaseFilterSet(PageFiltersMixin, django_filters.FilterSet):
     """Cases: ``?status=notice&status=decided``, ``?open=true``, ``?bureau=ZJ``, ``?brand=``,
     ``?enterprise=<id>`` (the party or an enterprise involved), ``?q=`` (case number, title, brand, party),
     ``?mine=true`` (cases on which I hold a duty now), ``?duty=handler|reviewer|decider`` (those where I hold
-    that duty)."""
+    that duty), ``?waiting=true`` (those whose next step is mine: ``anticounterfeit.selectors.waiting_for``)."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
@@ -25,12 +26,13 @@ class CounterfeitCaseFilterSet(PageFiltersMixin, django_filters.FilterSet):
     enterprise = IdFilter(method="filter_enterprise", label=_("Enterprise"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My cases"))
     duty = django_filters.ChoiceFilter(choices=CaseDuty.choices, method="filter_duty", label=_("My duty"))
+    waiting = django_filters.BooleanFilter(method="filter_waiting", label=_("Waiting for me"))
 
-    page_fields = ("q", "status", "brand", "mine", "duty")
+    page_fields = ("q", "status", "brand", "mine", "duty", "waiting")
 
     class Meta:
         model = CounterfeitCase
-        fields = ["q", "status", "open", "bureau", "brand", "enterprise", "mine", "duty"]
+        fields = ["q", "status", "open", "bureau", "brand", "enterprise", "mine", "duty", "waiting"]
 
     def _user_id(self):
         user = getattr(self.request, "user", None)
@@ -51,6 +53,13 @@ class CounterfeitCaseFilterSet(PageFiltersMixin, django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(self._held(value))
+
+    def filter_waiting(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None or not user.is_authenticated:
+            return queryset
+        condition = waiting_for(user)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_open(self, queryset, name, value):
         if value is None:

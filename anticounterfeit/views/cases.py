@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anticounterfeit import services
 from anticounterfeit.choices import CASE_PROCEDURE, HEARING_REQUEST_DAYS, MIN_HANDLERS, CaseDuty, CaseStatus
 from anticounterfeit.filtersets.cases import CounterfeitCaseFilterSet
 from anticounterfeit.forms.cases import CaseAssignForm, CaseCreateForm, CaseUnassignForm, step_form
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
-from anticounterfeit.services import cases as services
 from anticounterfeit.tables.cases import CounterfeitCaseTable
 from anticounterfeit.views.evidence import case_panel_context
 from cbec_supervision.lists import list_page

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from anticounterfeit import services
 from anticounterfeit.choices import CaseDocumentKind, CaseStatus, LeadStatus
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, CounterfeitLead, Evidence
-from anticounterfeit.services import cases as services
 from cbec_supervision.models import AuditEvent
 from tests.factories import UserFactory
 

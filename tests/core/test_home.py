@@ -43,6 +43,8 @@ def test_bureau_staff_see_the_verifications_among_the_review_queues(world):
         "Investigations to lead",
         "Notices to acknowledge",
         "Measures to verify",
+        "Counterfeit leads to triage",
+        "Counterfeit cases waiting for you",
         "Consumer risk notices to review",
         "Change requests pending",
         "Overdue reviews",
@@ -63,10 +65,11 @@ def test_the_queues_cost_a_fixed_number_of_queries(world):
     # As before the queues were registered per app: one aggregate per kind of filing, one count per queue.
     # Bureau staff have five more: the risk-signal queue of their jurisdiction, the investigations their
     # bureau leads, the notices to acknowledge, the consumer risk notices to review, the measures to
-    # verify; their administrators one more: the strict-supervision proposals.
+    # verify; their administrators one more: the strict-supervision proposals. Two more for the counterfeit
+    # leads to triage and the counterfeit cases waiting for them (issue 12).
     assert queries_of(world.alice) == 4
-    assert queries_of(world.zj_inspector) == 9
-    assert queries_of(world.zj_admin) == 10
+    assert queries_of(world.zj_inspector) == 11
+    assert queries_of(world.zj_admin) == 12
     assert queries_of(world.hq) == 4
 
 
