@@ -44,8 +44,8 @@ def waiting_for(user: User) -> Q:
 
 
 def home_queues(user: User) -> list[Queue]:
-    """Bureau staff: the leads awaiting triage in their jurisdiction (rank 128), and the cases waiting for
-    them (rank 129, ``waiting_for``). Two queries."""
+    """Bureau staff: the leads awaiting triage in their jurisdiction (rank 131), and the cases waiting for
+    them (rank 132, ``waiting_for``). Two queries."""
     if not user.is_bureau_staff:
         return []
     leads = CounterfeitLead.objects.visible_to(user).filter(status=LeadStatus.NEW).count()
@@ -57,7 +57,7 @@ def home_queues(user: User) -> list[Queue]:
             f"{reverse('anticounterfeit:lead_list')}?status=new",
             "warning" if leads else "secondary",
             _("leads awaiting dismissal or a case"),
-            rank=128,
+            rank=131,
         ),
         Queue(
             _("Counterfeit cases waiting for you"),
@@ -65,6 +65,6 @@ def home_queues(user: User) -> list[Queue]:
             f"{reverse('anticounterfeit:case_list')}?waiting=true",
             "primary" if cases else "secondary",
             _("cases whose next step is yours"),
-            rank=129,
+            rank=132,
         ),
     ]
