@@ -361,7 +361,7 @@ def evidence_pack_export(*, actor: Actor, case: CounterfeitCase) -> EvidencePack
     (``export``) with the manifest's SHA-256, which also anchors the pack in ``EvidencePack``."""
     if not may_export(case, actor):
         raise PermissionDenied(_("You may not export this case's evidence."))
-    case = CounterfeitCase.objects.select_for_update().select_related("bureau", "enterprise").get(pk=case.pk)
+    case = CounterfeitCase.objects.select_for_update(of=("self",)).select_related("bureau", "enterprise").get(pk=case.pk)
     items = list(
         Evidence.objects.filter(case=case).select_related("collected_by", "created_by").order_by("number", "version")
     )
