@@ -270,11 +270,11 @@ def _verify_archive(archive: zipfile.ZipFile, report: PackReport) -> None:
             report.problems.append(_("%(item)s: the manifest names an unsafe path.") % {"item": label})
             continue
         listed.add(path)
-        info = entries.get(path)
-        if info is None:
+        entry = entries.get(path)
+        if entry is None:
             report.problems.append(_("%(path)s: listed in the manifest but missing from the pack.") % {"path": path})
             continue
-        read = _read_entry(archive, info, report)
+        read = _read_entry(archive, entry, report)
         if read is None:
             continue
         size, sha256 = read
@@ -334,8 +334,12 @@ def _verify_custody(manifest: dict[str, Any], items: list[dict[str, Any]], repor
         report.problems.append(_("manifest.json has no custody log."))
         return
     item_hashes = {item.get("id"): item.get("sha256") or "" for item in items}
+    head_seq = head.get("seq")
     result = custody.verify_events(
-        events, head_seq=head.get("seq"), head_hash=head.get("hash") or "", evidence_sha256=item_hashes
+        events,
+        head_seq=head_seq if isinstance(head_seq, int) else -1,
+        head_hash=head.get("hash") or "",
+        evidence_sha256=item_hashes,
     )
     report.custody = result.checked
     if not result.ok:
@@ -352,10 +356,9 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -440,7 +443,11 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
                 hashed(item.get("sha256")),
             ]
         )
-    story.append(LongTable(rows, colWidths=[14 * mm, 16 * mm, 62 * mm, 38 * mm, 50 * mm, 20 * mm, 60 * mm], style=grid, repeatRows=1))
+    story.append(
+        LongTable(
+            rows, colWidths=[14 * mm, 16 * mm, 62 * mm, 38 * mm, 50 * mm, 20 * mm, 60 * mm], style=grid, repeatRows=1
+        )
+    )
     story += [Spacer(1, 3 * mm), Paragraph(escape(_("Chain of custody")), heading_style)]
     item_labels = {item.get("id"): f"{item['number']} v{item['version']}" for item in manifest["items"]}
     log: list[list[Any]] = [
@@ -458,7 +465,11 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
                 hashed(event.get("hash")),
             ]
         )
-    story.append(LongTable(log, colWidths=[12 * mm, 16 * mm, 24 * mm, 40 * mm, 70 * mm, 38 * mm, 60 * mm], style=grid, repeatRows=1))
+    story.append(
+        LongTable(
+            log, colWidths=[12 * mm, 16 * mm, 24 * mm, 40 * mm, 70 * mm, 38 * mm, 60 * mm], style=grid, repeatRows=1
+        )
+    )
     story.append(Spacer(1, 2 * mm))
     story.append(
         para(

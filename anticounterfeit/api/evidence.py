@@ -15,12 +15,14 @@ services decide who may write.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -113,8 +115,8 @@ class EvidenceCorrectSerializer(_EvidenceFields):
 class CustodyEventSerializer(serializers.ModelSerializer):
     evidence_number = serializers.IntegerField(source="evidence.number", read_only=True)
     evidence_version = serializers.IntegerField(source="evidence.version", read_only=True)
-    from_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    to_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    from_user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    to_user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = CustodyEvent
@@ -161,7 +163,7 @@ class CustodyRecordSerializer(serializers.Serializer):
 
 class EvidencePackSerializer(serializers.ModelSerializer):
     download = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = EvidencePack
@@ -198,7 +200,13 @@ def case_evidence(case: CounterfeitCase):
     return Evidence.objects.filter(case=case).select_related("collected_by", "created_by").order_by("number", "version")
 
 
-class EvidenceActionsMixin:
+if TYPE_CHECKING:
+    _ViewSet = viewsets.GenericViewSet
+else:
+    _ViewSet = object
+
+
+class EvidenceActionsMixin(_ViewSet):
     """The case's evidence actions (see the module's docstring)."""
 
     #: the object actions this mixin adds (for ``ScopedViewSetMixin.object_actions``)
@@ -217,21 +225,24 @@ class EvidenceActionsMixin:
         current = {item.pk for item in items if item.pk not in superseded}
         if request.query_params.get("current", "").lower() in ("true", "1", "yes"):
             items = [item for item in items if item.pk in current]
-        page = self.paginate_queryset(items)  # type: ignore[attr-defined]
+        page = self.paginate_queryset(items)
         data = EvidenceSerializer(page, many=True, context={"current_ids": current}).data
-        return self.get_paginated_response(data)  # type: ignore[attr-defined]
+        return self.get_paginated_response(data)
 
     def _item(self, case: CounterfeitCase, evidence_id: str) -> Evidence:
-        return get_object_or_404(case_evidence(case), pk=evidence_id)
+        item: Evidence = get_object_or_404(case_evidence(case), pk=evidence_id)
+        return item
 
-    @extend_schema(request=EvidenceAddSerializer, responses={200: EvidenceSerializer(many=True), 201: EvidenceSerializer})
+    @extend_schema(
+        request=EvidenceAddSerializer, responses={200: EvidenceSerializer(many=True), 201: EvidenceSerializer}
+    )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def evidence(self, request, *args, **kwargs):
         """GET every version of every item (``?current=true``: the current versions); POST an item (a
         handler while the case is collecting): multipart ``file``, optional ``collected_at``, ``place``,
         ``method``, ``description``; ``kind=physical`` with ``quantity``, ``unit``, ``storage_location``,
         ``seal_no`` and no file."""
-        case = self.get_object()  # type: ignore[attr-defined]
+        case = self.get_object()
         if request.method == "GET":
             return self._evidence_list(request, case)
         body = EvidenceAddSerializer(data=request.data)
@@ -255,7 +266,7 @@ class EvidenceActionsMixin:
     )
     def evidence_correct(self, request, *args, evidence_id: str, **kwargs):
         """Correct an item by a new version: ``reason`` and the fields that change (optional ``file``)."""
-        case = self.get_object()  # type: ignore[attr-defined]
+        case = self.get_object()
         item = self._item(case, evidence_id)
         body = EvidenceCorrectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -271,12 +282,14 @@ class EvidenceActionsMixin:
     @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/download")
     def evidence_download(self, request, *args, evidence_id: str, **kwargs):
         """The item's file, as stored (its content type as detected on upload)."""
-        case = self.get_object()  # type: ignore[attr-defined]
+        case = self.get_object()
         item = self._item(case, evidence_id)
         if not item.file:
             raise Http404
         return _file_response(
-            item.file, filename=item.original_name or "evidence", content_type=item.mime_type or "application/octet-stream"
+            item.file,
+            filename=item.original_name or "evidence",
+            content_type=item.mime_type or "application/octet-stream",
         )
 
     @extend_schema(request=CustodyRecordSerializer, responses={200: CustodyEventSerializer(many=True)})
@@ -285,7 +298,7 @@ class EvidenceActionsMixin:
         """GET the chain of custody with its verification (``{"verification": {...}, "events": [...]}``);
         POST an event (a handler or the bureau's administrator): ``evidence`` (id), ``action``, ``at``,
         ``from_party``/``from_user``, ``to_party``/``to_user``, ``place``, ``note``."""
-        case = self.get_object()  # type: ignore[attr-defined]
+        case = self.get_object()
         if request.method == "POST":
             body = CustodyRecordSerializer(data=request.data)
             body.is_valid(raise_exception=True)
@@ -305,7 +318,9 @@ class EvidenceActionsMixin:
             )
             return Response(CustodyEventSerializer(event).data, status=status.HTTP_201_CREATED)
         report = custody_services.custody_verify(case)
-        events = CustodyEvent.objects.filter(case=case).select_related("evidence", "from_user", "to_user").order_by("seq")
+        events = (
+            CustodyEvent.objects.filter(case=case).select_related("evidence", "from_user", "to_user").order_by("seq")
+        )
         return Response(
             {
                 "verification": {
@@ -323,21 +338,20 @@ class EvidenceActionsMixin:
     @action(detail=True, methods=["get", "post"])
     def packs(self, request, *args, **kwargs):
         """GET the evidence packs exported from the case; POST export one now (anyone who reads the case)."""
-        case = self.get_object()  # type: ignore[attr-defined]
+        case = self.get_object()
         if request.method == "POST":
             pack = evidence_services.evidence_pack_export(actor=request.user, case=case)
             return Response(EvidencePackSerializer(pack).data, status=status.HTTP_201_CREATED)
         packs = EvidencePack.objects.filter(case=case).select_related("created_by")
-        page = self.paginate_queryset(packs)  # type: ignore[attr-defined]
-        return self.get_paginated_response(EvidencePackSerializer(page, many=True).data)  # type: ignore[attr-defined]
+        page = self.paginate_queryset(packs)
+        return self.get_paginated_response(EvidencePackSerializer(page, many=True).data)
 
     @extend_schema(responses={(200, "application/zip"): bytes})
     @action(detail=True, methods=["get"], url_path=r"packs/(?P<pack_id>[0-9]+)/download")
     def pack_download(self, request, *args, pack_id: str, **kwargs):
         """The pack's ZIP."""
-        case = self.get_object()  # type: ignore[attr-defined]
+        case = self.get_object()
         pack = get_object_or_404(EvidencePack.objects.filter(case=case), pk=pack_id)
         return _file_response(
             pack.file, filename=f"{case.case_no}-evidence-{pack.pk}.zip", content_type="application/zip"
         )
-

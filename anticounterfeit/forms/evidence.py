@@ -26,7 +26,9 @@ class _ItemFields(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"list": "evidence-methods"}),
     )
-    description = forms.CharField(label=_("Description"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     witnesses = forms.CharField(label=_("Others present"), max_length=300, required=False)
     quantity = forms.IntegerField(label=_("Quantity (physical item)"), min_value=1, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
@@ -41,7 +43,9 @@ class EvidenceForm(_ItemFields):
 
 
 class EvidenceCorrectForm(_ItemFields):
-    reason = forms.CharField(label=_("Reason for the correction"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     file = forms.FileField(
         label=_("New file"), required=False, allow_empty_file=True, help_text=_("Empty: the file stays the same.")
     )
@@ -54,7 +58,9 @@ class CustodyForm(ServiceErrorsMixin, forms.Form):
         label=_("Action"), choices=[c for c in CustodyAction.choices if c[0] not in AUTOMATIC_ACTIONS]
     )
     at = forms.DateTimeField(
-        label=_("At"), help_text=_("Beijing time."), widget=forms.DateTimeInput(attrs=_LOCAL, format="%Y-%m-%dT%H:%M:%S")
+        label=_("At"),
+        help_text=_("Beijing time."),
+        widget=forms.DateTimeInput(attrs=_LOCAL, format="%Y-%m-%dT%H:%M:%S"),
     )
     from_party = forms.CharField(label=_("From"), max_length=200, required=False)
     to_party = forms.CharField(label=_("To"), max_length=200, required=False)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from anticounterfeit import custody
-from anticounterfeit.choices import CustodyAction, CaseStatus, EvidenceKind
+from anticounterfeit.choices import CaseStatus, CustodyAction, EvidenceKind
 from anticounterfeit.duties import is_handler, may_manage
 from anticounterfeit.models import CounterfeitCase, CustodyEvent, Evidence
 from cbec_supervision.audit import Actor, audit_record, snapshot
@@ -30,7 +30,7 @@ _CHUNK = 1024 * 1024
 
 
 def _field_limit(name: str) -> int:
-    return int(CustodyEvent._meta.get_field(name).max_length or 10000)
+    return int(getattr(CustodyEvent._meta.get_field(name), "max_length", None) or 10000)
 
 
 def append_event(
@@ -113,9 +113,7 @@ def custody_record(
         errors["to_party"] = [_("Say who received the item.")]
     for name, value in (("from_party", from_party), ("to_party", to_party), ("place", place), ("note", note)):
         if len(value or "") > _field_limit(name):
-            errors.setdefault(name, []).append(
-                _("At most %(limit)s characters.") % {"limit": _field_limit(name)}
-            )
+            errors.setdefault(name, []).append(_("At most %(limit)s characters.") % {"limit": _field_limit(name)})
     if Evidence.objects.filter(supersedes=evidence).exists():
         errors["evidence"] = [_("This version was corrected: record custody on the current version.")]
     if errors:
@@ -154,14 +152,12 @@ def custody_verify(case: CounterfeitCase) -> custody.CustodyReport:
     the case's head at the last event. Three queries."""
     with transaction.atomic():
         _snapshot_or_share(case)
-        head_seq, head_hash = CounterfeitCase.objects.filter(pk=case.pk).values_list(
-            "custody_seq", "custody_head_hash"
-        ).get()
+        head_seq, head_hash = (
+            CounterfeitCase.objects.filter(pk=case.pk).values_list("custody_seq", "custody_head_hash").get()
+        )
         hashes = dict(Evidence.objects.filter(case_id=case.pk).values_list("id", "sha256"))
         events = CustodyEvent.objects.filter(case_id=case.pk).order_by("seq")
-        contents = (
-            {**custody.event_content(event), "hash": event.hash} for event in events.iterator(chunk_size=2000)
-        )
+        contents = ({**custody.event_content(event), "hash": event.hash} for event in events.iterator(chunk_size=2000))
         return custody.verify_events(contents, head_seq=head_seq, head_hash=head_hash, evidence_sha256=hashes)
 
 

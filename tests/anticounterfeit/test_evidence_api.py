@@ -33,7 +33,13 @@ def test_a_handler_uploads_evidence_and_gets_its_sha256(world, case):
     upload.seek(0)
     response = api_as(world.zj_inspector).post(
         _url(case, "evidence/"),
-        {"file": upload, "place": "杭州", "method": "现场检查", "description": "照片", "collected_at": "2026-01-05T10:00:00+08:00"},
+        {
+            "file": upload,
+            "place": "杭州",
+            "method": "现场检查",
+            "description": "照片",
+            "collected_at": "2026-01-05T10:00:00+08:00",
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.content
@@ -82,7 +88,9 @@ def test_the_case_status_refuses_with_a_reason(world, case):
 def test_a_correction_and_the_list_of_versions(world, case):
     item = add_file(world, case)
     client = api_as(world.zj_inspector)
-    response = client.post(_url(case, f"evidence/{item.pk}/correct/"), {"reason": "地点有误", "place": "宁波"}, format="json")
+    response = client.post(
+        _url(case, f"evidence/{item.pk}/correct/"), {"reason": "地点有误", "place": "宁波"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["version"] == 2 and response.json()["supersedes"] == item.pk
     assert client.post(_url(case, f"evidence/{item.pk}/correct/"), {"place": "x"}, format="json").status_code == 400
     versions = client.get(_url(case, "evidence/")).json()["results"]
@@ -104,7 +112,13 @@ def test_the_custody_log_with_its_verification_and_a_new_event(world, case):
     client = api_as(world.zj_inspector)
     response = client.post(
         _url(case, "custody/"),
-        {"evidence": item.pk, "action": "handed_over", "at": timezone.now().isoformat(), "from_party": "甲", "to_party": "乙"},
+        {
+            "evidence": item.pk,
+            "action": "handed_over",
+            "at": timezone.now().isoformat(),
+            "from_party": "甲",
+            "to_party": "乙",
+        },
         format="json",
     )
     assert response.status_code == 201 and response.json()["seq"] == 2

@@ -60,7 +60,11 @@ def test_a_handler_adds_evidence_through_the_form(world, case, client):
     response = _get(client, world.zj_inspector, "evidence_add", case.pk)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'type="datetime-local"' in html and 'list="evidence-methods"' in html and 'data-testid="evidence-submit"' in html
+    assert (
+        'type="datetime-local"' in html
+        and 'list="evidence-methods"' in html
+        and 'data-testid="evidence-submit"' in html
+    )
     assert "Test purchase" in html
     response = client.post(
         reverse("anticounterfeit:evidence_add", args=[case.pk]),

@@ -47,7 +47,12 @@ def test_the_stored_hash_is_the_files_sha256(world, case):
 def test_an_item_writes_a_collected_custody_event_and_an_audit_record(world, case):
     item = add_file(world, case)
     event = CustodyEvent.objects.get(case=case)
-    assert (event.seq, event.action, event.evidence, event.evidence_sha256) == (1, CustodyAction.COLLECTED, item, item.sha256)
+    assert (event.seq, event.action, event.evidence, event.evidence_sha256) == (
+        1,
+        CustodyAction.COLLECTED,
+        item,
+        item.sha256,
+    )
     case.refresh_from_db()
     assert (case.custody_seq, case.custody_head_hash) == (1, event.hash)
     audit = AuditEvent.objects.for_object(item).get()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("pack", help="the pack's ZIP file")
         parser.add_argument(
-            "--offline", action="store_true", help="do not check the manifest against the packs recorded in the database"
+            "--offline",
+            action="store_true",
+            help="do not check the manifest against the packs recorded in the database",
         )
 
     def handle(self, *args, **options):
@@ -43,7 +45,9 @@ class Command(BaseCommand):
                     .first()
                 )
             except DatabaseError as exc:
-                problems.append(_("The database could not be reached to check the manifest (%(error)s).") % {"error": exc})
+                problems.append(
+                    _("The database could not be reached to check the manifest (%(error)s).") % {"error": exc}
+                )
             else:
                 case_no = ((report.manifest or {}).get("case") or {}).get("case_no")
                 if recorded is None:
