@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """New msgids of the evidence part of issue 12 (evidence, chain of custody, evidence packs), with their
 Simplified Chinese. Plural forms are given as a (singular, plural) key with one Chinese form."""
 
