@@ -174,3 +174,17 @@ def test_headquarters_reads_and_exports_but_does_not_add(world, case):
 
 def test_anonymous_is_401(case):
     assert api_as(None).get(_url(case, "evidence/")).status_code == 401
+
+
+def test_out_of_range_ids_and_odd_input_are_never_a_500(world, case):
+    client = api_as(world.zj_inspector)
+    huge = "9" * 30
+    assert client.get(_url(case, f"evidence/{huge}/download/")).status_code == 404
+    assert client.get(_url(case, f"packs/{huge}/download/")).status_code == 404
+    assert client.post(_url(case, f"evidence/{huge}/correct/"), {"reason": "r"}, format="json").status_code == 404
+    response = client.post(
+        _url(case, "custody/"), {"evidence": huge, "action": "stored", "at": timezone.now().isoformat()}, format="json"
+    )
+    assert response.status_code in (400, 404)
+    response = client.post(_url(case, "evidence/"), {"kind": "nonsense", "place": "x" * 301}, format="multipart")
+    assert response.status_code == 400 and {"kind", "place"} <= set(response.json())
