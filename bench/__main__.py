@@ -25,6 +25,7 @@ BENCHMARKS = [
     "bench.audit",  # 4 concurrent audit writers; PostgreSQL only
     "bench.risk_scores",  # 100,000 products and 10,000 enterprises at scale 1; PostgreSQL only
     "bench.trace",  # a product with 1,000 import batches at scale 1
+    "bench.evidence_pack",  # a case with 1,000 evidence files (100 MB) at scale 1
 ]
 
 

@@ -184,6 +184,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# An item of evidence in a counterfeit case (a video of a test purchase may be large).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 100 * 1024 * 1024)
 # Submitted filings are to be decided within this many days; later ones are flagged overdue.
 FILING_REVIEW_DAYS = env_int("FILING_REVIEW_DAYS", 5)
 # An inter-bureau notice is to be acknowledged by the end of this many working days (Monday to Friday,
