@@ -1,6 +1,7 @@
 """Services of anticounterfeit: every write, and the rules of who may do what. Split by concern: leads
 and their triage (``leads``, ``lead_merge``), rights holders, the case with its people and links (``cases``,
-``case_support``), the steps of its procedure (``procedure``). Every public name is re-exported here."""
+``case_support``), the steps of its procedure (``procedure``); evidence and its packs (``evidence``), the
+chain of custody (``custody``). Every public name is re-exported here."""
 
 from anticounterfeit.services.case_support import (
     STEP_ACTIONS,
@@ -17,6 +18,20 @@ from anticounterfeit.services.cases import (
     case_number_issue,
     case_refuse_opening,
     case_unassign,
+)
+from anticounterfeit.services.custody import (
+    FilesReport,
+    append_event,
+    custody_record,
+    custody_verify,
+    evidence_files_verify,
+    file_sha256,
+)
+from anticounterfeit.services.evidence import (
+    evidence_add,
+    evidence_correct,
+    evidence_pack_export,
+    may_export,
 )
 from anticounterfeit.services.lead_merge import (
     lead_merge,
@@ -68,11 +83,13 @@ from anticounterfeit.services.rights_holders import (
 __all__ = [
     "AUTHORISATION_KIND",
     "EDITABLE",
+    "FilesReport",
     "STEP_ACTIONS",
     "TITLE_LIMIT",
     "URLS_MAX",
     "URL_LIMIT",
     "allowed_actions",
+    "append_event",
     "case_approve_opening",
     "case_assign",
     "case_close",
@@ -91,7 +108,14 @@ __all__ = [
     "case_submit_for_review",
     "case_transfer",
     "case_unassign",
+    "custody_record",
+    "custody_verify",
     "decision_ready",
+    "evidence_add",
+    "evidence_correct",
+    "evidence_files_verify",
+    "evidence_pack_export",
+    "file_sha256",
     "lead_create",
     "lead_dismiss",
     "lead_duplicates",
@@ -106,6 +130,7 @@ __all__ = [
     "may_create",
     "may_dismiss",
     "may_edit",
+    "may_export",
     "may_file",
     "may_merge",
     "may_reopen",
