@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.models import Bureau, User
+from demo.counterfeit import seed_counterfeit
 from cbec_supervision.management.base import ProjectCommand
 from filings import services as filing_services
 from filings.choices import FilingStatus
@@ -54,6 +55,8 @@ DEMO_ACCOUNTS = [
     ("hq", "hq", None, None, "headquarters: national view"),
     ("zj_admin", "bureau_admin", "ZJ", None, "Zhejiang bureau administrator"),
     ("zj_inspector", "inspector", "ZJ", None, "Zhejiang bureau inspector"),
+    ("zj_inspector2", "inspector", "ZJ", None, "Zhejiang inspector: second handler of the counterfeit case"),
+    ("zj_legal", "inspector", "ZJ", None, "Zhejiang legal reviewer: reviews the counterfeit case"),
     ("gd_admin", "bureau_admin", "GD", None, "Guangdong bureau administrator"),
     ("gd_inspector", "inspector", "GD", None, "Guangdong bureau inspector"),
     ("hz_platform", "enterprise", None, "91330100MA2CB7K3X8", "Hangzhou platform and operator (Zhejiang)"),
@@ -198,6 +201,7 @@ class Command(ProjectCommand):
             with translation.override("zh-hans"):
                 self._seed_risks()
                 self._seed_traceability()
+                seed_counterfeit(DEMO_ENTERPRISES[0]["uscc"])
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, _bureau, _uscc, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role:<13} {purpose}")
