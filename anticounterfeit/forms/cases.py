@@ -115,14 +115,29 @@ class CaseCreateForm(ServiceErrorsMixin, forms.Form):
         self.fields["leads"].queryset = leads  # type: ignore[attr-defined]
 
 
+def _officer_label(obj: User) -> str:
+    name = obj.get_full_name()
+    return f"{name} ({obj.username})" if name else obj.username
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return _officer_label(obj)
+
+
+class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return _officer_label(obj)
+
+
 class CaseApproveForm(ServiceErrorsMixin, forms.Form):
     text = _text(_("Approval"))
     number = _number()
-    handlers = forms.ModelMultipleChoiceField(
+    handlers = OfficerMultipleChoiceField(
         label=_("More handlers"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), required=False, queryset=User.objects.none())
-    decider = forms.ModelChoiceField(label=_("Deciding officer"), required=False, queryset=User.objects.none())
+    reviewer = OfficerChoiceField(label=_("Reviewer"), required=False, queryset=User.objects.none())
+    decider = OfficerChoiceField(label=_("Deciding officer"), required=False, queryset=User.objects.none())
     upload = _upload()
 
 
@@ -203,12 +218,6 @@ class CaseCloseForm(ServiceErrorsMixin, forms.Form):
     summary = _text(_("Closing report"), rows=4)
     number = _number()
     upload = _upload()
-
-
-class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.username})" if name else obj.username
 
 
 def officers_of(case: CounterfeitCase):

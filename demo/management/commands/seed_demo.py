@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.models import Bureau, User
-from demo.counterfeit import seed_counterfeit
 from cbec_supervision.management.base import ProjectCommand
+from demo.counterfeit import seed_counterfeit
 from filings import services as filing_services
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling
