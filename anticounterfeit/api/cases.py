@@ -10,6 +10,7 @@ outside ``visible_to(user)`` answers 404; enterprises get 403 on the list and 40
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +66,18 @@ _STEP_ACTIONS = (
 )
 
 
+def _with_blanks(act: Callable[..., Any], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with every keyword the service requires and the body left out given as blank ("" for a text,
+    None otherwise): the fields of a step's body are optional so that the service answers, per field,
+    what is missing (400) — or that the caller may not take the step at all (403)."""
+    blanks = dict(data)
+    for name, parameter in inspect.signature(act).parameters.items():
+        required = parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty
+        if required and name not in blanks and name not in ("actor", "case"):
+            blanks[name] = "" if parameter.annotation in ("str", str) else None
+    return blanks
+
+
 class CounterfeitCaseViewSet(
     EvidenceActionsMixin,
     ScopedViewSetMixin,
@@ -116,7 +129,7 @@ class CounterfeitCaseViewSet(
         case = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        act(actor=request.user, case=case, **body.validated_data)
+        act(actor=request.user, case=case, **_with_blanks(act, body.validated_data))
         return self._respond(case)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CounterfeitCaseSerializer})
