@@ -14,6 +14,7 @@ costs a few megabytes of memory; they are stored uncompressed (photos and videos
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -25,11 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from anticounterfeit import custody
-from anticounterfeit.choices import CustodyAction, EvidenceKind
+from anticounterfeit.choices import CaseStatus, CustodyAction, EvidenceKind
 
 FORMAT = "cbec-evidence-pack/1"
 #: reportlab's built-in CJK font (no font file needed)
@@ -148,6 +150,19 @@ def build_pack(
     return manifest, manifest_sha256
 
 
+def _when(value: object) -> str:
+    """An ISO 8601 instant of the manifest as people read it: Asia/Shanghai, to the minute."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
 def readme(manifest: dict[str, Any], manifest_sha256: str) -> str:
     """How to verify the pack (the README's text, in the language active at export)."""
     case = manifest["case"]
@@ -155,7 +170,8 @@ def readme(manifest: dict[str, Any], manifest_sha256: str) -> str:
         [
             _("Evidence pack of case %(case_no)s") % {"case_no": case.get("case_no", "")},
             "",
-            _("Exported at %(when)s by %(who)s.") % {"when": manifest["exported_at"], "who": manifest["exported_by"]},
+            _("Exported at %(when)s by %(who)s.")
+            % {"when": _when(manifest["exported_at"]), "who": manifest["exported_by"]},
             _("SHA-256 of manifest.json: %(sha)s") % {"sha": manifest_sha256},
             "",
             _("How to verify it:"),
@@ -364,6 +380,7 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     font = FONT
     actions, kinds = dict(CustodyAction.choices), dict(EvidenceKind.choices)
+    statuses = dict(CaseStatus.choices)
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=19, spaceAfter=4)
     heading_style = ParagraphStyle("heading", fontName=font, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=3)
     body_style = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
@@ -389,12 +406,12 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
     story: list[Any] = [
         Paragraph(escape(_("Evidence pack of case %(case_no)s") % {"case_no": case.get("case_no", "")}), title_style),
         para(
-            " · ".join(
+            " | ".join(
                 str(x)
                 for x in (
                     case.get("title"),
                     case.get("bureau"),
-                    case.get("status"),
+                    statuses.get(case.get("status"), case.get("status")),
                     case.get("brand"),
                     case.get("party"),
                 )
@@ -403,7 +420,8 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
             body_style,
         ),
         para(
-            _("Exported at %(when)s by %(who)s.") % {"when": manifest["exported_at"], "who": manifest["exported_by"]},
+            _("Exported at %(when)s by %(who)s.")
+            % {"when": _when(manifest["exported_at"]), "who": manifest["exported_by"]},
             body_style,
         ),
         para(_("SHA-256 of manifest.json: %(sha)s") % {"sha": manifest_sha256}, body_style),
@@ -437,7 +455,7 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
                 para(f"{item['number']} v{item['version']}"),
                 para(kinds.get(item.get("kind"), item.get("kind"))),
                 para(label),
-                para(f"{item.get('collected_at') or ''}\n{item.get('collected_by') or ''}"),
+                para(f"{_when(item.get('collected_at'))}\n{item.get('collected_by') or ''}"),
                 para(f"{item.get('place') or ''}\n{item.get('method') or ''}"),
                 para(item.get("size")),
                 hashed(item.get("sha256")),
@@ -459,7 +477,7 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
                 para(event.get("seq")),
                 para(item_labels.get(event.get("evidence_id"), event.get("evidence_id"))),
                 para(actions.get(event.get("action"), event.get("action"))),
-                para(event.get("at")),
+                para(_when(event.get("at"))),
                 para(f"{event.get('from_party') or ''} → {event.get('to_party') or ''}"),
                 para(event.get("place")),
                 hashed(event.get("hash")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anticounterfeit.models import EvidencePack
@@ -59,7 +60,10 @@ class Command(BaseCommand):
                 else:
                     notes.append(
                         _("recorded: the manifest is that of the pack of %(case_no)s exported at %(when)s")
-                        % {"case_no": case_no, "when": recorded.created_at.isoformat()}
+                        % {
+                            "case_no": case_no,
+                            "when": timezone.localtime(recorded.created_at).isoformat(timespec="seconds"),
+                        }
                     )
         for problem in problems:
             self.stdout.write(problem)
