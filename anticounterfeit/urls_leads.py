@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/<int:pk>/dismiss/", views.lead_dismiss, name="lead_dismiss"),
     path("leads/<int:pk>/reopen/", views.lead_reopen, name="lead_reopen"),
     path("leads/<int:pk>/merge/", views.lead_merge, name="lead_merge"),
+    path("leads/<int:pk>/attachments/", views.lead_attachment, name="lead_attachment"),
     path("rights-holders/", views.rights_holder_list, name="rights_holder_list"),
     path("rights-holders/new/", views.rights_holder_create, name="rights_holder_create"),
     path("rights-holders/<int:pk>/", views.rights_holder_detail, name="rights_holder_detail"),

@@ -67,7 +67,7 @@ class CounterfeitLeadViewSet(
     ordering_fields = ["received_at", "created_at", "status", "channel"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     # PATCH is decided by the service (the lead bureau's staff, while the lead awaits triage)
-    object_actions = ("history", "partial_update", "dismiss", "reopen", "merge", "duplicates")
+    object_actions = ("history", "partial_update", "dismiss", "reopen", "merge", "duplicates", "attachments")
     # filing is decided by the service too: headquarters files for a bureau it names (no add permission)
     collection_actions = ("create",)
 
@@ -160,6 +160,27 @@ class CounterfeitLeadViewSet(
         rows = self.get_queryset().filter(group_key=lead.group_key).exclude(pk=lead.pk)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CounterfeitLeadSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": AuthorisationUploadSerializer},
+        responses={200: AuthorisationSerializer(many=True), 201: AuthorisationSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, *args, **kwargs):
+        """The lead's files (GET), or one more (POST multipart ``file``, optional ``description``: staff of
+        the lead's bureau)."""
+        lead = self.get_object()
+        if request.method == "GET":
+            return Response(AuthorisationSerializer(lead_services.lead_attachments(lead), many=True).data)
+        body = AuthorisationUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = lead_services.lead_attach(
+            actor=request.user,
+            lead=lead,
+            upload=body.validated_data["file"],
+            description=body.validated_data.get("description", ""),
+        )
+        return Response(AuthorisationSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 class RightsHolderViewSet(

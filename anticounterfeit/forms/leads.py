@@ -175,3 +175,8 @@ class RightsHolderForm(ServiceErrorsMixin, forms.Form):
 class AuthorisationForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("Authorisation document"))
     description = forms.CharField(label=_("Description"), required=False, max_length=255)
+
+
+class LeadAttachmentForm(ServiceErrorsMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=255)

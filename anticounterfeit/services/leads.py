@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -41,8 +42,10 @@ from anticounterfeit.grouping import group_key, is_identifying
 from anticounterfeit.models import CaseAssignment, CounterfeitCase, CounterfeitLead
 from anticounterfeit.services.lead_merge import lead_merge
 from anticounterfeit.services.rights_holders import rights_holder_resolve
+from cbec_supervision.attachments import attachment_create
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.choices import AuditAction
+from cbec_supervision.models import Attachment
 from cbec_supervision.workflow import check_transition, require_reason
 from filings.choices import FilingStatus
 from filings.models import EnterpriseFiling, ProductFiling
@@ -546,3 +549,35 @@ __all__ = [
     "may_triage",
     "merge_candidates",
 ]
+
+
+#: the kind of the attachments of a lead (screenshots, the rights holder's letter, the complaint)
+LEAD_ATTACHMENT_KIND = "lead"
+
+
+def lead_attachments(lead: CounterfeitLead) -> QuerySet[Attachment]:
+    """The lead's attachments, oldest first."""
+    return (
+        Attachment.objects.for_object(lead)
+        .filter(kind=LEAD_ATTACHMENT_KIND)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+@transaction.atomic
+def lead_attach(
+    *, actor: Actor, lead: CounterfeitLead, upload: UploadedFile | None, description: str = ""
+) -> Attachment:
+    """Attach a file to the lead (a screenshot, the rights holder's letter): staff who may triage it, in any
+    status (material may come after triage). Type and size checked by content, SHA-256 kept; audited on
+    the lead's history."""
+    if not may_triage(actor, lead):
+        raise PermissionDenied(_("You may not add files to this lead."))
+    if upload is None:
+        raise ValidationError({"file": [_("Choose a file.")]})
+    description = (description or "").strip()
+    if len(description) > 255:
+        raise ValidationError({"description": [_("At most %(limit)d characters.") % {"limit": 255}]})
+    lead = _locked(lead)
+    return attachment_create(owner=lead, upload=upload, actor=actor, kind=LEAD_ATTACHMENT_KIND, description=description)

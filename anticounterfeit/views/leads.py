@@ -22,6 +22,7 @@ from anticounterfeit.filtersets.leads import CounterfeitLeadFilterSet, RightsHol
 from anticounterfeit.forms.leads import (
     HOLDER_DATALIST,
     AuthorisationForm,
+    LeadAttachmentForm,
     LeadDismissForm,
     LeadForm,
     LeadMergeForm,
@@ -212,8 +213,35 @@ def lead_detail(request, pk: int):
             "dismiss_form": LeadDismissForm(),
             "reopen_form": LeadReopenForm(),
             "merge_form": LeadMergeForm(cases=cases),
+            "attachments": list(lead_services.lead_attachments(lead)),
+            "attachment_form": LeadAttachmentForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def lead_attachment(request, pk: int):
+    """Attach a file to the lead (multipart ``file``)."""
+    lead = _lead(request, pk)
+    form = LeadAttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect(lead)
+    try:
+        lead_services.lead_attach(
+            actor=request.user,
+            lead=lead,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("The file is attached."))
+    return redirect(lead)
 
 
 def _lead_action(request, pk: int, form, act, done: str):

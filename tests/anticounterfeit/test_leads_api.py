@@ -4,6 +4,8 @@ strangers 401. Contract field names; 400 per field with nothing saved; a fixed q
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -169,7 +171,9 @@ def test_merge_into_a_case_with_its_duplicates(world, lead):
 
 def test_merge_into_a_case_one_may_not_see_is_no_such_case(world, lead):
     gd_case = case_for(world.gd, world.gd_inspector, no="GD2026AC000001")
-    response = api_as(world.zj_inspector).post(f"{LEADS}{lead.pk}/merge/", {"case": gd_case.pk}, format="json")
+    response = api_as(world.zj_inspector).post(
+        f"{LEADS}{lead.pk}/merge/", {"case": gd_case.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400 and response.json() == {"case": ["No such case."]}
     response = api_as(world.zj_inspector).post(f"{LEADS}{lead.pk}/merge/", {"case": 2**64}, format="json")
     assert response.status_code == 400
@@ -253,3 +257,20 @@ def test_authorisation_documents_are_uploaded_and_listed(world, client):
     assert api_as(world.hq).post(url, {"file": again}, format="multipart").status_code == 403
     assert api_as(world.alice).get(url).status_code == 404
     assert AuditEvent.objects.for_object(holder).filter(action="attach").count() == 1
+
+
+def test_staff_attach_files_to_a_lead_and_others_cannot(world):
+    lead = CounterfeitLead.objects.create(bureau=world.zj, channel="rights_holder", title="t", group_key="1" * 64)
+    url = f"/api/v1/counterfeit-leads/{lead.pk}/attachments/"
+    letter = SimpleUploadedFile("投诉函.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = api_as(world.zj_inspector).post(url, {"file": letter, "description": "权利人投诉函"}, format="multipart")
+    assert response.status_code == 201, response.data
+    assert response.data["sha256"] == hashlib.sha256(b"%PDF-1.4\n%%EOF\n").hexdigest()
+    assert AuditEvent.objects.for_object(lead).filter(action="attach").count() == 1
+    assert [row["original_name"] for row in api_as(world.hq).get(url).data] == ["投诉函.pdf"]
+    fake = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
+    assert api_as(world.zj_inspector).post(url, {"file": fake}, format="multipart").status_code == 400
+    again = SimpleUploadedFile("投诉函.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert api_as(world.hq).post(url, {"file": again}, format="multipart").status_code == 403
+    assert api_as(world.gd_inspector).get(url).status_code == 404
+    assert api_as(world.alice).get(url).status_code == 404
