@@ -272,6 +272,17 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "risk_monitoring.choices.RiskLevel",
         "InvestigationStatusEnum": "traceability.choices.InvestigationStatus",
         "ResponsiblePartyEnum": "traceability.choices.ResponsibleParty",
+        "LeadChannelEnum": "anticounterfeit.choices.LeadChannel",
+        "SamplingChannelEnum": "risk_monitoring.choices.SamplingChannel",
+        "LeadStatusEnum": "anticounterfeit.choices.LeadStatus",
+        "DismissalReasonEnum": "anticounterfeit.choices.DismissalReason",
+        "CaseStatusEnum": "anticounterfeit.choices.CaseStatus",
+        "CaseDutyEnum": "anticounterfeit.choices.CaseDuty",
+        "DecisionKindEnum": "anticounterfeit.choices.DecisionKind",
+        "ServiceMethodEnum": "anticounterfeit.choices.ServiceMethod",
+        "CaseDocumentKindEnum": "anticounterfeit.choices.CaseDocumentKind",
+        "EvidenceKindEnum": "anticounterfeit.choices.EvidenceKind",
+        "CustodyActionEnum": "anticounterfeit.choices.CustodyAction",
     },
 }
 

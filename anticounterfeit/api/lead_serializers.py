@@ -7,6 +7,8 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anticounterfeit.choices import DismissalReason, LeadChannel
@@ -16,6 +18,7 @@ from cbec_supervision.models import Attachment
 _ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class IdOrNameField(serializers.Field):
     """A rights holder named by its id (a number) or its name (a string)."""
 
