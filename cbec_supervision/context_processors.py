@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from cbec_supervision.models import Notification
 
@@ -225,7 +226,7 @@ def navigation(request) -> dict:
             # Anti-counterfeiting is staff work: enterprises neither see nor file leads and cases.
             items.append(
                 NavItem(
-                    _("Anti-counterfeiting"),
+                    pgettext("navigation", "Anti-counterfeiting"),
                     "",
                     "patch-exclamation",
                     testid="nav-counterfeit-menu",

@@ -245,7 +245,8 @@ class CaseAssignment(models.Model):
         indexes = [models.Index(fields=["user", "case"], name="case_assignment_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.duty} {self.user_id}"
+        # The history reads "assigned Reviewer: zj_legal" (``user`` is loaded for it: one query at most).
+        return f"{self.get_duty_display()}: {self.user}"
 
     @property
     def is_active(self) -> bool:

@@ -210,7 +210,7 @@ class CustodyEvent(_AppendOnlyModel):
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="unique_custody_seq")]
 
     def __str__(self) -> str:
-        return f"{self.case_id}#{self.seq} {self.action}"
+        return f"#{self.seq} {self.get_action_display()}"
 
 
 class EvidencePackQuerySet(ScopedQuerySet):
@@ -251,4 +251,4 @@ class EvidencePack(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
