@@ -179,4 +179,4 @@ class AuthorisationForm(ServiceErrorsMixin, forms.Form):
 
 class LeadAttachmentForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("File"))
-    description = forms.CharField(label=_("Description"), required=False, max_length=255)
+    description = forms.CharField(label=_("What the file shows"), required=False, max_length=255)
