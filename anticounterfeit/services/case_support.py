@@ -5,6 +5,7 @@ case, its people and links) and ``services/procedure.py`` (the steps from invest
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
@@ -372,7 +373,9 @@ def removes_stored_files_on_error(service: Callable[_P, _R]) -> Callable[_P, _R]
             return service(*args, **kwargs)
         except BaseException:
             for storage, name in stored:
-                storage.delete(name)
+                if name:
+                    with contextlib.suppress(OSError):  # the error that matters is the one raised
+                        storage.delete(name)
             raise
         finally:
             _STORED.reset(token)
@@ -402,7 +405,7 @@ def _document(
         document.file.save(original_name, upload, save=False)
         stored = _STORED.get()
         if stored is not None:  # the service deletes it if anything fails after this
-            stored.append((document.file.storage, document.file.name))
+            stored.append((document.file.storage, document.file.name or ""))
         else:
             try:
                 return _save_document(case, actor, document)
