@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 
 def duties_of(case: CounterfeitCase, actor: Actor, *, ever: bool = False) -> set[str]:
-    """The duties ``actor`` holds on ``case`` now (with ``ever``: has held at any time). One query."""
-    if isinstance(actor, str) or not actor.is_authenticated:
+    """The duties ``actor`` holds on ``case`` now (with ``ever``: has held at any time). One query. None for
+    whoever is not active bureau staff (deactivated, or their account became an enterprise's): an
+    assignment works only while its holder is on a bureau's staff."""
+    if isinstance(actor, str) or not (actor.is_active and actor.is_bureau_staff):
         return set()
     assignments = CaseAssignment.objects.filter(case=case, user=actor)
     if not ever:

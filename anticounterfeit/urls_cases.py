@@ -10,5 +10,10 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
     path("cases/<int:pk>/unassign/", views.case_unassign, name="case_unassign"),
+    path(
+        "cases/<int:pk>/documents/<int:document_pk>/download/",
+        views.case_document_download,
+        name="case_document_download",
+    ),
     path("cases/<int:pk>/step/<slug:action>/", views.case_action, name="case_action"),
 ]

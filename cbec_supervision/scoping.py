@@ -17,7 +17,8 @@ Three more ways for a row to become visible:
   visibility follows the work (the port bureau verifying a batch opens the filings on it) without
   editing the other app's models;
 - ``scope_user_paths``: paths from the row to the people assigned to it (a counterfeit case's handler,
-  reviewer and deciding officer), who see it whatever their role. With ``scope_bureau_roles`` the
+  reviewer and deciding officer), who see it while they are active bureau staff (whatever their staff
+  role; an account that leaves the staff loses what its assignments opened). With ``scope_bureau_roles`` the
   bureau paths open the row only to staff holding those roles (the bureau's administrators), so the
   rest of a bureau sees only what they are assigned to: separation of duties needs no role per duty.
 
@@ -164,7 +165,13 @@ class ScopedQuerySet(models.QuerySet):
         """The Q granting ``user`` visibility, or None for nothing. Override to add rules."""
         model = self.model
         extra_bureau_paths, extra_enterprise_paths = registered_paths(model)
-        parts: list[Q] = [path_condition(model, path, "exact", user.pk) for path in self.scope_user_paths]
+        # Assignments open a row only to active bureau staff: whoever left the bureau's staff (their
+        # account became an enterprise's, or lost its bureau) keeps nothing through an old assignment.
+        parts: list[Q] = (
+            [path_condition(model, path, "exact", user.pk) for path in self.scope_user_paths]
+            if user.is_bureau_staff
+            else []
+        )
         if user.is_bureau_staff:
             if not self.scope_bureau_roles or user.role in self.scope_bureau_roles:
                 # The bureau itself and its branch bureaus; a subquery, so no extra round trip.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -44,6 +45,10 @@ class CaseAssignmentSerializer(serializers.ModelSerializer):
 
 
 class CaseDocumentSerializer(serializers.ModelSerializer):
+    """A procedure document. ``file`` is the download URL of its signed copy (null without one): media is
+    not served, the copy is read through the case (``documents/{id}/download/``)."""
+
+    file = serializers.SerializerMethodField()
     written_by = serializers.CharField(source="written_by.username", read_only=True, default=None)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -62,6 +67,12 @@ class CaseDocumentSerializer(serializers.ModelSerializer):
             "sha256",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_file(self, obj: CaseDocument) -> str | None:
+        if not obj.file:
+            return None
+        return reverse("api:counterfeit-case-document-download", kwargs={"pk": obj.case_id, "document_id": obj.pk})
 
 
 class CounterfeitCaseSerializer(serializers.ModelSerializer):

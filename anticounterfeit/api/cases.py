@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -42,7 +43,7 @@ from anticounterfeit.api.case_serializers import (
     CaseUnassignSerializer,
     CounterfeitCaseSerializer,
 )
-from anticounterfeit.api.evidence import EvidenceActionsMixin
+from anticounterfeit.api.evidence import EvidenceActionsMixin, _file_response
 from anticounterfeit.filtersets.cases import CounterfeitCaseFilterSet
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
 from cbec_supervision.api import ScopedViewSetMixin
@@ -110,7 +111,7 @@ class CounterfeitCaseViewSet(
         ),
     )
     ordering_fields = ["created_at", "status", "case_no", "opened_at"]
-    object_actions = ("history", *_STEP_ACTIONS, *EvidenceActionsMixin.evidence_actions)
+    object_actions = ("history", "document_download", *_STEP_ACTIONS, *EvidenceActionsMixin.evidence_actions)
     parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     def permission_denied(self, request, message=None, code=None):
@@ -118,6 +119,11 @@ class CounterfeitCaseViewSet(
         if request.user.is_authenticated and (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
             raise NotFound
         super().permission_denied(request, message=message, code=code)
+
+    def get_queryset(self):
+        if self.action == "document_download":  # the case alone: nothing of it is serialized
+            return CounterfeitCase.objects.visible_to(self.request.user)
+        return super().get_queryset()
 
     def _respond(self, case: CounterfeitCase, code: int = status.HTTP_200_OK) -> Response:
         found = self.get_queryset().filter(pk=case.pk).first()
@@ -141,6 +147,23 @@ class CounterfeitCaseViewSet(
         body.is_valid(raise_exception=True)
         case = services.case_create(actor=request.user, **body.validated_data)
         return self._respond(case, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]+)/download")
+    def document_download(self, request, *args, document_id: str, **kwargs):
+        """The signed copy of one of the case's procedure documents, as stored (its content type as detected
+        on upload), as an attachment. 404 for a case the caller may not see, or a document of another case."""
+        case = self.get_object()
+        document = (
+            CaseDocument.objects.filter(case=case, pk=int(document_id)).first() if len(document_id) < 19 else None
+        )
+        if document is None or not document.file:
+            raise Http404
+        return _file_response(
+            document.file,
+            filename=document.original_name or "document",
+            content_type=document.mime_type or "application/octet-stream",
+        )
 
     @extend_schema(request=CaseApproveSerializer, responses={200: CounterfeitCaseSerializer})
     @action(detail=True, methods=["post"])

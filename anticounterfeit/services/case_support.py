@@ -5,13 +5,17 @@ case, its people and links) and ``services/procedure.py`` (the steps from invest
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -71,7 +75,9 @@ def _assignments(case: CounterfeitCase) -> list[CaseAssignment]:
 
 def case_duties(case: CounterfeitCase, actor: Actor) -> tuple[set[str], set[str]]:
     """The duties ``actor`` holds on ``case`` now, and those held at any time (from the case's prefetched
-    assignments when there are some: no query per case in a list)."""
+    assignments when there are some: no query per case in a list). Whoever is no longer active bureau staff
+    (deactivated, or their account became an enterprise's) holds no duty now; what they held still
+    counts for the separation of duties."""
     if isinstance(actor, str) or not actor.is_authenticated:
         return set(), set()
     now: set[str] = set()
@@ -81,6 +87,8 @@ def case_duties(case: CounterfeitCase, actor: Actor) -> tuple[set[str], set[str]
             ever.add(assignment.duty)
             if assignment.ended_at is None:
                 now.add(assignment.duty)
+    if not (actor.is_active and actor.is_bureau_staff):
+        now = set()
     return now, ever
 
 
@@ -125,7 +133,7 @@ def allowed_actions(case: CounterfeitCase, actor: Actor, *, evidence_count: int 
     status = case.status
     actions: list[str] = []
     if status == CaseStatus.PROPOSED and manager and CaseDuty.HANDLER not in ever and not _is_proposer(case, actor):
-        actions += ["approve", "refuse"]
+        actions += ["refuse"] if CaseDuty.REVIEWER in ever else ["approve", "refuse"]
     if status == CaseStatus.INVESTIGATING and handler:
         actions.append("submit-for-review")
     if status == CaseStatus.REVIEW and reviewer:
@@ -249,33 +257,53 @@ def _quantity(value: Any, field: str, errors: dict[str, list[str]]) -> int | Non
     return int(number)
 
 
+#: the earliest moment a step of a case may carry (local time): anything before is a typing error
+EARLIEST_MOMENT = dt.datetime(2000, 1, 1)
+
+
+def _parse_moment(value: Any) -> dt.datetime | None:
+    """``value`` as a date and time (a date alone is that day's noon), or None if it is not one."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(12))
+    text = str(value).strip()
+    try:
+        moment = parse_datetime(text)
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None:
+        try:
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12))
+        except (ValueError, OverflowError):
+            moment = None
+    return moment
+
+
 def _moment(value: Any, field: str, errors: dict[str, list[str]], *, required: bool = True) -> dt.datetime | None:
-    """A date and time, not in the future (a date alone is that day's noon, local time)."""
+    """A date and time from 2000-01-01 (local time) on and not in the future (five minutes of clock
+    drift allowed); a date alone is that day's noon, local time. Anything else is an error on ``field``
+    (never an OverflowError: a year-1 or year-9999 moment cannot be stored in UTC)."""
     if value is None or value == "":
         if required:
             errors[field] = [_("This field is required.")]
         return None
-    moment: dt.datetime | None
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime.combine(value, dt.time(12))
-    else:
-        try:
-            moment = parse_datetime(str(value).strip())
-        except ValueError:
-            moment = None
-        if moment is None:
-            try:
-                moment = dt.datetime.combine(dt.date.fromisoformat(str(value).strip()), dt.time(12))
-            except ValueError:
-                moment = None
+    moment = _parse_moment(value)
     if moment is None:
         errors[field] = [_("Enter a date and time.")]
         return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    if moment > timezone.now() + dt.timedelta(minutes=5):
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        too_early = moment < timezone.make_aware(EARLIEST_MOMENT)
+        too_late = moment > timezone.now() + dt.timedelta(minutes=5)
+    except (ValueError, OverflowError):  # a moment at the edge of the calendar, shifted by its offset
+        errors[field] = [_("Enter a date and time.")]
+        return None
+    if too_early:
+        errors[field] = [_("The time cannot be before 1 January 2000.")]
+        return None
+    if too_late:
         errors[field] = [_("The time cannot be in the future.")]
         return None
     return moment
@@ -322,6 +350,39 @@ def _check_upload(upload: UploadedFile | None, errors: dict[str, list[str]]) -> 
         return "", ""
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: the signed copies stored by the service running now (``removes_stored_files_on_error``)
+_STORED: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("case_stored_files", default=None)
+
+
+def removes_stored_files_on_error(service: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Wrap a service that may store a signed copy (``_document``): if anything fails after the file was
+    stored (a later write of the service, the commit), the file is deleted as the transaction takes the
+    rows back. Put it above ``@transaction.atomic``. A service called inside another leaves the cleanup to
+    the outer one."""
+
+    @functools.wraps(service)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if _STORED.get() is not None:
+            return service(*args, **kwargs)
+        stored: list[tuple[Storage, str]] = []
+        token = _STORED.set(stored)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            for storage, name in stored:
+                if name:
+                    with contextlib.suppress(OSError):  # the error that matters is the one raised
+                        storage.delete(name)
+            raise
+        finally:
+            _STORED.reset(token)
+
+    return wrapper
+
+
 def _document(
     case: CounterfeitCase,
     actor: User,
@@ -342,6 +403,19 @@ def _document(
         document.size = upload.size
         document.sha256 = sha256
         document.file.save(original_name, upload, save=False)
+        stored = _STORED.get()
+        if stored is not None:  # the service deletes it if anything fails after this
+            stored.append((document.file.storage, document.file.name or ""))
+        else:
+            try:
+                return _save_document(case, actor, document)
+            except BaseException:
+                document.file.delete(save=False)
+                raise
+    return _save_document(case, actor, document)
+
+
+def _save_document(case: CounterfeitCase, actor: User, document: CaseDocument) -> CaseDocument:
     document.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=document, after=snapshot(document), related=case)
     return document

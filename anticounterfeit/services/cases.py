@@ -61,6 +61,7 @@ from anticounterfeit.services.case_support import (
     _text,
     case_duties,
     may_create,
+    removes_stored_files_on_error,
 )
 from anticounterfeit.services.lead_merge import lead_merge
 from cbec_supervision.audit import Actor, audit_record, snapshot
@@ -148,6 +149,7 @@ def _link_ids(case: CounterfeitCase) -> dict[str, list[int]]:
 # --- opening ---------------------------------------------------------------------------------------
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_create(
     *,
@@ -243,6 +245,7 @@ def case_create(
     return case
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_approve_opening(
     *,
@@ -255,15 +258,19 @@ def case_approve_opening(
     decider: User | int | None = None,
     upload: UploadedFile | None = None,
 ) -> CounterfeitCase:
-    """Approve the opening (立案审批): an administrator of the case's bureau who neither proposed nor
-    handles it. The case moves to investigation; the handlers, the reviewer and the deciding officer named
-    here are assigned at once (each checked as ``case_assign`` checks). Writes the approval. Audited."""
+    """Approve the opening (立案审批): an administrator of the case's bureau who neither proposed, handles
+    nor reviews it. The case moves to investigation; the handlers, the reviewer and the deciding officer
+    named here are assigned at once (each checked as ``case_assign`` checks: the approver may be named the
+    deciding officer, never a handler nor the reviewer). Writes the approval. Audited."""
     user = _person(actor)
     case = _locked(case)
     if not may_manage(case, user):
         raise PermissionDenied(_("Only an administrator of the case's bureau approves its opening."))
-    if _is_proposer(case, user) or CaseDuty.HANDLER in case_duties(case, user)[1]:
+    held = case_duties(case, user)[1]
+    if _is_proposer(case, user) or CaseDuty.HANDLER in held:
         raise PermissionDenied(_("Whoever proposed or handles the case may not approve its opening."))
+    if CaseDuty.REVIEWER in held:
+        raise PermissionDenied(_("Whoever reviews the case may not approve its opening."))
     check_transition(case, CaseStatus.INVESTIGATING, CASE_TRANSITIONS)
     errors: dict[str, list[str]] = {}
     text, number, checked = _step_inputs(text, number, upload, errors)
@@ -272,12 +279,10 @@ def case_approve_opening(
         wanted.append((CaseDuty.REVIEWER, reviewer, "reviewer"))
     if decider:
         wanted.append((CaseDuty.DECIDER, decider, "decider"))
-    if any(_pk(person) == user.pk for duty, person, _f in wanted if duty == CaseDuty.HANDLER):
-        errors["handlers"] = [_("Whoever approves the opening does not handle the case.")]
     planned: list[tuple[User, str]] = []
     for duty, person, field in wanted:
         try:
-            target = _assignee(case, person, duty, planned=planned)
+            target = _assignee(case, person, duty, planned=planned, approver=user)
         except ValidationError as exc:
             errors.setdefault(field, []).extend(exc.messages)
         else:
@@ -302,6 +307,7 @@ def case_approve_opening(
     )
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_refuse_opening(
     *, actor: Actor, case: CounterfeitCase, reason: str, number: str = "", upload: UploadedFile | None = None
@@ -342,10 +348,13 @@ def _assignee(
     *,
     planned: list[tuple[User, str]] | None = None,
     replace: bool = False,
+    approver: User | None = None,
 ) -> User | None:
     """The person to assign ``duty`` to, checked: active staff with jurisdiction over the case's bureau,
-    never holding (or having held) another duty on it, not holding this one already; one active reviewer
-    and one active deciding officer (unless ``replace``). ValidationError otherwise."""
+    never holding (or having held) another duty on it, not holding this one already; whoever approved the
+    opening (``case.opened_by``, or ``approver`` while approving it) may be the deciding officer but never a
+    handler nor the reviewer; one active reviewer and one active deciding officer (unless ``replace``).
+    ValidationError otherwise."""
     if duty not in CaseDuty.values:
         raise ValidationError({"duty": [_("One of %(values)s.") % {"values": ", ".join(CaseDuty.values)}]})
     if isinstance(person, User):
@@ -358,6 +367,11 @@ def _assignee(
         target = User.objects.select_related("bureau").filter(pk=pk).first() if 0 < pk < 2**63 else None
     if target is None or not target.is_active or not target.has_jurisdiction_over(case.bureau):
         raise ValidationError({"user": [_("Name an active officer of the case's bureau.")]})
+    opener_id = approver.pk if approver is not None else case.opened_by_id
+    if duty in (CaseDuty.HANDLER, CaseDuty.REVIEWER) and opener_id is not None and target.pk == opener_id:
+        raise ValidationError(
+            {"user": [_("Whoever approves the opening may decide the case but neither handle nor review it.")]}
+        )
     held = {a.duty for a in _assignments(case) if a.user_id == target.pk}
     held |= {d for p, d in planned or () if p.pk == target.pk}
     if held - {duty}:

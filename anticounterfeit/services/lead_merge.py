@@ -27,6 +27,8 @@ def lead_merge(*, actor: Actor, lead: CounterfeitLead, case: CounterfeitCase, no
         raise PermissionDenied(_("Only the case's handlers or its bureau's administrators may add leads to it."))
     lead = CounterfeitLead.objects.select_for_update().get(pk=lead.pk)
     check_transition(lead, LeadStatus.MERGED, LEAD_TRANSITIONS)
+    # The case's status is read under its lock: a step moving it past investigation waits, or is waited for.
+    case = CounterfeitCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status not in CASE_COLLECTING:
         raise ValidationError({"case": [_("Leads are added to a case only while it is collecting evidence.")]})
     before = snapshot(lead)

@@ -48,6 +48,7 @@ from anticounterfeit.services.case_support import (
     _step_inputs,
     _text,
     case_duties,
+    removes_stored_files_on_error,
 )
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.choices import AuditAction
@@ -63,6 +64,7 @@ def _current_evidence_count(case: CounterfeitCase) -> int:
     return Evidence.objects.filter(case=case).current().count()
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_submit_for_review(
     *, actor: Actor, case: CounterfeitCase, report_text: str, number: str = "", upload: UploadedFile | None = None
@@ -106,6 +108,7 @@ def _require_reviewer(case: CounterfeitCase, user: User) -> None:
         raise PermissionDenied(_("Only the case's reviewer, who never handled it, reviews it."))
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_review(
     *, actor: Actor, case: CounterfeitCase, opinion: str, number: str = "", upload: UploadedFile | None = None
@@ -134,6 +137,7 @@ def case_review(
     )
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_return(
     *, actor: Actor, case: CounterfeitCase, reason: str, number: str = "", upload: UploadedFile | None = None
@@ -163,6 +167,7 @@ def case_return(
 # --- notice and hearing ----------------------------------------------------------------------------
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_record_notice(
     *,
@@ -202,6 +207,7 @@ def case_record_notice(
     return case
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_record_hearing(
     *,
@@ -239,6 +245,7 @@ def case_record_hearing(
 # --- decision and after ----------------------------------------------------------------------------
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_decide(
     *,
@@ -327,6 +334,7 @@ def case_decide(
     )
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_record_service(
     *,
@@ -366,6 +374,7 @@ def case_record_service(
     )
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_record_enforcement(
     *,
@@ -403,6 +412,7 @@ def case_record_enforcement(
     )
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_transfer(
     *,
@@ -440,6 +450,7 @@ def case_transfer(
     )
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def case_close(
     *, actor: Actor, case: CounterfeitCase, summary: str, number: str = "", upload: UploadedFile | None = None

@@ -27,7 +27,7 @@ from anticounterfeit.filtersets.cases import CounterfeitCaseFilterSet
 from anticounterfeit.forms.cases import CaseAssignForm, CaseCreateForm, CaseUnassignForm, step_form
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
 from anticounterfeit.tables.cases import CounterfeitCaseTable
-from anticounterfeit.views.evidence import case_panel_context
+from anticounterfeit.views.evidence import _download, case_panel_context
 from cbec_supervision.lists import list_page
 from cbec_supervision.webui import show_refusal, staff_only
 
@@ -249,6 +249,23 @@ def case_detail(request, pk: int):
     }
     context.update(case_panel_context(case, user))
     return render(request, "anticounterfeit/cases/case_detail.html", context)
+
+
+@login_required
+@require_GET
+def case_document_download(request, pk: int, document_pk: int):
+    """The signed copy of a procedure document of a case the reader may see, as an attachment (404 otherwise,
+    or for a document of another case)."""
+    staff_only(request.user)
+    case = get_object_or_404(CounterfeitCase.objects.visible_to(request.user), pk=pk)
+    document = get_object_or_404(CaseDocument.objects.filter(case=case), pk=document_pk)
+    if not document.file:
+        raise Http404
+    return _download(
+        document.file,
+        filename=document.original_name or "document",
+        content_type=document.mime_type or "application/octet-stream",
+    )
 
 
 @login_required

@@ -50,7 +50,6 @@ def _lead(request, pk: int) -> CounterfeitLead:
             "product",
             "signal",
             "sampling",
-            "case",
             "triaged_by",
             "created_by",
         ),
@@ -197,11 +196,19 @@ def lead_detail(request, pk: int):
     may_merge = lead_services.may_merge(user, lead)
     duplicates = list(lead_services.lead_duplicates(user, lead))
     cases = list(lead_services.merge_candidates(user)) if may_merge else []
+    # The case a lead was merged into is named only to whoever may see that case (its people, its
+    # bureau's administrators, headquarters): the rest of the bureau reads "merged into a case".
+    merged_case = (
+        CounterfeitCase.objects.visible_to(user).filter(pk=lead.case_id).only("pk", "case_no", "title").first()
+        if lead.case_id is not None
+        else None
+    )
     return render(
         request,
         "anticounterfeit/leads/lead_detail.html",
         {
             "lead": lead,
+            "merged_case": merged_case,
             "duplicates": duplicates,
             "new_duplicates": sum(1 for d in duplicates if d.status == LeadStatus.NEW),
             "may_triage": may_triage,

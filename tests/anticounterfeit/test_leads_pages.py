@@ -7,8 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
-from anticounterfeit.models import CounterfeitLead, RightsHolder
+from anticounterfeit.models import CounterfeitCase, CounterfeitLead, RightsHolder
 from tests.anticounterfeit.leads_helpers import a_lead, approved_enterprise, approved_product, case_for
+from tests.conftest import api_as
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +256,23 @@ def test_the_rights_holder_list_costs_a_fixed_number_of_queries(client, world, d
         RightsHolder.objects.create(name=f"h{n}", name_key=f"h{n}", brands=["a", "b"], country="US")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, **EN)
+
+
+def test_a_merged_lead_names_its_case_only_to_who_may_see_the_case(client, world, lead):
+    handler = UserFactory(username="zj_case_handler", bureau=world.zj)
+    case = case_for(world.zj, handler, no="ZJ2026AC000777")
+    CounterfeitCase.objects.filter(pk=case.pk).update(title="保密的案件标题")
+    CounterfeitLead.objects.filter(pk=lead.pk).update(status="merged", case=case)
+    url = reverse("anticounterfeit:lead_detail", args=[lead.pk])
+    case_url = reverse("anticounterfeit:case_detail", args=[case.pk])
+    # An inspector of the lead's bureau not assigned to the case: the lead, but not the case.
+    content = _as(client, world.zj_inspector).get(url, **EN).content.decode()
+    assert 'data-testid="lead-case-hidden"' in content and "Merged into a case" in content
+    assert "ZJ2026AC000777" not in content and "保密的案件标题" not in content and case_url not in content
+    # Its people, its bureau's administrators and headquarters: the case, linked.
+    for reader in (handler, world.zj_admin, world.hq):
+        content = _as(client, reader).get(url, **EN).content.decode()
+        assert "ZJ2026AC000777" in content and "保密的案件标题" in content and case_url in content
+    # The API names the case by its id only.
+    body = api_as(world.zj_inspector).get(f"/api/v1/counterfeit-leads/{lead.pk}/").json()
+    assert body["case"] == case.pk and "ZJ2026AC000777" not in str(body) and "保密的案件标题" not in str(body)
