@@ -4,9 +4,9 @@ A pack holds ``files/<number>-v<version>-<name>`` (every version of every file i
 (the case, every item with its SHA-256, the custody log with every hashed field and the head),
 ``summary.pdf`` (the same for people, with the manifest's SHA-256), ``README.txt`` and ``SHA256SUMS``
 (``sha256sum -c`` format, every file of the pack but itself). ``verify_pack`` checks all of it from the
-ZIP alone; the manifest's SHA-256, recorded in the database when the pack was exported, anchors it
-against a pack whose hashes were all recomputed after a change (``verify_evidence_pack`` without
-``--offline``).
+ZIP alone (the entries must be exactly those of a pack: no more, no fewer); the manifest's SHA-256 and
+the whole ZIP's, recorded in the database when the pack was exported, anchor it against a pack whose
+hashes were all recomputed after a change (``verify_evidence_pack`` without ``--offline``).
 
 Files are streamed in chunks (the ZIP is written to a file, never held in memory), so a 100 MB case
 costs a few megabytes of memory; they are stored uncompressed (photos and videos do not compress).
@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import PurePath, PurePosixPath
 from typing import IO, Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -42,13 +42,19 @@ SUMMARY = "summary.pdf"
 README = "README.txt"
 FILES_DIR = "files/"
 _CHUNK = 1024 * 1024
-#: the manifest is JSON text: a pack with a larger one is not ours
+#: the manifest and SHA256SUMS are text: a pack with larger ones is not ours
 _MANIFEST_LIMIT = 64 * 1024 * 1024
+_SUMS_LIMIT = 16 * 1024 * 1024
+#: the summary prints at most this much of a field in a table cell (the manifest has all of it), so
+#: that a row always fits on a page
+CELL_CHARS = 300
+CELL_LINES = 8
 _SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 
 class PackError(Exception):
-    """The pack could not be built (a stored file no longer matches its recorded SHA-256)."""
+    """The pack could not be built (a stored file no longer matches its recorded SHA-256, the summary
+    could not be laid out)."""
 
 
 @dataclass
@@ -198,6 +204,8 @@ class PackReport:
     files: int = 0
     custody: int = 0
     manifest_sha256: str = ""
+    #: the SHA-256 of the whole ZIP file
+    sha256: str = ""
     manifest: dict[str, Any] | None = None
 
     @property
@@ -219,19 +227,38 @@ def _hash_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, s
     return size, digest.hexdigest()
 
 
+def _whole_sha256(path: str | IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    if isinstance(path, str):
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+    path.seek(0)
+    while chunk := path.read(_CHUNK):
+        digest.update(chunk)
+    path.seek(0)
+    return digest.hexdigest()
+
+
 def verify_pack(path: str | IO[bytes]) -> PackReport:
-    """Check a pack from its ZIP alone: every file the manifest lists is there with its size and SHA-256,
-    no unlisted file under ``files/``, ``SHA256SUMS`` agrees with every file, the custody log recomputes
-    and links to its head, and each custody event's item hash is the manifest's. Never raises for a bad
+    """Check a pack from its ZIP alone: its entries are exactly ``manifest.json``, ``SHA256SUMS``,
+    ``summary.pdf``, ``README.txt`` and the files the manifest lists, each of those with its size and
+    SHA-256, ``SHA256SUMS`` agrees with every entry, the custody log recomputes and links to its head,
+    and each custody event's item hash and item record are the manifest's. Also takes the whole ZIP's
+    SHA-256 (``sha256``, for the comparison with the packs recorded at export). Never raises for a bad
     file: every problem is a line of the report."""
     report = PackReport()
     try:
+        report.sha256 = _whole_sha256(str(path) if isinstance(path, PurePath) else path)
         with zipfile.ZipFile(path) as archive:
             _verify_archive(archive, report)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         report.problems.append(_("The pack is not a readable ZIP file (%(error)s).") % {"error": exc})
-    except RuntimeError as exc:  # an encrypted entry
+    except RuntimeError as exc:  # an encrypted entry (RecursionError too: a manifest nested too deep)
         report.problems.append(_("The pack could not be read (%(error)s).") % {"error": exc})
+    except (TypeError, KeyError, AttributeError, OverflowError) as exc:  # a forged manifest not foreseen
+        report.problems.append(_("manifest.json could not be checked (%(error)s).") % {"error": exc})
     return report
 
 
@@ -243,6 +270,10 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, report: PackRep
         return None
 
 
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _verify_archive(archive: zipfile.ZipFile, report: PackReport) -> None:
     entries: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
@@ -251,7 +282,9 @@ def _verify_archive(archive: zipfile.ZipFile, report: PackReport) -> None:
             continue
         if info.filename in entries:
             report.problems.append(_("%(path)s: appears twice in the pack.") % {"path": info.filename})
-        if not info.is_dir():
+        if info.is_dir():
+            report.problems.append(_("%(path)s: not part of an evidence pack.") % {"path": info.filename})
+        else:
             entries[info.filename] = info
     if MANIFEST not in entries:
         report.problems.append(_("The pack has no manifest.json."))
@@ -264,6 +297,7 @@ def _verify_archive(archive: zipfile.ZipFile, report: PackReport) -> None:
         manifest_bytes = archive.read(manifest_info)
         manifest = json.loads(manifest_bytes.decode("utf-8"))
     except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError, RuntimeError) as exc:
+        # (RecursionError is a RuntimeError: a manifest nested too deep)
         report.problems.append(_("manifest.json could not be read (%(error)s).") % {"error": exc})
         return
     report.manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
@@ -306,6 +340,11 @@ def _verify_archive(archive: zipfile.ZipFile, report: PackReport) -> None:
     for name in sorted(entries):
         if name.startswith(FILES_DIR) and name not in listed:
             report.problems.append(_("%(path)s: in the pack but not in the manifest.") % {"path": name})
+        elif not name.startswith(FILES_DIR) and name not in (MANIFEST, SUMS, SUMMARY, README):
+            report.problems.append(_("%(path)s: not part of an evidence pack.") % {"path": name})
+    for name in (SUMMARY, README):
+        if name not in entries:
+            report.problems.append(_("The pack has no %(name)s.") % {"name": name})
     _verify_sums(archive, entries, hashes, report)
     _verify_custody(manifest, items, report)
 
@@ -315,6 +354,9 @@ def _verify_sums(
 ) -> None:
     if SUMS not in entries:
         report.problems.append(_("The pack has no SHA256SUMS."))
+        return
+    if entries[SUMS].file_size > _SUMS_LIMIT:
+        report.problems.append(_("SHA256SUMS is too large to be a list of checksums."))
         return
     try:
         text = archive.read(entries[SUMS]).decode("utf-8")
@@ -349,13 +391,22 @@ def _verify_custody(manifest: dict[str, Any], items: list[dict[str, Any]], repor
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events) or not isinstance(head, dict):
         report.problems.append(_("manifest.json has no custody log."))
         return
-    item_hashes = {item.get("id"): item.get("sha256") or "" for item in items}
-    head_seq = head.get("seq")
+    item_hashes: dict[int, str] = {}
+    item_records: dict[int, str] = {}
+    for item in items:
+        if not _is_id(item.get("id")):
+            report.problems.append(_("manifest.json names an item without a valid id."))
+            continue
+        sha256 = item.get("sha256")
+        item_hashes[item["id"]] = sha256 if isinstance(sha256, str) else ""
+        item_records[item["id"]] = custody.evidence_record(item)
+    head_seq, head_hash = head.get("seq"), head.get("hash")
     result = custody.verify_events(
         events,
-        head_seq=head_seq if isinstance(head_seq, int) else -1,
-        head_hash=head.get("hash") or "",
+        head_seq=head_seq if isinstance(head_seq, int) and not isinstance(head_seq, bool) else -1,
+        head_hash=head_hash if isinstance(head_hash, str) else "",
         evidence_sha256=item_hashes,
+        evidence_records=item_records,
     )
     report.custody = result.checked
     if not result.ok:
@@ -363,6 +414,28 @@ def _verify_custody(manifest: dict[str, Any], items: list[dict[str, Any]], repor
 
 
 # --- the PDF summary -------------------------------------------------------------------------------
+
+
+_BODY_CHARS = 2000
+_NAME_CHARS = 120
+
+
+def clip(text: object, chars: int | None = None, lines: int | None = None) -> str:
+    """A field as the summary prints it: "-" when empty, at most ``chars`` characters and ``lines`` lines
+    (``CELL_CHARS``, ``CELL_LINES``), "…" where it was cut (the manifest has the whole text)."""
+    chars = CELL_CHARS if chars is None else chars
+    lines = CELL_LINES if lines is None else lines
+    value = str(text if text not in (None, "") else "-")
+    kept = value[:chars]
+    parts = kept.split("\n")
+    if len(parts) > lines:
+        kept = "\n".join(parts[:lines])
+    return kept + "…" if len(kept) < len(value) else kept
+
+
+def _part(value: object) -> str:
+    """One field of a table cell that shows several: cut like a cell, empty when empty."""
+    return clip(value) if value not in (None, "") else ""
 
 
 def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
@@ -375,6 +448,7 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus.doctemplate import LayoutError
 
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -387,8 +461,10 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
     cell_style = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5)
     hash_style = ParagraphStyle("hash", fontName="Courier", fontSize=6.5, leading=8.5)
 
-    def para(text: object, style: ParagraphStyle = cell_style) -> Paragraph:
-        return Paragraph(escape(str(text if text not in (None, "") else "-"))[:1500].replace("\n", "<br/>"), style)
+    def para(
+        text: object, style: ParagraphStyle = cell_style, *, chars: int | None = None, lines: int | None = None
+    ) -> Paragraph:
+        return Paragraph(escape(clip(text, chars, lines)).replace("\n", "<br/>"), style)
 
     def hashed(value: object) -> Paragraph:
         text = str(value or "-")
@@ -418,13 +494,15 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
                 if x
             ),
             body_style,
+            chars=_BODY_CHARS,
         ),
         para(
             _("Exported at %(when)s by %(who)s.")
             % {"when": _when(manifest["exported_at"]), "who": manifest["exported_by"]},
             body_style,
+            chars=_BODY_CHARS,
         ),
-        para(_("SHA-256 of manifest.json: %(sha)s") % {"sha": manifest_sha256}, body_style),
+        para(_("SHA-256 of manifest.json: %(sha)s") % {"sha": manifest_sha256}, body_style, chars=_BODY_CHARS),
         Spacer(1, 3 * mm),
         Paragraph(escape(_("Items of evidence")), heading_style),
     ]
@@ -443,20 +521,25 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
         ]
     ]
     for item in manifest["items"]:
-        label = item.get("original_name") or ""
+        # each part of the label cut on its own, so the correction's reason shows after a long description
+        label = clip(item.get("original_name"), _NAME_CHARS) if item.get("original_name") else ""
         if item.get("description"):
-            label = f"{label}\n{item['description']}" if label else item["description"]
+            label = f"{label}\n{clip(item['description'])}" if label else clip(item["description"])
         if item.get("kind") == "physical":
             label = f"{label}\n{item.get('quantity') or ''} {item.get('unit') or ''} {item.get('seal_no') or ''}"
         if item.get("supersedes"):
-            label = f"{label}\n{_('Correction')}: {item.get('correction_reason') or ''}"
+            label = f"{label}\n{_('Correction')}: {clip(item.get('correction_reason') or '')}"
         rows.append(
             [
                 para(f"{item['number']} v{item['version']}"),
                 para(kinds.get(item.get("kind"), item.get("kind"))),
-                para(label),
+                para(label, chars=len(label), lines=3 * CELL_LINES + 2),
                 para(f"{_when(item.get('collected_at'))}\n{item.get('collected_by') or ''}"),
-                para(f"{item.get('place') or ''}\n{item.get('method') or ''}"),
+                para(
+                    f"{_part(item.get('place'))}\n{_part(item.get('method'))}",
+                    chars=2 * CELL_CHARS + 2,
+                    lines=2 * CELL_LINES + 1,
+                ),
                 para(item.get("size")),
                 hashed(item.get("sha256")),
             ]
@@ -478,7 +561,11 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
                 para(item_labels.get(event.get("evidence_id"), event.get("evidence_id"))),
                 para(actions.get(event.get("action"), event.get("action"))),
                 para(_when(event.get("at"))),
-                para(f"{event.get('from_party') or ''} → {event.get('to_party') or ''}"),
+                para(
+                    f"{_part(event.get('from_party'))} → {_part(event.get('to_party'))}",
+                    chars=2 * CELL_CHARS + 4,
+                    lines=2 * CELL_LINES + 1,
+                ),
                 para(event.get("place")),
                 hashed(event.get("hash")),
             ]
@@ -506,5 +593,8 @@ def summary_pdf(manifest: dict[str, Any], manifest_sha256: str) -> bytes:
         bottomMargin=12 * mm,
         title=str(case.get("case_no", "")),
     )
-    document.build(story)
+    try:
+        document.build(story)
+    except (LayoutError, ValueError) as exc:
+        raise PackError(_("The summary of the pack could not be laid out (%(error)s).") % {"error": exc}) from exc
     return buffer.getvalue()

@@ -28,6 +28,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
+from anticounterfeit import custody as custody_chain
 from anticounterfeit.choices import CustodyAction, EvidenceKind
 from anticounterfeit.models import CounterfeitCase, CustodyEvent, Evidence, EvidencePack
 from anticounterfeit.services import custody as custody_services
@@ -88,8 +89,22 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return obj.is_current
 
 
+class InstantField(serializers.DateTimeField):
+    """A date and time of evidence or custody: from 1 January 2000 on (the caller checks "not in the
+    future"); a date out of range is a 400, never an OverflowError."""
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError as exc:
+            raise serializers.ValidationError(custody_chain.out_of_range()) from exc
+        if problem := custody_chain.instant_problem(moment):
+            raise serializers.ValidationError(problem)
+        return moment
+
+
 class _EvidenceFields(serializers.Serializer):
-    collected_at = serializers.DateTimeField(required=False, allow_null=True, label=_("collected at"))
+    collected_at = InstantField(required=False, allow_null=True, label=_("collected at"))
     place = serializers.CharField(required=False, allow_blank=True, max_length=300, label=_("place"))
     method = serializers.CharField(required=False, allow_blank=True, max_length=100, label=_("method"))
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000, label=_("description"))
@@ -148,7 +163,7 @@ class CustodyRecordSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=[c for c in CustodyAction.choices if c[0] not in custody_services.AUTOMATIC_ACTIONS], label=_("action")
     )
-    at = serializers.DateTimeField(label=_("at"))
+    at = InstantField(label=_("at"))
     from_party = serializers.CharField(required=False, allow_blank=True, max_length=200, label=_("from"))
     to_party = serializers.CharField(required=False, allow_blank=True, max_length=200, label=_("to"))
     from_user = serializers.SlugRelatedField(
@@ -159,6 +174,13 @@ class CustodyRecordSerializer(serializers.Serializer):
     )
     place = serializers.CharField(required=False, allow_blank=True, max_length=300, label=_("place"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000, label=_("note"))
+
+    def __init__(self, *args, case: CounterfeitCase | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only the officers who may be assigned to the case; anyone else reads as unknown (400)
+        officers = custody_services.custody_officers(case) if case is not None else User.objects.none()
+        self.fields["from_user"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["to_user"].queryset = officers  # type: ignore[attr-defined]
 
 
 class EvidencePackSerializer(serializers.ModelSerializer):
@@ -300,7 +322,7 @@ class EvidenceActionsMixin(_ViewSet):
         ``from_party``/``from_user``, ``to_party``/``to_user``, ``place``, ``note``."""
         case = self.get_object()
         if request.method == "POST":
-            body = CustodyRecordSerializer(data=request.data)
+            body = CustodyRecordSerializer(data=request.data, case=case)
             body.is_valid(raise_exception=True)
             data = dict(body.validated_data)
             item = self._item(case, str(data.pop("evidence")))

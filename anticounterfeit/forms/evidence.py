@@ -6,10 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anticounterfeit.choices import CustodyAction, EvidenceKind
+from anticounterfeit.custody import instant_problem
 from anticounterfeit.services.custody import AUTOMATIC_ACTIONS
 from cbec_supervision.forms import ServiceErrorsMixin
 
 _LOCAL = {"type": "datetime-local", "step": "1"}
+
+
+def _instant(value):
+    """A date and time from 1 January 2000 on (the services check "not in the future")."""
+    if value is not None and (problem := instant_problem(value)):
+        raise forms.ValidationError(problem)
+    return value
 
 
 class _ItemFields(ServiceErrorsMixin, forms.Form):
@@ -34,6 +42,9 @@ class _ItemFields(ServiceErrorsMixin, forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     storage_location = forms.CharField(label=_("Storage location"), max_length=200, required=False)
     seal_no = forms.CharField(label=_("Seal number"), max_length=60, required=False)
+
+    def clean_collected_at(self):
+        return _instant(self.cleaned_data.get("collected_at"))
 
 
 class EvidenceForm(_ItemFields):
@@ -66,6 +77,9 @@ class CustodyForm(ServiceErrorsMixin, forms.Form):
     to_party = forms.CharField(label=_("To"), max_length=200, required=False)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_at(self):
+        return _instant(self.cleaned_data.get("at"))
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)

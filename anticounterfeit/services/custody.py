@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import Role
 from accounts.models import User
 from anticounterfeit import custody
 from anticounterfeit.choices import CaseStatus, CustodyAction, EvidenceKind
@@ -31,6 +33,21 @@ _CHUNK = 1024 * 1024
 
 def _field_limit(name: str) -> int:
     return int(getattr(CustodyEvent._meta.get_field(name), "max_length", None) or 10000)
+
+
+def party_limit(name: str) -> int:
+    """The length of a custody event's text field (``from_party``, ``to_party``, ``place``, ``note``)."""
+    return _field_limit(name)
+
+
+def custody_officers(case: CounterfeitCase) -> QuerySet[User]:
+    """The accounts an item may be handed from or to: active officers who may be assigned to the case,
+    staff of its bureau or of its parent bureau (the rule of ``forms.cases.officers_of``)."""
+    bureaus = [b for b in (case.bureau_id, case.bureau.parent_id) if b]
+    officers: QuerySet[User] = User.objects.filter(
+        is_active=True, role__in=(Role.INSPECTOR, Role.BUREAU_ADMIN), bureau_id__in=bureaus
+    ).order_by("username")
+    return officers
 
 
 def append_event(
@@ -68,7 +85,8 @@ def append_event(
         recorded_at=timezone.now(),
         prev_hash=case.custody_head_hash or custody.GENESIS_HASH,
     )
-    event.hash = custody.compute_hash(custody.event_content(event))
+    record = custody.evidence_record(custody.record_fields(evidence))
+    event.hash = custody.compute_hash(custody.event_content(event, evidence_record=record))
     event.save()
     # The head moves with a queryset update: the case's own save() would rewrite every field.
     CounterfeitCase.objects.filter(pk=case.pk).update(custody_seq=event.seq, custody_head_hash=event.hash)
@@ -91,9 +109,10 @@ def custody_record(
     note: str = "",
 ) -> CustodyEvent:
     """Record a hand-over (or storage, sealing, testing, release, destruction) of an item: by a handler of
-    the case or an administrator of its bureau, at a time not in the future and not before the item was
-    collected, on the item's current version. Audited on the case."""
-    case = CounterfeitCase.objects.select_for_update().get(pk=evidence.case_id)
+    the case or an administrator of its bureau, at a time not in the future, not before 2000 and not
+    before the item was collected, on the item's current version. ``from_user``/``to_user`` are officers
+    who may be assigned to the case (``custody_officers``). Audited on the case."""
+    case = CounterfeitCase.objects.select_for_update().select_related("bureau").get(pk=evidence.case_id)
     if not (is_handler(case, actor) or may_manage(case, actor)):
         raise PermissionDenied(_("Only a handler of the case or its bureau's administrator records custody."))
     if case.status == CaseStatus.NOT_OPENED:
@@ -103,6 +122,8 @@ def custody_record(
         errors["action"] = [_("Choose a hand-over, storage, sealing, testing, release or destruction.")]
     if at is None:
         errors["at"] = [_("Say when it happened.")]
+    elif problem := custody.instant_problem(at):
+        errors["at"] = [problem]
     elif at > timezone.now():
         errors["at"] = [_("The time may not be in the future.")]
     elif at < evidence.collected_at:
@@ -111,6 +132,11 @@ def custody_record(
         errors["from_party"] = [_("Say who handed the item over.")]
     if not (to_party or to_user):
         errors["to_party"] = [_("Say who received the item.")]
+    people = [user.pk for user in (from_user, to_user) if user is not None]
+    officers = set(custody_officers(case).filter(pk__in=people).values_list("pk", flat=True)) if people else set()
+    for name, user in (("from_user", from_user), ("to_user", to_user)):
+        if user is not None and user.pk not in officers:
+            errors[name] = [_("Name an active officer of the case's bureau.")]
     for name, value in (("from_party", from_party), ("to_party", to_party), ("place", place), ("note", note)):
         if len(value or "") > _field_limit(name):
             errors.setdefault(name, []).append(_("At most %(limit)s characters.") % {"limit": _field_limit(name)})
@@ -149,16 +175,24 @@ def _snapshot_or_share(case: CounterfeitCase) -> None:
 def custody_verify(case: CounterfeitCase) -> custody.CustodyReport:
     """Recompute the case's custody log from the database: positions in sequence, each event linked to the
     one before, its content matching its hash, its item hash matching the item's recorded SHA-256, and
-    the case's head at the last event. Three queries."""
+    the case's head at the last event; each item's record (``custody.evidence_record``) bound into its
+    events' hashes, so an item edited in the database breaks the chain. Three queries."""
     with transaction.atomic():
         _snapshot_or_share(case)
         head_seq, head_hash = (
             CounterfeitCase.objects.filter(pk=case.pk).values_list("custody_seq", "custody_head_hash").get()
         )
-        hashes = dict(Evidence.objects.filter(case_id=case.pk).values_list("id", "sha256"))
+        items = list(Evidence.objects.filter(case_id=case.pk).order_by())
+        hashes = {item.pk: item.sha256 for item in items}
+        records = {item.pk: custody.evidence_record(custody.record_fields(item)) for item in items}
         events = CustodyEvent.objects.filter(case_id=case.pk).order_by("seq")
-        contents = ({**custody.event_content(event), "hash": event.hash} for event in events.iterator(chunk_size=2000))
-        return custody.verify_events(contents, head_seq=head_seq, head_hash=head_hash, evidence_sha256=hashes)
+        contents = (
+            {**custody.event_content(event, evidence_record=records.get(event.evidence_id)), "hash": event.hash}
+            for event in events.iterator(chunk_size=2000)
+        )
+        return custody.verify_events(
+            contents, head_seq=head_seq, head_hash=head_hash, evidence_sha256=hashes, evidence_records=records
+        )
 
 
 @dataclass

@@ -28,7 +28,7 @@ from anticounterfeit import custody, packs
 from anticounterfeit.choices import CASE_COLLECTING, CustodyAction, EvidenceKind
 from anticounterfeit.duties import is_handler
 from anticounterfeit.models import CounterfeitCase, CustodyEvent, Evidence, EvidencePack
-from anticounterfeit.services.custody import append_event
+from anticounterfeit.services.custody import append_event, party_limit
 from cbec_supervision.attachments import check_upload
 from cbec_supervision.audit import Actor, audit_record, snapshot
 from cbec_supervision.choices import AuditAction
@@ -73,9 +73,9 @@ def _check_fields(values: dict[str, Any], kind: str, upload: UploadedFile | None
         elif len(value) > _limit(name):
             errors[name] = [_("At most %(limit)s characters.") % {"limit": _limit(name)}]
     collected_at = values.get("collected_at")
-    if not isinstance(collected_at, dt.datetime):
-        errors["collected_at"] = [_("Enter a date and time.")]
-    elif collected_at > timezone.now():
+    if problem := custody.instant_problem(collected_at):
+        errors["collected_at"] = [problem]
+    elif isinstance(collected_at, dt.datetime) and collected_at > timezone.now():
         errors["collected_at"] = [_("The time of collection may not be in the future.")]
     if kind == EvidenceKind.PHYSICAL:
         if upload is not None:
@@ -132,8 +132,9 @@ def evidence_add(
     """Add an item of evidence to a case: by an active handler while the case is collecting (proposed or
     under investigation). A file is checked by content and size (``EVIDENCE_MAX_BYTES``) and its SHA-256
     stored; a physical item needs a quantity and a description, and no file. ``collected_at`` defaults to
-    now and may not be in the future. The item gets the next number in the case; a ``collected`` custody
-    event is appended; audited on the case."""
+    now and may not be in the future nor before 2000. The item gets the next number in the case; a
+    ``collected`` custody event is appended (from the place, to the collector: each cut to the event's
+    field length, the item keeps the whole place); audited on the case."""
     case = CounterfeitCase.objects.select_for_update().get(pk=case.pk)
     _may_collect(case, actor)
     if kind not in EvidenceKind.values:
@@ -182,8 +183,8 @@ def evidence_add(
             evidence=evidence,
             action=CustodyAction.COLLECTED,
             at=evidence.collected_at,
-            from_party=place,
-            to_party=person.get_full_name() or person.get_username(),
+            from_party=place[: party_limit("from_party")],
+            to_party=(person.get_full_name() or person.get_username())[: party_limit("to_party")],
             to_user=person,
             place=place,
             note=method,
@@ -305,8 +306,13 @@ def _user_label(user: Any) -> str | None:
 
 
 def _item_data(item: Evidence) -> dict[str, Any]:
+    """An item in the manifest: its ``custody.RECORD_FIELDS`` (so a pack's verification recomputes the
+    record's digest bound into the custody log) and the names of the people for readers."""
     return {
         "id": item.pk,
+        "case_id": item.case_id,
+        "collected_by_id": item.collected_by_id,
+        "recorded_by_id": item.created_by_id,
         "number": item.number,
         "version": item.version,
         "kind": item.kind,
@@ -357,7 +363,8 @@ def evidence_pack_export(*, actor: Actor, case: CounterfeitCase) -> EvidencePack
     """Export the case's evidence as a pack (``anticounterfeit.packs``): every version of every item, the
     custody log as it stands and a PDF summary, in a ZIP written to a temporary file in chunks and then
     stored. The case's row is locked while the pack is written, so the items and the log are those of
-    one moment. A stored file that no longer matches its recorded SHA-256 stops the export. Audited
+    one moment. A stored file that no longer matches its recorded SHA-256, or a summary that cannot be
+    laid out, stops the export (ValidationError). Audited
     (``export``) with the manifest's SHA-256, which also anchors the pack in ``EvidencePack``."""
     if not may_export(case, actor):
         raise PermissionDenied(_("You may not export this case's evidence."))
@@ -367,8 +374,9 @@ def evidence_pack_export(*, actor: Actor, case: CounterfeitCase) -> EvidencePack
     items = list(
         Evidence.objects.filter(case=case).select_related("collected_by", "created_by").order_by("number", "version")
     )
+    records = {item.pk: custody.evidence_record(custody.record_fields(item)) for item in items}
     events = [
-        {**custody.event_content(event), "hash": event.hash}
+        {**custody.event_content(event, evidence_record=records.get(event.evidence_id)), "hash": event.hash}
         for event in CustodyEvent.objects.filter(case=case).order_by("seq")
     ]
     exported_at = timezone.now()

@@ -18,6 +18,7 @@ from anticounterfeit.services.custody import custody_record, custody_verify, evi
 from anticounterfeit.services.evidence import evidence_correct
 from cbec_supervision.models import AuditEvent
 from tests.anticounterfeit.evidence_support import add_file, add_physical, make_case
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,8 @@ def test_an_inserted_event_is_detected(world, logged):
         recorded_at=timezone.now(),
         prev_hash=second.hash,
     )
-    forged.hash = custody.compute_hash(custody.event_content(forged))
+    record = custody.evidence_record(custody.record_fields(shoes))
+    forged.hash = custody.compute_hash(custody.event_content(forged, evidence_record=record))
     forged.save()
     report = custody_verify(case)
     assert (report.ok, report.broken_seq) == (False, 4)
@@ -186,3 +188,67 @@ def test_a_changed_file_is_detected(logged):
     assert not report.ok and "#1 v1" in report.problems[0]
     path.unlink()
     assert "missing" in evidence_files_verify(case).problems[0]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("place", "别处"), ("method", "网络购买"), ("collected_at", "2020-01-01T00:00:00+00"), ("size", 1)],
+)
+def test_an_item_record_edited_in_the_database_is_detected(logged, column, value):
+    case, photo, _shoes = logged
+    _sql(f"UPDATE anticounterfeit_evidence SET {column} = %s WHERE id = %s", [value, photo.pk])  # noqa: S608
+    report = custody_verify(case)
+    assert (report.ok, report.broken_seq) == (False, 1) and "record of its item" in report.problem
+
+
+def test_the_collector_changed_in_the_database_is_detected(world, logged):
+    case, _photo, shoes = logged
+    _sql("UPDATE anticounterfeit_evidence SET collected_by_id = %s WHERE id = %s", [world.zj_admin.pk, shoes.pk])
+    assert custody_verify(case).broken_seq == 2
+
+
+def test_the_item_record_digest_is_the_same_from_the_row_and_from_the_manifest(world, logged):
+    from anticounterfeit.services.evidence import _item_data
+
+    _case, photo, _shoes = logged
+    photo.refresh_from_db()
+    assert custody.evidence_record(custody.record_fields(photo)) == custody.evidence_record(_item_data(photo))
+
+
+def test_accounts_in_custody_are_officers_of_the_case(world, logged):
+    _case, photo, _shoes = logged
+    inactive = UserFactory(role="inspector", bureau=world.zj, is_active=False)
+    for field, outsider in (("to_user", world.gd_inspector), ("from_user", world.alice), ("to_user", inactive)):
+        with pytest.raises(ValidationError) as refused:
+            custody_record(
+                actor=world.zj_inspector,
+                evidence=photo,
+                action="handed_over",
+                at=timezone.now(),
+                from_party="",
+                to_party="",
+                **{field: outsider, ("from_user" if field == "to_user" else "to_user"): world.zj_admin},
+            )
+        assert set(refused.value.message_dict) == {field}
+    event = custody_record(
+        actor=world.zj_inspector,
+        evidence=photo,
+        action="handed_over",
+        at=timezone.now(),
+        from_party="",
+        to_party="",
+        from_user=world.zj_inspector,
+        to_user=world.zj_admin,
+    )
+    assert event.to_user == world.zj_admin
+
+
+@pytest.mark.parametrize(
+    "at",
+    [dt.datetime(1, 1, 1, tzinfo=dt.UTC), dt.datetime(1999, 12, 31, 23, 59, tzinfo=dt.UTC), dt.datetime(2026, 1, 1)],
+)
+def test_custody_times_before_2000_or_without_a_zone_are_refused(world, logged, at):
+    _case, photo, _shoes = logged
+    with pytest.raises(ValidationError) as refused:
+        custody_record(actor=world.zj_inspector, evidence=photo, action="stored", at=at, from_party="a", to_party="b")
+    assert set(refused.value.message_dict) == {"at"}

@@ -188,3 +188,34 @@ def test_out_of_range_ids_and_odd_input_are_never_a_500(world, case):
     assert response.status_code in (400, 404)
     response = client.post(_url(case, "evidence/"), {"kind": "nonsense", "place": "x" * 301}, format="multipart")
     assert response.status_code == 400 and {"kind", "place"} <= set(response.json())
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "1999-12-31T23:00:00+08:00"])
+def test_dates_before_2000_are_a_400_per_field(world, case, when):
+    client = api_as(world.zj_inspector)
+    response = client.post(
+        _url(case, "evidence/"), {"kind": "physical", "description": "鞋", "quantity": 1, "collected_at": when}
+    )
+    assert response.status_code == 400 and set(response.json()) == {"collected_at"}
+    item = add_file(world, case)
+    response = client.post(
+        _url(case, "custody/"),
+        {"evidence": item.pk, "action": "stored", "at": when, "from_party": "甲", "to_party": "乙"},
+        format="json",
+    )
+    assert response.status_code == 400 and set(response.json()) == {"at"}
+    response = client.post(
+        _url(case, f"evidence/{item.pk}/correct/"), {"reason": "r", "collected_at": when}, format="json"
+    )
+    assert response.status_code == 400 and set(response.json()) == {"collected_at"}
+
+
+def test_custody_accounts_are_the_case_officers_only(world, case):
+    item = add_file(world, case)
+    client = api_as(world.zj_inspector)
+    body = {"evidence": item.pk, "action": "handed_over", "at": timezone.now().isoformat()}
+    for outsider in ("gd_inspector", "alice", "hq"):
+        response = client.post(_url(case, "custody/"), {**body, "from_user": "zj_admin", "to_user": outsider})
+        assert response.status_code == 400 and set(response.json()) == {"to_user"}
+    response = client.post(_url(case, "custody/"), {**body, "from_user": "zj_inspector", "to_user": "zj_admin"})
+    assert response.status_code == 201 and response.json()["to_user"] == "zj_admin"

@@ -159,3 +159,17 @@ def test_pages_are_404_to_those_who_do_not_see_the_case(world, case, client):
         assert client.post(reverse("anticounterfeit:pack_export", args=[case.pk])).status_code == 404
     assert not CounterfeitCase.objects.get(pk=case.pk).packs.exclude(pk=pack.pk).exists()
     assert _get(client, world.hq, "custody_log", case.pk).status_code == 200
+
+
+def test_dates_before_2000_are_refused_on_the_forms(world, case, client):
+    item = add_file(world, case)
+    client.force_login(world.zj_inspector)
+    for name, args, data in (
+        ("evidence_add", [case.pk], {"kind": "physical", "description": "鞋", "quantity": 1}),
+        ("evidence_correct", [item.pk], {"reason": "r"}),
+        ("custody_add", [case.pk], {"evidence": item.pk, "action": "stored", "from_party": "甲", "to_party": "乙"}),
+    ):
+        field = "at" if name == "custody_add" else "collected_at"
+        response = client.post(reverse(f"anticounterfeit:{name}", args=args), {**data, field: "0001-01-01T00:00"}, **EN)
+        assert response.status_code == 200, name
+        assert "between 1 January 2000 and now" in response.content.decode(), name

@@ -172,3 +172,29 @@ def test_corrections_are_refused_after_investigation(world, case):
         evidence_correct(actor=world.zj_inspector, evidence=old, reason="r", place="x")
     with pytest.raises(PermissionDenied):
         evidence_correct(actor=world.zj_admin, evidence=old, reason="r", place="x")
+
+
+def test_a_long_place_and_collector_name_are_cut_to_the_custody_fields(world, case):
+    world.zj_inspector.first_name, world.zj_inspector.last_name = "甲" * 150, "乙" * 150
+    world.zj_inspector.save()
+    place = ("杭州市某区某街道某仓库" * 30)[:300]  # 300 characters: the item's limit, over the event's 200
+    item = add_file(world, case, place=place)
+    event = CustodyEvent.objects.get(evidence=item)
+    assert item.place == place and event.place == place
+    assert event.from_party == place[:200] and len(event.to_party) == 200
+    assert custody_verify(case).ok
+
+
+@pytest.mark.parametrize(
+    "collected_at",
+    [dt.datetime(1, 1, 1, tzinfo=dt.UTC), dt.datetime(1999, 12, 31, 23, 59, tzinfo=dt.UTC), dt.datetime(2026, 1, 1)],
+    ids=["year-1", "1999", "naive"],
+)
+def test_collection_before_2000_is_refused(world, case, collected_at):
+    with pytest.raises(ValidationError) as refused:
+        add_physical(world, case, collected_at=collected_at)
+    assert set(refused.value.message_dict) == {"collected_at"}
+    item = add_physical(world, case)
+    with pytest.raises(ValidationError) as refused:
+        evidence_correct(actor=world.zj_inspector, evidence=item, reason="r", collected_at=collected_at)
+    assert set(refused.value.message_dict) == {"collected_at"}

@@ -22,6 +22,7 @@ from anticounterfeit.services.custody import custody_record
 from anticounterfeit.services.evidence import evidence_correct, evidence_pack_export
 from cbec_supervision.models import AuditEvent
 from tests.anticounterfeit.evidence_support import add_file, add_physical, make_case, png
+from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,138 @@ def test_a_stored_file_changed_on_disk_stops_the_export(world, case):
     with pytest.raises(ValidationError):
         evidence_pack_export(actor=world.zj_inspector, case=case)
     assert not case.packs.exists()
+
+
+# --- review fixes -----------------------------------------------------------------------------------
+
+
+def _rezip(source: Path, target: Path, change) -> None:
+    """Like ``_rewrite``, then SHA256SUMS recomputed over every other entry (an offline-consistent pack)."""
+    with zipfile.ZipFile(source) as old:
+        entries = {info.filename: old.read(info) for info in old.infolist()}
+    entries = {name: data for name, data in change(entries).items() if data is not None}
+    entries["SHA256SUMS"] = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in entries.items() if name != "SHA256SUMS"
+    ).encode()
+    with zipfile.ZipFile(target, "w") as new:
+        for name, data in entries.items():
+            new.writestr(name, data)
+
+
+def _edit_manifest(edit):
+    def change(entries):
+        manifest = json.loads(entries["manifest.json"])
+        edit(manifest)
+        entries["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+        return entries
+
+    return change
+
+
+def test_a_long_description_is_cut_in_the_summary_but_whole_in_the_manifest(world, case, tmp_path):
+    description = (
+        "仿冒运动鞋，鞋底印有伪造商标。" * 700
+    )  # 10,500 characters: a cell taller than a page if printed whole
+    add_physical(world, case, description=description[:10000])
+    pack = evidence_pack_export(actor=world.zj_inspector, case=case)
+    path = _copy(pack, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["items"][-1]["description"] == description[:10000]
+    assert packs.verify_pack(path).ok
+    assert packs.clip("甲" * 1000) == "甲" * 300 + "…" and packs.clip("a\n" * 20).count("\n") == 7
+
+
+def test_a_summary_that_cannot_be_laid_out_is_a_clean_refusal(world, case, monkeypatch):
+    add_physical(world, case, description="仿" * 10000)
+    monkeypatch.setattr(packs, "CELL_CHARS", 100000)
+    with pytest.raises(ValidationError) as refused:
+        evidence_pack_export(actor=world.zj_inspector, case=case)
+    assert "summary" in str(refused.value)
+    assert not case.packs.exists()
+    response = api_as(world.zj_inspector).post(f"/api/v1/counterfeit-cases/{case.pk}/packs/")
+    assert response.status_code == 400
+
+
+def test_the_command_names_this_exact_pack(pack, tmp_path):
+    code, out = _command(str(_copy(pack, tmp_path)))
+    assert code == 0 and "this exact pack" in out
+
+
+def test_a_replaced_summary_is_caught_by_the_zip_hash_online(pack, tmp_path):
+    forged = tmp_path / "forged.zip"
+    _rezip(_copy(pack, tmp_path), forged, lambda entries: {**entries, "summary.pdf": b"%PDF-1.4 forged"})
+    assert packs.verify_pack(forged).ok  # the manifest still matches: offline, nothing shows
+    code, out = _command(str(forged))
+    assert code == 1 and "ZIP differs" in out and out.splitlines()[-1] == "FAILED problems=1"
+
+
+def test_entries_beyond_a_packs_are_reported(pack, tmp_path):
+    extra, missing = tmp_path / "extra.zip", tmp_path / "missing.zip"
+    _rezip(_copy(pack, tmp_path), extra, lambda entries: {**entries, "notes.txt": b"planted"})
+    assert any("notes.txt" in p and "not part of an evidence pack" in p for p in packs.verify_pack(extra).problems)
+    _rezip(_copy(pack, tmp_path), missing, lambda entries: {**entries, "README.txt": None})
+    assert any("README.txt" in p for p in packs.verify_pack(missing).problems)
+
+
+def test_an_item_record_changed_in_the_manifest_breaks_the_chain(pack, tmp_path):
+    forged = tmp_path / "forged.zip"
+
+    def move(manifest):
+        manifest["items"][0]["place"] = "别处"
+
+    _rezip(_copy(pack, tmp_path), forged, _edit_manifest(move))
+    problems = packs.verify_pack(forged).problems
+    assert any("Chain of custody" in p and "record of the item" in p for p in problems), problems
+
+
+def test_an_oversized_sha256sums_is_not_read(pack, tmp_path, monkeypatch):
+    monkeypatch.setattr(packs, "_SUMS_LIMIT", 100)
+    problems = packs.verify_pack(_copy(pack, tmp_path)).problems
+    assert any("SHA256SUMS is too large" in p for p in problems)
+
+
+def _rehashed(change):
+    """Change the manifest, then rehash its custody chain and head (so the walk reaches the odd value)."""
+
+    def forge(manifest):
+        change(manifest)
+        prev = custody.GENESIS_HASH
+        for event in manifest["custody"]:
+            event["prev_hash"] = prev
+            event["hash"] = prev = custody.compute_hash(event)
+        manifest["custody_head"]["hash"] = prev
+
+    return forge
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        _rehashed(lambda m: m["custody"][0].update(evidence_id=[1])),
+        _rehashed(lambda m: m["custody"][0].update(evidence_id={"x": 1})),
+        lambda m: m["items"][0].update(id=[1, 2]),
+        lambda m: m["items"][0].update(id={"a": 1}),
+        lambda m: m["custody"][0].update(evidence_id=[1]),
+        lambda m: m["custody"][0].update(evidence_id={"x": 1}),
+        lambda m: m["custody_head"].update(seq=[5], hash={"h": 1}),
+        lambda m: m["items"][0].update(collected_at="0001-01-01T00:00:00+14:00", sha256=["x"], size={}),
+    ],
+    ids=[
+        "rehashed-event-item-list",
+        "rehashed-event-item-dict",
+        "item-id-list",
+        "item-id-dict",
+        "event-item-list",
+        "event-item-dict",
+        "head",
+        "odd-item-fields",
+    ],
+)
+def test_a_forged_manifest_with_odd_types_is_a_report_not_a_traceback(pack, tmp_path, forge):
+    forged = tmp_path / "forged.zip"
+    _rezip(_copy(pack, tmp_path), forged, _edit_manifest(forge))
+    report = packs.verify_pack(forged)
+    assert not report.ok and not any("could not be checked" in p for p in report.problems), report.problems
+    code, out = _command(str(forged), "--offline")
+    assert code == 1 and out.splitlines()[-1].startswith("FAILED problems=")
