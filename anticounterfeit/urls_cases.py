@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
+    path("cases/<int:pk>/links/", views.case_links, name="case_links"),
     path("cases/<int:pk>/unassign/", views.case_unassign, name="case_unassign"),
     path(
         "cases/<int:pk>/documents/<int:document_pk>/download/",

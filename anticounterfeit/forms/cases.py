@@ -289,3 +289,15 @@ def step_form(action: str, case: CounterfeitCase, data=None, files=None) -> form
         return approve_form(case, data, files)
     # Each step's form has its own prefix: several are on one page, and their field ids stay apart.
     return STEP_FORMS[action](data, files, prefix=action)
+
+
+class CaseLinkForm(ServiceErrorsMixin, forms.Form):
+    """Link more of what the case involves (ids, as on the case-opening form)."""
+
+    products = IdListField(label=_("Products"), required=False, help_text=_("Ids of approved product filings."))
+    enterprises = IdListField(
+        label=_("Enterprises involved"), required=False, help_text=_("Ids of approved enterprise filings.")
+    )
+    signals = IdListField(label=_("Risk signals"), required=False, help_text=_("Numbers of risk signals."))
+    investigations = IdListField(label=_("Investigations"), required=False, help_text=_("Ids of investigations."))
+    rights_holders = IdListField(label=_("Rights holders"), required=False, help_text=_("Ids of rights holders."))

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anticounterfeit import services
 from anticounterfeit.choices import CASE_PROCEDURE, HEARING_REQUEST_DAYS, MIN_HANDLERS, CaseDuty, CaseStatus
 from anticounterfeit.filtersets.cases import CounterfeitCaseFilterSet
-from anticounterfeit.forms.cases import CaseAssignForm, CaseCreateForm, CaseUnassignForm, step_form
+from anticounterfeit.forms.cases import CaseAssignForm, CaseCreateForm, CaseLinkForm, CaseUnassignForm, step_form
 from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase, Evidence
 from anticounterfeit.tables.cases import CounterfeitCaseTable
 from anticounterfeit.views.evidence import _download, case_panel_context
@@ -240,6 +240,7 @@ def case_detail(request, pk: int):
         "steps": steps,
         "my_duties": [CaseDuty(d).label for d in sorted(my_duties)],
         "may_assign": "assign" in allowed,
+        "link_form": CaseLinkForm(prefix="links") if "links" in allowed else None,
         "assign_form": CaseAssignForm(case=case, prefix="assign") if "assign" in allowed else None,
         "unassign_form": CaseUnassignForm(case=case, prefix="unassign") if "unassign" in allowed else None,
         "evidence_count": evidence_count,
@@ -291,6 +292,26 @@ def case_action(request, pk: int, action: str):
         messages.success(
             request, _("Done: the case is now %(status)s.") % {"status": case.get_status_display().lower()}
         )
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_links(request, pk: int):
+    """Link more products, enterprises, risk signals, investigations or rights holders to the case."""
+    case = _case(request, pk)
+    form = CaseLinkForm(request.POST, prefix="links")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect(case)
+    try:
+        services.case_link(actor=request.user, case=case, **form.cleaned_data)
+    except (PermissionDenied, ValidationError) as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("The links were added."))
     return redirect(case)
 
 

@@ -4,8 +4,6 @@ of the steps the reader may take now, one POST per step, assignments; access per
 from __future__ import annotations
 
 import pytest
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,20 +16,6 @@ pytestmark = pytest.mark.django_db
 __all__ = ["people"]  # the fixture, shared
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture(autouse=True)
-def evidence_panel(settings, tmp_path):
-    """The evidence panel is another part's template: an empty one stands in until it lands."""
-    try:
-        get_template("anticounterfeit/evidence/_case_panel.html")
-    except TemplateDoesNotExist:
-        folder = tmp_path / "templates" / "anticounterfeit" / "evidence"
-        folder.mkdir(parents=True)
-        (folder / "_case_panel.html").write_text('<div data-testid="evidence-panel"></div>')
-        settings.TEMPLATES = [
-            {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "templates"]}
-        ]
 
 
 def page(client, user, url, **extra):
@@ -250,3 +234,21 @@ def test_the_case_page_costs_a_fixed_number_of_queries(client, people, django_as
         case.assignments.create(user=UserFactory(bureau=people.world.zj), duty="handler")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(detail(case), **EN).status_code == 200
+
+
+def test_a_handler_links_more_from_the_case_page(people, client):
+    from risk_monitoring.models import RiskSignal
+
+    case = opened(people)
+    signal = RiskSignal.objects.create(source="complaint", title="假冒投诉", competent_bureau=people.world.zj)
+    client.force_login(people.handler)
+    page = client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert b'data-testid="case-links-form"' in page.content
+    response = client.post(f"/anticounterfeit/cases/{case.pk}/links/", {"links-signals": str(signal.pk)})
+    assert response.status_code == 302
+    assert list(case.signals.all()) == [signal]
+    # Someone not on the case: 404, nothing linked.
+    client.force_login(people.world.gd_inspector)
+    other = RiskSignal.objects.create(source="complaint", title="另一投诉", competent_bureau=people.world.zj)
+    assert client.post(f"/anticounterfeit/cases/{case.pk}/links/", {"links-signals": str(other.pk)}).status_code == 404
+    assert list(case.signals.all()) == [signal]

@@ -70,3 +70,19 @@ def test_medians_come_after_the_warm_up_and_pair_each_figure_with_its_baseline()
     samples = iter([(100.0, 100.0), (3.0, 1.0), (1.0, 2.0), (2.0, 3.0), (9.0, 9.0), (4.0, 0.5)])
     assert timing.medians(lambda: next(samples), runs=5, warmups=1) == [3.0, 2.0]
     assert timing.RUNS >= 5
+
+
+@pytest.mark.django_db
+def test_the_evidence_pack_benchmark_verifies_a_real_pack_beside_both_floors():
+    from bench import evidence_pack
+
+    figures = evidence_pack.run(0.002)  # 20 files, about 200 KB: a pack exported, then verified
+    assert figures["evidence_pack_files"] == 20
+    for name in (
+        "evidence_pack_verify_s",
+        "evidence_pack_sha256sum_s",
+        "evidence_pack_verify_ratio",
+        "evidence_pack_hash_floor_s",
+        "evidence_pack_hash_floor_ratio",
+    ):
+        assert figures[name] > 0, name
