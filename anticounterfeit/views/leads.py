@@ -217,11 +217,12 @@ def lead_detail(request, pk: int):
             "may_reopen": lead_services.may_reopen(user, lead),
             "may_merge": may_merge,
             "merge_cases": cases,
-            "dismiss_form": LeadDismissForm(),
-            "reopen_form": LeadReopenForm(),
-            "merge_form": LeadMergeForm(cases=cases),
+            # Several forms on one page: ids of their own (the posted names stay the same).
+            "dismiss_form": LeadDismissForm(auto_id="id_dismiss_%s"),
+            "reopen_form": LeadReopenForm(auto_id="id_reopen_%s"),
+            "merge_form": LeadMergeForm(cases=cases, auto_id="id_merge_%s"),
             "attachments": list(lead_services.lead_attachments(lead)),
-            "attachment_form": LeadAttachmentForm(),
+            "attachment_form": LeadAttachmentForm(auto_id="id_attachment_%s"),
         },
     )
 

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 
 from accounts.choices import Role
+from anticounterfeit import services as counterfeit
 from catalogues.models import CatalogueEdition
 from filings import services
 from imports.choices import BatchStatus
@@ -75,7 +76,24 @@ def data(world):
     draft = services.product_create(actor=world.alice, enterprise=alice_co, **{**TOY, "gtin": "", "model": "10699"})
     submitted = services.product_create(actor=world.alice, enterprise=alice_co, **{**TOY, "gtin": "", "model": "10700"})
     services.product_submit(actor=world.alice, product=submitted)
+    # Anti-counterfeiting (issue 12): a lead, and a case proposed from another with a physical item of evidence
+    lead = counterfeit.lead_create(
+        actor=world.zj_inspector,
+        channel="rights_holder",
+        title="店铺销售仿冒运动鞋",
+        brand="AURORA",
+        enterprise=alice_co.pk,
+        urls=["https://shop.example.cn/1"],
+        rights_holder="极光运动用品有限公司",
+    )
+    source = counterfeit.lead_create(actor=world.zj_inspector, channel="informant", title="举报仿冒手表")
+    case = counterfeit.case_create(actor=world.zj_inspector, leads=[source.pk], description="涉嫌销售仿冒手表")
+    counterfeit.evidence_add(
+        actor=world.zj_inspector, case=case, kind="physical", quantity=3, unit="只", description="仿冒手表 3 只"
+    )
     return {
+        "lead": lead,
+        "case": case,
         "enterprise": alice_co,
         "waiting": waiting,
         "product": toy,
@@ -92,7 +110,14 @@ def pages_of(role: str, data) -> list[str]:
     the inspector's pages carry the decisions and verification forms, the enterprise's the forms to
     file and declare; the bureau administrator and headquarters add their own home and queues."""
     if role == "bureau_admin":
-        return ["/", "/filings/review/", "/accounts/bureaus/", "/risks/dashboard/"]
+        return [
+            "/",
+            "/filings/review/",
+            "/accounts/bureaus/",
+            "/risks/dashboard/",
+            f"/anticounterfeit/cases/{data['case'].pk}/",
+            "/anticounterfeit/rights-holders/",
+        ]
     if role == "hq":
         return ["/", "/filings/review/", "/imports/verifications/", "/catalogues/upload/", "/risks/dashboard/"]
     shared = [
@@ -128,6 +153,13 @@ def pages_of(role: str, data) -> list[str]:
         "/imports/verifications/",
         "/partnerships/",
         "/accounts/bureaus/",
+        "/anticounterfeit/leads/",
+        f"/anticounterfeit/leads/{data['lead'].pk}/",
+        "/anticounterfeit/leads/new/",
+        "/anticounterfeit/cases/",
+        f"/anticounterfeit/cases/{data['case'].pk}/",
+        f"/anticounterfeit/cases/new/?leads={data['lead'].pk}",
+        f"/anticounterfeit/cases/{data['case'].pk}/evidence/add/",
     ]
 
 
