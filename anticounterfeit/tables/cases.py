@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anticounterfeit.models import CounterfeitCase
 from cbec_supervision.tables import BaseTable, DateTimeColumn
@@ -17,10 +18,10 @@ class CounterfeitCaseTable(BaseTable):
     title = tables.Column(verbose_name=_("Title"), orderable=True)
     brand = tables.Column(verbose_name=_("Brand"), orderable=True)
     party = tables.Column(
-        verbose_name=_("Party"), accessor="party_name", order_by=("party_name",), orderable=True, empty_values=()
+        verbose_name=pgettext_lazy("counterfeit case", "Party"), accessor="party_name", order_by=("party_name",), orderable=True, empty_values=()
     )
     status = tables.Column(verbose_name=_("Status"), orderable=True)
-    opened_at = DateTimeColumn(verbose_name=_("Opened"), orderable=True)
+    opened_at = DateTimeColumn(verbose_name=pgettext_lazy("counterfeit case", "Opened"), orderable=True)
 
     class Meta(BaseTable.Meta):
         model = CounterfeitCase
