@@ -18,7 +18,11 @@ class CounterfeitCaseTable(BaseTable):
     title = tables.Column(verbose_name=_("Title"), orderable=True)
     brand = tables.Column(verbose_name=_("Brand"), orderable=True)
     party = tables.Column(
-        verbose_name=pgettext_lazy("counterfeit case", "Party"), accessor="party_name", order_by=("party_name",), orderable=True, empty_values=()
+        verbose_name=pgettext_lazy("counterfeit case", "Party"),
+        accessor="party_name",
+        order_by=("party_name",),
+        orderable=True,
+        empty_values=(),
     )
     status = tables.Column(verbose_name=_("Status"), orderable=True)
     opened_at = DateTimeColumn(verbose_name=pgettext_lazy("counterfeit case", "Opened"), orderable=True)
