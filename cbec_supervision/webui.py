@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 
@@ -15,6 +19,26 @@ def show_refusal(request, exc: Exception) -> None:
     else:
         for message in exc.messages:
             messages.error(request, message)
+
+
+def act_on_form(
+    request, form, act: Callable[[dict[str, Any]], object], *, done: str | Callable[[], str], then: Any
+) -> HttpResponse:
+    """The POST of a small form on an object's page: a valid form's data goes to ``act`` (a service call);
+    the form's errors, or the service's refusal, show as error messages, success as ``done`` (text, or a
+    function giving it once the service ran); then back to ``then`` (the object, or a URL)."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect(then)
+    try:
+        act(form.cleaned_data)
+    except (PermissionDenied, ValidationError) as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, done() if callable(done) else done)
+    return redirect(then)
 
 
 def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:

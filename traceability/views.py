@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cbec_supervision.lists import list_page
-from cbec_supervision.webui import file_response, show_refusal, staff_only
+from cbec_supervision.webui import act_on_form, file_response, show_refusal, staff_only
 from risk_monitoring.models import RiskSignal, Sampling
 from traceability import notice_objects, selectors, services
 from traceability.filtersets import InterBureauNoticeFilterSet, InvestigationFilterSet
@@ -86,18 +86,13 @@ def notice_acknowledge(request, pk: int):
     staff_only(request.user)
     notice = get_object_or_404(InterBureauNotice.objects.visible_to(request.user), pk=pk)
     form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(notice)
-    try:
-        services.notice_acknowledge(actor=request.user, notice=notice, note=form.cleaned_data["note"])
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, _("The notice was acknowledged."))
-    return redirect(notice)
+    return act_on_form(
+        request,
+        form,
+        lambda data: services.notice_acknowledge(actor=request.user, notice=notice, note=data["note"]),
+        done=_("The notice was acknowledged."),
+        then=notice,
+    )
 
 
 @login_required
@@ -281,18 +276,7 @@ def investigation_detail(request, pk: int):
 def _investigation_action(request, pk: int, form, act, done: str):
     """Run ``act(investigation, cleaned_data)`` on a valid form; show the refusal or ``done``."""
     investigation = _investigation(request, pk)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(investigation)
-    try:
-        act(investigation, form.cleaned_data)
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(investigation)
+    return act_on_form(request, form, lambda data: act(investigation, data), done=done, then=investigation)
 
 
 @login_required

@@ -29,7 +29,7 @@ from anticounterfeit.models import CaseAssignment, CaseDocument, CounterfeitCase
 from anticounterfeit.tables.cases import CounterfeitCaseTable
 from anticounterfeit.views.evidence import _download, case_panel_context
 from cbec_supervision.lists import list_page
-from cbec_supervision.webui import show_refusal, staff_only
+from cbec_supervision.webui import act_on_form, show_refusal, staff_only
 
 #: each step: its heading, its button, the button's colour, and the service call from the form's data
 _Act = Callable[[Any, CounterfeitCase, dict[str, Any]], Any]
@@ -277,22 +277,13 @@ def case_action(request, pk: int, action: str):
         raise Http404
     case = _case(request, pk)
     form = step_form(action, case, request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(case)
     _heading, _button, _colour, act = STEPS[action]
-    try:
-        act(request.user, case, form.cleaned_data)
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
+
+    def done() -> str:
         case.refresh_from_db()
-        messages.success(
-            request, _("Done: the case is now %(status)s.") % {"status": case.get_status_display().lower()}
-        )
-    return redirect(case)
+        return _("Done: the case is now %(status)s.") % {"status": case.get_status_display().lower()}
+
+    return act_on_form(request, form, lambda data: act(request.user, case, data), done=done, then=case)
 
 
 @login_required
@@ -301,18 +292,13 @@ def case_links(request, pk: int):
     """Link more products, enterprises, risk signals, investigations or rights holders to the case."""
     case = _case(request, pk)
     form = CaseLinkForm(request.POST, prefix="links")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(case)
-    try:
-        services.case_link(actor=request.user, case=case, **form.cleaned_data)
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, _("The links were added."))
-    return redirect(case)
+    return act_on_form(
+        request,
+        form,
+        lambda data: services.case_link(actor=request.user, case=case, **data),
+        done=_("The links were added."),
+        then=case,
+    )
 
 
 @login_required
@@ -320,26 +306,20 @@ def case_links(request, pk: int):
 def case_assign(request, pk: int):
     case = _case(request, pk)
     form = CaseAssignForm(request.POST, case=case, prefix="assign")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(case)
-    data = form.cleaned_data
-    try:
-        services.case_assign(
+    return act_on_form(
+        request,
+        form,
+        lambda data: services.case_assign(
             actor=request.user,
             case=case,
             user=data["user"],
             duty=data["duty"],
             reason=data["reason"],
             replace=data["replace"],
-        )
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, _("The officer was assigned."))
-    return redirect(case)
+        ),
+        done=_("The officer was assigned."),
+        then=case,
+    )
 
 
 @login_required
@@ -347,19 +327,13 @@ def case_assign(request, pk: int):
 def case_unassign(request, pk: int):
     case = _case(request, pk)
     form = CaseUnassignForm(request.POST, case=case, prefix="unassign")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(case)
-    try:
-        services.case_unassign(
-            actor=request.user, assignment=form.cleaned_data["assignment"], reason=form.cleaned_data["reason"]
-        )
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, _("The assignment has ended."))
+    response = act_on_form(
+        request,
+        form,
+        lambda data: services.case_unassign(actor=request.user, assignment=data["assignment"], reason=data["reason"]),
+        done=_("The assignment has ended."),
+        then=case,
+    )
     if not CounterfeitCase.objects.visible_to(request.user).filter(pk=case.pk).exists():
-        return redirect("anticounterfeit:case_list")
-    return redirect(case)
+        return redirect("anticounterfeit:case_list")  # their own assignment ended: the case is gone for them
+    return response

@@ -34,7 +34,7 @@ from anticounterfeit.services import leads as lead_services
 from anticounterfeit.services import rights_holders as holder_services
 from anticounterfeit.tables.leads import CounterfeitLeadTable, RightsHolderTable
 from cbec_supervision.lists import list_page
-from cbec_supervision.webui import show_refusal, staff_only
+from cbec_supervision.webui import act_on_form, show_refusal, staff_only
 
 # --- leads -----------------------------------------------------------------------------------------
 
@@ -233,40 +233,21 @@ def lead_attachment(request, pk: int):
     """Attach a file to the lead (multipart ``file``)."""
     lead = _lead(request, pk)
     form = LeadAttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(lead)
-    try:
-        lead_services.lead_attach(
-            actor=request.user,
-            lead=lead,
-            upload=form.cleaned_data["file"],
-            description=form.cleaned_data["description"],
-        )
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, _("The file is attached."))
-    return redirect(lead)
+    return act_on_form(
+        request,
+        form,
+        lambda data: lead_services.lead_attach(
+            actor=request.user, lead=lead, upload=data["file"], description=data["description"]
+        ),
+        done=_("The file is attached."),
+        then=lead,
+    )
 
 
 def _lead_action(request, pk: int, form, act, done: str):
     """Run ``act(lead, cleaned_data)`` on a valid form; show the refusal or ``done``."""
     lead = _lead(request, pk)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(lead)
-    try:
-        act(lead, form.cleaned_data)
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(lead)
+    return act_on_form(request, form, lambda data: act(lead, data), done=done, then=lead)
 
 
 @login_required
@@ -460,11 +441,15 @@ def rights_holder_authorisation(request, pk: int):
     user = request.user
     holder = _holder(request, pk)
     form = AuthorisationForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(holder)
+    return act_on_form(
+        request,
+        form,
+        lambda data: holder_services.rights_holder_attach(
+            actor=user, holder=holder, upload=data["file"], description=data["description"]
+        ),
+        done=_("The authorisation document is added."),
+        then=holder,
+    )
     try:
         holder_services.rights_holder_attach(
             actor=user, holder=holder, upload=form.cleaned_data["file"], description=form.cleaned_data["description"]
