@@ -22,6 +22,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class BureauYearSequence(models.Model):
+    """The last number issued per bureau and year, for case numbers (``ZJ2026T000001``): numbers are never
+    reused. Each app keeps its own table (its own numbers); ``issue_number`` takes the next one."""
+
+    bureau = models.ForeignKey("accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id}/{self.year}: {self.last}"
+
+    @classmethod
+    def issue_number(cls, bureau) -> tuple[int, int]:
+        """(this year, the next number of ``bureau`` this year). Locks the row until the transaction ends."""
+        year = timezone.localdate().year
+        cls._default_manager.get_or_create(bureau=bureau, year=year)
+        sequence = cls._default_manager.select_for_update().get(bureau=bureau, year=year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+        return year, sequence.last
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an audit event."""
 

@@ -22,7 +22,7 @@ from anticounterfeit.choices import (
     DecisionKind,
     ServiceMethod,
 )
-from cbec_supervision.models import TimeStampedModel
+from cbec_supervision.models import BureauYearSequence, TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 
 
@@ -180,20 +180,13 @@ class CounterfeitCase(TimeStampedModel):
         return self.status in CASE_OPEN
 
 
-class CaseSequence(models.Model):
+class CaseSequence(BureauYearSequence):
     """The last case number issued per bureau and year (``ZJ2026AC000001``): numbers are never reused."""
-
-    bureau = models.ForeignKey("accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
         verbose_name = _("counterfeit case number sequence")
         verbose_name_plural = _("counterfeit case number sequences")
         constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="unique_counterfeit_case_sequence")]
-
-    def __str__(self) -> str:
-        return f"{self.bureau_id}/{self.year}: {self.last}"
 
 
 class CaseAssignmentQuerySet(ScopedQuerySet):

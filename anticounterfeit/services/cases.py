@@ -76,12 +76,8 @@ from traceability.models import Investigation
 def case_number_issue(*, bureau: Bureau) -> str:
     """The next case number of ``bureau`` this year: ``<code><year>AC<6 digits>``. Locks the row; numbers
     are never reused."""
-    year = timezone.localdate().year
-    CaseSequence.objects.get_or_create(bureau=bureau, year=year)
-    sequence = CaseSequence.objects.select_for_update().get(bureau=bureau, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{bureau.code}{year}AC{sequence.last:06d}"
+    year, number = CaseSequence.issue_number(bureau)
+    return f"{bureau.code}{year}AC{number:06d}"
 
 
 # --- links -----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cbec_supervision.models import TimeStampedModel
+from cbec_supervision.models import BureauYearSequence, TimeStampedModel
 from cbec_supervision.scoping import ScopedQuerySet
 from traceability.choices import (
     INVESTIGATION_OPEN,
@@ -154,20 +154,13 @@ class Investigation(TimeStampedModel):
         return self.status in INVESTIGATION_OPEN
 
 
-class InvestigationSequence(models.Model):
+class InvestigationSequence(BureauYearSequence):
     """The last case number issued per bureau and year (``ZJ2026T000001``): numbers are never reused."""
-
-    bureau = models.ForeignKey("accounts.Bureau", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
         verbose_name = _("investigation number sequence")
         verbose_name_plural = _("investigation number sequences")
         constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="unique_investigation_sequence")]
-
-    def __str__(self) -> str:
-        return f"{self.bureau_id}/{self.year}: {self.last}"
 
 
 class InvestigationEventQuerySet(ScopedQuerySet):

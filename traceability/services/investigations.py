@@ -104,12 +104,8 @@ def lead_bureau_for(*, platform: EnterpriseFiling | None, enterprise: Enterprise
 
 def case_number_issue(*, bureau: Bureau) -> str:
     """The next case number of ``bureau`` this year: ``<code><year>T<6 digits>``. Locks the row."""
-    year = timezone.localdate().year
-    InvestigationSequence.objects.get_or_create(bureau=bureau, year=year)
-    sequence = InvestigationSequence.objects.select_for_update().get(bureau=bureau, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{bureau.code}{year}T{sequence.last:06d}"
+    year, number = InvestigationSequence.issue_number(bureau)
+    return f"{bureau.code}{year}T{number:06d}"
 
 
 def _pk(value: Any) -> Any:
