@@ -444,3 +444,27 @@ def _move(
     case.save(update_fields=["status", *fields, "updated_at"])
     audit_record(actor=actor, action=action, obj=case, before=before, after=snapshot(case), reason=reason)
     return case
+
+
+def _advance(
+    *,
+    actor: User,
+    case: CounterfeitCase,
+    target: str,
+    action: str,
+    document: tuple[str, str, str, UploadedFile | None, tuple[str, str]],
+    values: dict[str, Any] | None = None,
+    reason: str = "",
+) -> CounterfeitCase:
+    """The end of every step that moves a case: the case must then hold the documents ``target`` needs (the
+    step's own among them); the step's document (kind, text, number, signed copy, its checked type and
+    hash) is written, ``values`` set on the case, the case moved to ``target``; audited before and after."""
+    kind, text, number, upload, checked = document
+    _check_documents(case, target, kind)
+    before = snapshot(case)
+    _document(case, actor, kind, text, number, upload, checked)
+    for name, value in (values or {}).items():
+        setattr(case, name, value)
+    return _move(
+        actor=actor, case=case, target=target, action=action, before=before, fields=list(values or {}), reason=reason
+    )

@@ -45,6 +45,7 @@ from anticounterfeit.services.case_support import (
     _NUMBER_LIMIT,
     _TITLE_LIMIT,
     _active,
+    _advance,
     _assignments,
     _check_documents,
     _check_upload,
@@ -320,16 +321,12 @@ def case_refuse_opening(
     errors: dict[str, list[str]] = {}
     reason, number, checked = _step_inputs(reason, number, upload, errors, text_field="reason")
     _fail(errors)
-    _check_documents(case, CaseStatus.NOT_OPENED, CaseDocumentKind.OPENING_REFUSAL)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.OPENING_REFUSAL, reason, number, upload, checked)
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.NOT_OPENED,
         action=AuditAction.REJECT,
-        before=before,
-        fields=[],
+        document=(CaseDocumentKind.OPENING_REFUSAL, reason, number, upload, checked),
         reason=reason,
     )
 

@@ -33,7 +33,7 @@ from anticounterfeit.models import (
 from anticounterfeit.services.case_support import (
     _NUMBER_LIMIT,
     _active,
-    _check_documents,
+    _advance,
     _check_upload,
     _document,
     _fail,
@@ -42,7 +42,6 @@ from anticounterfeit.services.case_support import (
     _locked,
     _moment,
     _money,
-    _move,
     _person,
     _quantity,
     _step_inputs,
@@ -88,17 +87,13 @@ def case_submit_for_review(
     if not _current_evidence_count(case):
         errors["evidence"] = [_("The case holds no evidence yet.")]
     _fail(errors)
-    _check_documents(case, CaseStatus.REVIEW, CaseDocumentKind.INVESTIGATION_REPORT)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.INVESTIGATION_REPORT, report_text, number, upload, checked)
-    case.submitted_for_review_at = timezone.now()
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.REVIEW,
         action=AuditAction.SUBMIT,
-        before=before,
-        fields=["submitted_for_review_at"],
+        document=(CaseDocumentKind.INVESTIGATION_REPORT, report_text, number, upload, checked),
+        values={"submitted_for_review_at": timezone.now()},
     )
 
 
@@ -122,18 +117,13 @@ def case_review(
     errors: dict[str, list[str]] = {}
     opinion, number, checked = _step_inputs(opinion, number, upload, errors, text_field="opinion")
     _fail(errors)
-    _check_documents(case, CaseStatus.NOTICE, CaseDocumentKind.REVIEW_OPINION)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.REVIEW_OPINION, opinion, number, upload, checked)
-    case.reviewed_at = timezone.now()
-    case.reviewed_by = user
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.NOTICE,
         action=AuditAction.REVIEW,
-        before=before,
-        fields=["reviewed_at", "reviewed_by"],
+        document=(CaseDocumentKind.REVIEW_OPINION, opinion, number, upload, checked),
+        values={"reviewed_at": timezone.now(), "reviewed_by": user},
     )
 
 
@@ -150,16 +140,12 @@ def case_return(
     errors: dict[str, list[str]] = {}
     reason, number, checked = _step_inputs(reason, number, upload, errors, text_field="reason")
     _fail(errors)
-    _check_documents(case, CaseStatus.INVESTIGATING, CaseDocumentKind.REVIEW_RETURN)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.REVIEW_RETURN, reason, number, upload, checked)
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.INVESTIGATING,
         action=AuditAction.RETURN,
-        before=before,
-        fields=[],
+        document=(CaseDocumentKind.REVIEW_RETURN, reason, number, upload, checked),
         reason=reason,
     )
 
@@ -303,34 +289,23 @@ def case_decide(
             }
         ]
     _fail(errors)
-    _check_documents(case, CaseStatus.DECIDED, CaseDocumentKind.DECISION)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.DECISION, text, decision_no, upload, checked)
-    case.decision_kind = decision_kind
-    case.decision_no = decision_no
-    case.decided_at = timezone.now()
-    case.decided_by = user
-    case.fine_amount_cny = fine
-    case.illegal_gains_cny = gains
-    if goods is not None:
-        case.goods_value_cny = goods
-    case.confiscated_quantity = quantity
-    return _move(
+    values = {
+        "decision_kind": decision_kind,
+        "decision_no": decision_no,
+        "decided_at": timezone.now(),
+        "decided_by": user,
+        "fine_amount_cny": fine,
+        "illegal_gains_cny": gains,
+        "goods_value_cny": case.goods_value_cny if goods is None else goods,
+        "confiscated_quantity": quantity,
+    }
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.DECIDED,
         action=AuditAction.DECIDE,
-        before=before,
-        fields=[
-            "decision_kind",
-            "decision_no",
-            "decided_at",
-            "decided_by",
-            "fine_amount_cny",
-            "illegal_gains_cny",
-            "goods_value_cny",
-            "confiscated_quantity",
-        ],
+        document=(CaseDocumentKind.DECISION, text, decision_no, upload, checked),
+        values=values,
     )
 
 
@@ -359,18 +334,13 @@ def case_record_service(
     if moment is not None and case.decided_at is not None and moment < case.decided_at - dt.timedelta(minutes=5):
         errors["served_at"] = [_("The service follows the decision.")]
     _fail(errors)
-    _check_documents(case, CaseStatus.SERVED, CaseDocumentKind.SERVICE_RECEIPT)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.SERVICE_RECEIPT, text, number, upload, checked)
-    case.served_at = moment
-    case.service_method = method
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.SERVED,
         action=AuditAction.SERVE,
-        before=before,
-        fields=["served_at", "service_method"],
+        document=(CaseDocumentKind.SERVICE_RECEIPT, text, number, upload, checked),
+        values={"served_at": moment, "service_method": method},
     )
 
 
@@ -397,18 +367,13 @@ def case_record_enforcement(
     text, number, checked = _step_inputs(text, number, upload, errors)
     paid = _money(fine_paid_cny, "fine_paid_cny", errors)
     _fail(errors)
-    _check_documents(case, CaseStatus.ENFORCEMENT, CaseDocumentKind.ENFORCEMENT_RECORD)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.ENFORCEMENT_RECORD, text, number, upload, checked)
-    case.fine_paid_cny = paid
-    case.enforced_at = timezone.now()
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.ENFORCEMENT,
         action=AuditAction.UPDATE,
-        before=before,
-        fields=["fine_paid_cny", "enforced_at"],
+        document=(CaseDocumentKind.ENFORCEMENT_RECORD, text, number, upload, checked),
+        values={"fine_paid_cny": paid, "enforced_at": timezone.now()},
     )
 
 
@@ -435,18 +400,13 @@ def case_transfer(
     text, number, checked = _step_inputs(text, number, upload, errors)
     transferred_to = _text(transferred_to, "transferred_to", errors, required=True, limit=200)
     _fail(errors)
-    _check_documents(case, CaseStatus.TRANSFERRED, CaseDocumentKind.TRANSFER_LETTER)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.TRANSFER_LETTER, text, number, upload, checked)
-    case.transferred_to = transferred_to
-    case.transferred_at = timezone.now()
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.TRANSFERRED,
         action=AuditAction.TRANSFER,
-        before=before,
-        fields=["transferred_to", "transferred_at"],
+        document=(CaseDocumentKind.TRANSFER_LETTER, text, number, upload, checked),
+        values={"transferred_to": transferred_to, "transferred_at": timezone.now()},
     )
 
 
@@ -467,16 +427,11 @@ def case_close(
     errors: dict[str, list[str]] = {}
     summary, number, checked = _step_inputs(summary, number, upload, errors, text_field="summary")
     _fail(errors)
-    _check_documents(case, CaseStatus.CLOSED, CaseDocumentKind.CLOSING_REPORT)
-    before = snapshot(case)
-    _document(case, user, CaseDocumentKind.CLOSING_REPORT, summary, number, upload, checked)
-    case.closed_at = timezone.now()
-    case.closed_by = user
-    return _move(
+    return _advance(
         actor=user,
         case=case,
         target=CaseStatus.CLOSED,
         action=AuditAction.CLOSE,
-        before=before,
-        fields=["closed_at", "closed_by"],
+        document=(CaseDocumentKind.CLOSING_REPORT, summary, number, upload, checked),
+        values={"closed_at": timezone.now(), "closed_by": user},
     )
