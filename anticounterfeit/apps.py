@@ -9,7 +9,8 @@ class AnticounterfeitConfig(AppConfig):
     verbose_name = _("Anti-counterfeiting")
 
     def ready(self) -> None:
-        from anticounterfeit.selectors import home_queues
+        from anticounterfeit.selectors import home_queues, register_searchers
         from cbec_supervision.home import register_queues
 
         register_queues(home_queues)
+        register_searchers()

@@ -190,8 +190,9 @@ def test_each_kind_costs_one_query_however_many_match(world, goods):
     few = queries_for(world.zj_admin, "水壶")
     ProductFilingFactory.create_batch(15, enterprise=world.alice_co, name="水壶", status="submitted")
     assert queries_for(world.zj_admin, "水壶") == few
-    # a name is searched in every kind that has one: enterprises, products (batches have none)
-    assert few == 2
+    # a name is searched in every kind that has one: enterprises, products, counterfeit cases and leads
+    # (batches have none)
+    assert few == 4
 
 
 def test_each_group_is_capped(world):
