@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -59,8 +59,14 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> tuple[str, str]:
-    """Validate size and type by content; return (mime type, sha256). Raises ValidationError."""
+def check_upload(
+    upload: UploadedFile, *, max_bytes: int | None = None, more_types: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """Validate size and type by content; return (mime type, sha256). Raises ValidationError.
+
+    ``more_types`` (extension -> MIME type the content must be detected as) widens ``ALLOWED_TYPES`` for
+    one kind of upload (evidence takes recordings and phone videos)."""
+    allowed_types = {**ALLOWED_TYPES, **(more_types or {})}
     limit = max_bytes if max_bytes is not None else settings.ATTACHMENT_MAX_BYTES
     name = upload.name or ""
     suffix = PurePath(name).suffix.lower()
@@ -82,17 +88,17 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> tuple
         if not _looks_like_text(head):
             raise ValidationError({"file": [_("The file does not contain text, as its name says.")]})
         mime = TEXT_TYPES[suffix]
-    elif suffix in ALLOWED_TYPES:
+    elif suffix in allowed_types:
         kind = filetype.guess(head)
         detected = kind.mime if kind else None
-        expected = ALLOWED_TYPES[suffix]
+        expected = allowed_types[suffix]
         if detected != expected and not (suffix in _ZIP_CONTAINERS and detected == "application/zip"):
             raise ValidationError(
                 {"file": [_("The content of the file is not %(ext)s, as its name says.") % {"ext": suffix}]}
             )
         mime = expected
     else:
-        allowed = ", ".join(sorted(ALLOWED_TYPES | TEXT_TYPES))
+        allowed = ", ".join(sorted(allowed_types | TEXT_TYPES))
         raise ValidationError(
             {"file": [_("Files of this type are not accepted. Accepted: %(types)s.") % {"types": allowed}]}
         )

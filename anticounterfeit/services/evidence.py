@@ -48,6 +48,19 @@ CORRECTABLE_FIELDS = (
 _TEXT_FIELDS = ("place", "method", "description", "witnesses", "unit", "storage_location", "seal_no")
 _TEXT_LIMIT = 10000
 
+#: what evidence may be besides the attachments' types: interview recordings and phone videos (checked by
+#: content like the others)
+EVIDENCE_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".wav": "audio/x-wav",
+    ".amr": "audio/amr",
+    ".mov": "video/quicktime",
+    ".3gp": "video/3gpp",
+    ".avi": "video/x-msvideo",
+    ".heic": "image/heic",
+}
+
 
 def _limit(name: str) -> int:
     return int(getattr(Evidence._meta.get_field(name), "max_length", None) or _TEXT_LIMIT)
@@ -154,7 +167,7 @@ def evidence_add(
     mime = sha256 = ""
     if kind == EvidenceKind.FILE and upload is not None and "file" not in errors:
         try:
-            mime, sha256 = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+            mime, sha256 = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES, more_types=EVIDENCE_TYPES)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -227,7 +240,7 @@ def evidence_correct(
     mime = sha256 = ""
     if old.kind == EvidenceKind.FILE and upload is not None and "file" not in errors:
         try:
-            mime, sha256 = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+            mime, sha256 = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES, more_types=EVIDENCE_TYPES)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:

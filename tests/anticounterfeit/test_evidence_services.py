@@ -198,3 +198,20 @@ def test_collection_before_2000_is_refused(world, case, collected_at):
     with pytest.raises(ValidationError) as refused:
         evidence_correct(actor=world.zj_inspector, evidence=item, reason="r", collected_at=collected_at)
     assert set(refused.value.message_dict) == {"collected_at"}
+
+
+def test_an_interview_recording_is_evidence_but_an_executable_named_mp3_is_not(world):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anticounterfeit.choices import CaseDuty
+    from anticounterfeit.models import CaseAssignment, CounterfeitCase
+    from anticounterfeit.services.evidence import evidence_add
+
+    case = CounterfeitCase.objects.create(case_no="ZJ2026AC000077", title="t", bureau=world.zj)
+    CaseAssignment.objects.create(case=case, user=world.zj_inspector, duty=CaseDuty.HANDLER)
+    mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
+    item = evidence_add(actor=world.zj_inspector, case=case, upload=SimpleUploadedFile("询问录音.mp3", mp3))
+    assert (item.mime_type, item.size) == ("audio/mpeg", len(mp3))
+    with pytest.raises(ValidationError):
+        evidence_add(actor=world.zj_inspector, case=case, upload=SimpleUploadedFile("x.mp3", b"MZ\x90\x00" * 64))
