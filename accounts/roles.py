@@ -62,6 +62,10 @@ _COUNTERFEIT = [
     "anticounterfeit.add_rightsholder",
     "anticounterfeit.change_rightsholder",
 ]
+#: half-yearly reports: a bureau's are read by its jurisdiction's staff, the national ones by headquarters
+#: (scoped by ``visible_to``); headquarters and bureau administrators generate them; never enterprises
+_READ_REPORTS = ["reports.view_halfyearreport"]
+_MAKE_REPORTS = [*_READ_REPORTS, "reports.add_halfyearreport"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HQ: [
@@ -81,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RISK_SCORES,
         *_LOAD_CATALOGUES,
         *_READ_COUNTERFEIT,
+        *_MAKE_REPORTS,
         "core.view_auditevent",
         "core.view_attachment",
     ],
@@ -103,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # strict supervision of an enterprise is the bureau's decision, not an inspector's
         "filings.supervise_enterprisefiling",
         *_COUNTERFEIT,
+        *_MAKE_REPORTS,
         "accounts.view_user",
         "core.view_auditevent",
         "core.view_attachment",
@@ -123,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SAMPLE,
         *_RISK_SCORES,
         *_COUNTERFEIT,
+        *_READ_REPORTS,
         "core.view_auditevent",
         "core.view_attachment",
     ],

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "risk_monitoring",
     "traceability",
     "anticounterfeit",
+    "reports",
     "demo",
 ]
 
