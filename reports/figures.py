@@ -38,7 +38,7 @@ from django.urls import reverse
 from accounts.models import Bureau
 from reports import figures_sections as sections
 from reports.periods import Period
-from risk_monitoring.choices import SamplingVerdict
+from risk_monitoring.choices import SamplingChannel, SamplingVerdict, SignalSource
 
 #: the order of the sections and the progress reported after each
 _SECTIONS: tuple[tuple[str, Callable[[sections.Window, Bureau | None], Any], int], ...] = (
@@ -128,6 +128,16 @@ def links(period: Period, bureau: Bureau | None) -> dict[str, str]:
             "risk_monitoring:signal_list", jurisdiction=code, created_after=first, created_before=last
         ),
     }
+    signals = {"jurisdiction": code, "created_after": first, "created_before": last}
+    samplings = {"jurisdiction": code, "sampled_after": first, "sampled_before": last}
+    for source in SignalSource:
+        out[f"risk_signals.by_source.{source.value}"] = _url(
+            "risk_monitoring:signal_list", **{**signals, "source": source.value}
+        )
+    for channel in SamplingChannel:
+        out[f"sampling.by_channel.{channel.value}"] = _url(
+            "risk_monitoring:sampling_list", **{**samplings, "channel": channel.value}
+        )
     if bureau is None:
         out["imports.batches.total"] = _url("imports:batch_list", declared_after=first, declared_before=last)
         out["major_cases"] = _url("traceability:investigation_list", major="true")

@@ -382,8 +382,31 @@ def test_links_lead_to_the_filtered_lists(world):
     assert links["sampling.failed"].endswith(
         "?jurisdiction=ZJ&verdict=fail&sampled_after=2026-01-01&sampled_before=2026-06-30"
     )
+    assert links["risk_signals.by_source.complaint"].endswith(
+        "?jurisdiction=ZJ&created_after=2026-01-01&created_before=2026-06-30&source=complaint"
+    )
     assert "imports.batches.total" not in links
     assert "declared_before=2026-06-30" in figures()["links"]["imports.batches.total"]
+
+
+def test_the_period_edges_in_shanghai_time(world):
+    sampling(world.zj, LAST_OF_H1)
+    sampling(world.zj, FIRST_OF_H2, verdict="fail")
+    sampling(world.zj, FIRST_OF_H2 - dt.timedelta(microseconds=1))
+
+    assert figures(H1, world.zj)["sampling"]["total"] == 2
+    h2 = figures(H2, world.zj)["sampling"]
+    assert (h2["total"], h2["failed"]) == (1, 1)
+    assert figures(H2, world.zj)["comparison"]["previous"]["sampling_total"] == 2
+
+
+def test_nothing_after_the_moment_of_computing_counts(world):
+    sampling(world.zj, MARCH)
+    sampling(world.zj, MARCH + dt.timedelta(days=2))
+
+    early = compute(H1, world.zj, as_of=MARCH + dt.timedelta(days=1))
+    assert early["sampling"]["total"] == 1
+    assert early["window"]["end"] == (MARCH + dt.timedelta(days=1)).isoformat()
 
 
 def _build(world, size: int) -> None:
@@ -410,4 +433,4 @@ def test_a_fixed_number_of_queries_whatever_the_data_size(world, django_assert_m
         result = figures(bureau=world.zj)
     assert result["sampling"]["total"] == 7
     assert len(result["major_cases"]) == 7
-    assert len(small.captured_queries) <= 30
+    assert len(small.captured_queries) <= 26
