@@ -80,6 +80,16 @@ def label(key: object) -> str:
     return str(text) if text is not None else str(key).replace("_", " ")
 
 
+_RANK = {key: n for n, key in enumerate(LABELS)}
+
+
+def ordered(value: dict) -> dict:
+    """The keys in the order of LABELS (the report's outline), the others after in their own order: the
+    figures come back from a JSON column with their keys sorted by length."""
+    keys = sorted(enumerate(value), key=lambda pair: (_RANK.get(str(pair[1]), len(_RANK)), pair[0]))
+    return {key: value[key] for _n, key in keys}
+
+
 def _is_scalar(value: object) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
@@ -103,7 +113,7 @@ class Block:
 
 
 def _flatten(value: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, item in value.items():
+    for key, item in ordered(value).items():
         name = f"{prefix}{label(key)}"
         if isinstance(item, dict) and item and not all(_is_scalar(v) for v in item.values()):
             yield from _flatten(item, f"{name} / ")
@@ -121,13 +131,17 @@ def blocks(section: Any, title: str) -> list[Block]:
             keys: list[str] = []
             for row in section:
                 keys.extend(k for k in row if k not in keys)
-            return [Block(title, [label(k) for k in keys], [[_cell(row.get(k)) for k in keys] for row in section])]
+            keys = list(ordered(dict.fromkeys(keys)))
+            rows = [
+                [_cell(_when(row.get(k)) if str(k).endswith("_at") else row.get(k)) for k in keys] for row in section
+            ]
+            return [Block(title, [label(k) for k in keys], rows)]
         return [Block(title, [value], [[_cell(v)] for v in section])]
     if not isinstance(section, dict):
         return [Block(title, [figure, value], [[title, _cell(section)]])]
     plain = Block(title, [figure, value])
     result = [plain]
-    for key, item in section.items():
+    for key, item in ordered(section).items():
         if isinstance(item, dict) and item and all(_is_scalar(v) for v in item.values()):
             numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in item.values())
             result.append(
@@ -142,6 +156,7 @@ def blocks(section: Any, title: str) -> list[Block]:
             inner: list[str] = []
             for row in item.values():
                 inner.extend(k for k in row if k not in inner)
+            inner = list(ordered(dict.fromkeys(inner)))
             if all(_is_scalar(row.get(k)) for row in item.values() for k in inner):
                 result.append(
                     Block(
@@ -163,7 +178,9 @@ def blocks(section: Any, title: str) -> list[Block]:
 
 def sections(figures: dict) -> list[tuple[str, str, list[Block]]]:
     """(key, title, tables) of every section of the figures, in their order."""
-    return [(key, label(key), blocks(value, label(key))) for key, value in figures.items() if key not in META_KEYS]
+    return [
+        (key, label(key), blocks(value, label(key))) for key, value in ordered(figures).items() if key not in META_KEYS
+    ]
 
 
 def _when(value: Any) -> str:
@@ -194,9 +211,18 @@ def meta(figures: dict) -> list[tuple[str, str]]:
     ]
 
 
+def _number(value: object) -> str:
+    """Numbers as people read them: thousands separated, at most 4 significant decimals below 100."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}" if abs(value) >= 100 else f"{value:.4g}"
+
+
 def render_json(figures: dict) -> bytes:
     """The figures, pretty-printed UTF-8 JSON."""
-    return json.dumps(figures, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    return json.dumps(ordered(figures), ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -308,7 +334,7 @@ def render_pdf(figures: dict, *, language: str = LANGUAGE) -> bytes:
     )
 
     def para(text: object, style: ParagraphStyle = cell_style) -> Paragraph:
-        shown = "-" if text is None or text == "" else (f"{text:.4g}" if isinstance(text, float) else str(text))
+        shown = "-" if text is None or text == "" else _number(text)
         return Paragraph(escape(shown[:1500]).replace("\n", "<br/>"), style)
 
     with translation.override(language):
