@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+from django.utils import translation
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
@@ -19,7 +21,7 @@ def test_the_json_is_the_figures_pretty_printed_in_utf8():
 
 
 def cells(sheet):
-    return [row for row in sheet.iter_rows(values_only=True)]
+    return list(sheet.iter_rows(values_only=True))
 
 
 def test_the_workbook_has_a_summary_and_a_sheet_per_section_with_numbers_as_numbers():
@@ -42,10 +44,11 @@ def test_the_workbook_has_a_summary_and_a_sheet_per_section_with_numbers_as_numb
     assert any("TR-2026-0007" in row for row in major)
 
 
-def test_the_workbook_headings_are_in_chinese_by_default():
+def test_the_workbook_is_drawn_in_chinese_by_default():
     book = load_workbook(io.BytesIO(render.render_xlsx(figures())))
-    assert book.sheetnames[0] != "Summary" or True  # translated once the lead adds the msgids
     assert len(book.sheetnames) == 1 + len(render.sections(figures()))
+    with translation.override("zh-hans"):
+        assert book.sheetnames[0] == pgettext("report", "Summary")
 
 
 def test_the_pdf_has_a_cover_the_sections_and_page_numbers():
