@@ -148,7 +148,7 @@ def blocks(section: Any, title: str) -> list[Block]:
                 Block(
                     f"{title} · {label(key)}",
                     [label(key), value],
-                    [[label(k), v] for k, v in item.items()],  # type: ignore[misc]
+                    [[label(k), v] for k, v in item.items()],
                     chart=numeric and len(item) >= 2,
                 )
             )
@@ -188,7 +188,7 @@ def _when(value: Any) -> str:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.strftime("%Y-%m-%d %H:%M")
@@ -281,11 +281,11 @@ def render_xlsx(figures: dict, *, language: str = LANGUAGE) -> bytes:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                     widths[col] = max(widths.get(col, 0), len(str(text)) * 2)
                 for offset, row in enumerate(table.rows, start=1):
-                    for col, value in enumerate(row, start=1):
-                        cell = sheet.cell(row=header_row + offset, column=col, value=value)
-                        if isinstance(value, float):
+                    for col, item in enumerate(row, start=1):
+                        cell = sheet.cell(row=header_row + offset, column=col, value=item)
+                        if isinstance(item, float):
                             cell.number_format = "0.00%" if "rate" in str(row[0]).lower() else "0.00"
-                        widths[col] = max(widths.get(col, 0), min(len(str(value)) * 2, 60))
+                        widths[col] = max(widths.get(col, 0), min(len(str(item)) * 2, 60))
                 last = header_row + len(table.rows)
                 if table.chart:
                     chart = BarChart()

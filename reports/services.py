@@ -42,7 +42,7 @@ _AUDIT_EXCLUDE = ("figures",)
 def may_request(actor: User, bureau: Bureau | None) -> bool:
     """Headquarters: any bureau's report or the national one; a bureau administrator: a bureau in their
     jurisdiction (never national); nobody else."""
-    if not actor.is_authenticated or not actor.is_active or not actor.has_perm("reports.add_halfyearreport"):
+    if not actor.is_active or not actor.has_perm("reports.add_halfyearreport"):
         return False
     if actor.is_hq:
         return True
@@ -50,7 +50,7 @@ def may_request(actor: User, bureau: Bureau | None) -> bool:
 
 
 def _bureau(value: Bureau | str | None) -> Bureau | None:
-    if value is None or value == "":
+    if not value:
         return None
     if isinstance(value, Bureau):
         return value
@@ -108,7 +108,7 @@ def report_request(*, actor: User, period: str | Period, bureau: Bureau | str | 
 def _enqueue(report_id: int, task_id: str) -> None:
     from reports.tasks import generate  # the task module calls this one
 
-    generate.apply_async(args=[report_id], task_id=task_id)
+    generate.apply_async(args=(report_id,), task_id=task_id)
 
 
 def report_params(period: Period, bureau: Bureau | None, as_of: Any) -> dict[str, Any]:

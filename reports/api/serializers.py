@@ -13,7 +13,7 @@ class HalfYearReportSerializer(serializers.ModelSerializer):
     """A report revision: the bureau by code (null: national), who asked, its progress, and where to
     download it (once done)."""
 
-    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    bureau: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None)
     downloads = serializers.SerializerMethodField()
 
