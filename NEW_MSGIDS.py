@@ -4,10 +4,12 @@
 T = {
     "Choose xlsx, pdf or json.": "请选择 xlsx、pdf 或 json。",
     "The report is not ready yet: it is %(status)s.": "报告尚未生成完毕：当前状态为%(status)s。",
-    "Only headquarters and bureau administrators may generate reports.": "只有总署和检验检疫局管理员可以生成报告。",
-    "Write the period as YYYYH1 or YYYYH2, from 2015H2 on (for example 2026H1).": "期间请写作 YYYYH1 或 YYYYH2，自 2015H2 起（例如 2026H1）。",
+    "Only headquarters and bureau administrators may generate reports.": "只有总局和检验检疫局管理员可以生成报告。",
+    "Write the period as YYYYH1 or YYYYH2, from 2015H2 on (for example 2026H1).": (
+        "期间请写作 YYYYH1 或 YYYYH2，自 2015H2 起（例如 2026H1）。"
+    ),
     "No bureau has the code %(code)s.": "没有代码为 %(code)s 的检验检疫局。",
-    "Only headquarters may generate the national report.": "只有总署可以生成全国报告。",
+    "Only headquarters may generate the national report.": "只有总局可以生成全国报告。",
     "You may generate reports only for the bureaus of your jurisdiction.": "您只能为辖区内的检验检疫局生成报告。",
     "Generation started (attempt %(n)s).": "开始生成（第 %(n)s 次）。",
     "Generation failed: %(error)s": "生成失败：%(error)s",
