@@ -14,6 +14,7 @@ T = {
     "Generation started (attempt %(n)s).": "开始生成（第 %(n)s 次）。",
     "Generation failed: %(error)s": "生成失败：%(error)s",
     "Generation done.": "生成完成。",
+    "Headquarters' report is the national one: leave the bureau out.": "总局的报告即全国报告：请不要指定检验检疫局。",
 }
 
 #: msgctxt "report" (pgettext, reports/render.py: headings of the XLSX and PDF downloads)

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.choices import BureauLevel, Role
 from accounts.models import Bureau
 from cbec_supervision.audit import audit_record, snapshot
 from cbec_supervision.choices import AuditAction
@@ -85,6 +85,8 @@ def report_request(*, actor: User, period: str | Period, bureau: Bureau | str | 
             {"period": [_("Write the period as YYYYH1 or YYYYH2, from 2015H2 on (for example 2026H1).")]}
         ) from None
     target = _bureau(bureau)
+    if target is not None and target.level == BureauLevel.HQ:
+        raise ValidationError({"bureau": [_("Headquarters' report is the national one: leave the bureau out.")]})
     if not may_request(actor, target):
         if target is None:
             raise PermissionDenied(_("Only headquarters may generate the national report."))
@@ -173,6 +175,8 @@ def _start(report_id: int, actor: str) -> HalfYearReport | None:
 def _finish(report_id: int, actor: str, *, result: dict[str, Any] | None, error: str = "", params: dict) -> None:
     with transaction.atomic():
         report = HalfYearReport.objects.select_for_update().get(pk=report_id)
+        if report.status == ReportStatus.DONE:
+            return  # a second delivery of the task that ran alongside finished first: keep its figures
         target = ReportStatus.DONE if result is not None else ReportStatus.FAILED
         before = snapshot(report, exclude=_AUDIT_EXCLUDE)
         check_transition(report, target, REPORT_TRANSITIONS)

@@ -135,3 +135,25 @@ def test_an_inactive_administrator_may_not_request(world):
     user = UserFactory(username="gone", role=world.zj_admin.role, bureau=world.zj, is_active=False)
     with pytest.raises(PermissionDenied):
         services.report_request(actor=user, period="2026H1", bureau="ZJ")
+
+
+def test_headquarters_own_bureau_has_no_report_of_its_own(world):
+    with pytest.raises(ValidationError) as error:
+        services.report_request(actor=world.hq, period="2026H1", bureau="HQ")
+    assert list(error.value.message_dict) == ["bureau"]
+
+
+def test_two_deliveries_running_alongside_keep_the_figures_of_the_first_to_finish(world, monkeypatch):
+    """The second delivery finishes after the first: the report stays done with the first figures."""
+    report = services.report_request(actor=world.hq, period="2026H1", bureau="ZJ")
+    calls = []
+
+    def compute(period, bureau, *, as_of, progress=None):
+        calls.append(1)
+        if len(calls) == 1:  # while the first computes, a second delivery runs to the end
+            services.report_run(report.pk)
+        return {"period": str(period), "run": len(calls)}
+
+    monkeypatch.setattr("reports.figures.compute", compute)
+    done = services.report_run(report.pk)
+    assert done.status == ReportStatus.DONE and done.figures["run"] == 2 and done.attempts == 2
