@@ -127,6 +127,8 @@ def blocks(section: Any, title: str) -> list[Block]:
     """The tables of one section, whatever its shape."""
     figure, value = pgettext("report", "Figure"), pgettext("report", "Value")
     if isinstance(section, list):
+        if not section:  # e.g. no major case: the section says so (see the renderers), no empty table
+            return []
         if all(isinstance(row, dict) for row in section):
             keys: list[str] = []
             for row in section:
@@ -355,6 +357,8 @@ def render_pdf(figures: dict, *, language: str = LANGUAGE) -> bytes:
         width = A4[0] - 36 * mm
         for _key, title, tables in sections(figures):
             story.append(Paragraph(escape(title), heading_style))
+            if not tables:
+                story.append(Paragraph(escape(pgettext("report", "None in this period.")), table_title))
             for table in tables:
                 if table.title != title:
                     story.append(Paragraph(escape(table.title), table_title))

@@ -139,7 +139,7 @@ def test_downloads(world, zj_done):
 
 def test_a_report_not_done_is_not_downloaded(world, compute):
     report = services.report_request(actor=world.hq, period="2026H1", bureau="ZJ")
-    response = api_as(world.hq).get(f"{URL}{report.pk}/download/?format=pdf")
+    response = api_as(world.hq).get(f"{URL}{report.pk}/download/?format=pdf", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409 and "not ready" in response.json()["detail"]
 
 
