@@ -252,6 +252,10 @@ def navigation(request) -> dict:
                     ),
                 )
             )
+        if user.is_bureau_staff or user.is_hq:
+            items.append(
+                NavItem(_("Reports"), reverse("reports:report_list"), "file-earmark-bar-graph", testid="nav-reports")
+            )
         items.append(NavItem(_("Bureaus"), reverse("accounts:bureau_list"), "diagram-3", testid="nav-bureaus"))
         items.append(NavItem(_("API"), reverse("api-start"), "braces", testid="nav-api"))
         if unread:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("risks/", include("risk_monitoring.urls")),
     path("traceability/", include("traceability.urls")),
     path("anticounterfeit/", include("anticounterfeit.urls")),
+    path("reports/", include("reports.urls")),
     path("complaints/", include("risk_monitoring.public_urls")),
     path("notices/", include("traceability.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -24,7 +24,8 @@ def test_a_worker_on_the_reports_queue_generates_a_requested_report(world, compu
 
     assert app.conf.broker_url.startswith("redis://")
     assert app.amqp.router.route({}, "reports.generate")["queue"].name == "reports"
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["reports"]):
+    # Both queues, as the deployed worker (docker-compose) listens: the selection stays on the app afterwards.
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["default", "reports"]):
         report = services.report_request(actor=world.hq, period="2026H1", bureau="ZJ")  # commits: queued
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
