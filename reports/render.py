@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -24,8 +25,9 @@ from django.utils.translation import pgettext, pgettext_lazy
 from reports.periods import SHANGHAI
 
 LANGUAGE = "zh-hans"
-#: the keys that describe the report rather than make a section
-META_KEYS = ("period", "bureau", "generated_at")
+#: the keys that describe the report rather than make a section (the links to the lists behind the figures
+#: and the window are for the JSON and the pages, not for print)
+META_KEYS = ("period", "bureau", "generated_at", "window", "links")
 
 LABELS: dict[str, Promise] = {
     "period": pgettext_lazy("report", "Period"),
@@ -69,14 +71,77 @@ LABELS: dict[str, Promise] = {
     "current": pgettext_lazy("report", "This period"),
     "previous": pgettext_lazy("report", "Previous period"),
     "change": pgettext_lazy("report", "Change"),
+    "enterprises": pgettext_lazy("report", "Enterprises"),
+    "products": pgettext_lazy("report", "Products"),
+    "batches": pgettext_lazy("report", "Import batches"),
+    "items": pgettext_lazy("report", "Declared items"),
+    "export_declarations": pgettext_lazy("report", "Export declarations"),
+    "unclassified": pgettext_lazy("report", "Not tiered (direct mail)"),
+    "by_status": pgettext_lazy("report", "By status"),
+    "by_severity": pgettext_lazy("report", "By severity"),
+    "pending": pgettext_lazy("report", "Pending"),
+    "failing_test_items": pgettext_lazy("report", "Failing test items"),
+    "test_item": pgettext_lazy("report", "Test item"),
+    "count": pgettext_lazy("report", "Count"),
+    "lab": pgettext_lazy("report", "Laboratory"),
+    "lab_id": pgettext_lazy("report", "Laboratory id"),
+    "issued": pgettext_lazy("report", "Issued"),
+    "completed": pgettext_lazy("report", "Completed"),
+    "completed_on_time": pgettext_lazy("report", "Completed on time"),
+    "overdue": pgettext_lazy("report", "Overdue"),
+    "by_type_detail": pgettext_lazy("report", "By type, in detail"),
+    "mean_days_to_close": pgettext_lazy("report", "Mean days to close"),
+    "median_days_to_close": pgettext_lazy("report", "Median days to close"),
+    "leads": pgettext_lazy("report", "Leads"),
+    "leads_by_channel": pgettext_lazy("report", "Leads by channel"),
+    "cases_opened": pgettext_lazy("report", "Cases opened"),
+    "cases_closed": pgettext_lazy("report", "Cases closed"),
+    "penalties_decided": pgettext_lazy("report", "Penalties decided"),
+    "fines_cny": pgettext_lazy("report", "Fines (CNY)"),
+    "goods_value_cny": pgettext_lazy("report", "Value of the goods (CNY)"),
+    "illegal_gains_cny": pgettext_lazy("report", "Illegal gains confiscated (CNY)"),
+    "id": pgettext_lazy("report", "Id"),
 }
+
+
+@cache
+def _choice_labels() -> dict[str, Promise]:
+    """The values the figures count by (an enterprise type, a goods category, a batch status, a signal source
+    …) with the labels their apps give them; the first set that knows a value names it."""
+    from anticounterfeit.choices import CaseStatus, LeadChannel
+    from filings.choices import EnterpriseType, GoodsCategory
+    from imports.choices import BatchMode, BatchStatus
+    from risk_monitoring.choices import SamplingChannel, Severity, SignalSource, SignalStatus
+    from traceability.choices import MeasureType
+
+    labels: dict[str, Promise] = {}
+    for choices in (
+        EnterpriseType,
+        GoodsCategory,
+        BatchMode,
+        BatchStatus,
+        SamplingChannel,
+        SignalSource,
+        Severity,
+        SignalStatus,
+        MeasureType,
+        LeadChannel,
+        CaseStatus,
+    ):
+        for value, text in choices.choices:
+            labels.setdefault(str(value), text)
+    return labels
+
 
 Scalar = str | int | float | bool | None
 
 
 def label(key: object) -> str:
-    """The heading of a key: its translation when known, else the key made readable."""
+    """The heading of a key: its translation when known (a figure's name, or a value it counts by), else
+    the key made readable."""
     text = LABELS.get(str(key))
+    if text is None:
+        text = _choice_labels().get(str(key))
     return str(text) if text is not None else str(key).replace("_", " ")
 
 
@@ -148,7 +213,7 @@ def blocks(section: Any, title: str) -> list[Block]:
             numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in item.values())
             result.append(
                 Block(
-                    f"{title} · {label(key)}",
+                    f"{title} / {label(key)}",
                     [label(key), value],
                     [[label(k), v] for k, v in item.items()],
                     chart=numeric and len(item) >= 2,
@@ -162,7 +227,7 @@ def blocks(section: Any, title: str) -> list[Block]:
             if all(_is_scalar(row.get(k)) for row in item.values() for k in inner):
                 result.append(
                     Block(
-                        f"{title} · {label(key)}",
+                        f"{title} / {label(key)}",
                         [label(key), *(label(k) for k in inner)],
                         [[label(name), *(_cell(row.get(k)) for k in inner)] for name, row in item.items()],
                     )
@@ -170,7 +235,7 @@ def blocks(section: Any, title: str) -> list[Block]:
             else:
                 plain.rows.extend([[n, _cell(v)] for n, v in _flatten({key: item})])
         elif isinstance(item, list) and item and all(isinstance(v, dict) for v in item):
-            result.extend(blocks(item, f"{title} · {label(key)}"))
+            result.extend(blocks(item, f"{title} / {label(key)}"))
         elif isinstance(item, dict):
             plain.rows.extend([[n, _cell(v)] for n, v in _flatten({key: item})])
         else:

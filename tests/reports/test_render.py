@@ -35,7 +35,7 @@ def test_the_workbook_has_a_summary_and_a_sheet_per_section_with_numbers_as_numb
     sampling = book["Sampling"]
     rows = cells(sampling)
     assert ("Total", 250) in [row[:2] for row in rows]
-    assert ("online", 150) in [row[:2] for row in rows]
+    assert ("Online (bought on the platform)", 150) in [row[:2] for row in rows]
     assert sampling["A2"].font.bold and isinstance(sampling["B3"].value, int)
     assert len(sampling._charts) == 1  # sampling by channel
     assert ("Lab A", 200, 15) in [row[:3] for row in rows]
